@@ -1,0 +1,155 @@
+"""The secret store contract every backend implements, and its typed errors.
+
+A store mirrors one Dapr secret store component. `get_secret` and `bulk_get` return exactly what
+the Dapr component's GetSecret / BulkGetSecret would (dapr-behaviour.md §3); `list_names` and
+`describe` are our own, cheaper, value-free views for browsing.
+
+Rules for every backend:
+- The SDK is imported inside the backend (in `__init__` or a helper), never at module top level.
+- Every network call has a timeout (`DEFAULT_TIMEOUT` unless the component says otherwise).
+- Error messages never contain a secret value. Names are fine.
+- Nothing ever writes to a store.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from components.model import Diagnostic
+
+DEFAULT_TIMEOUT = 10.0  # seconds, for every network call a backend makes
+
+
+class StoreError(Exception):
+    """A store call failed. `str(error)` is the text daprd would put after "...: " where we know it."""
+
+    kind: ClassVar[str] = "error"
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint  # what the user can do about it
+
+
+class SecretNotFound(StoreError):
+    kind = "not_found"
+
+
+class AccessDenied(StoreError):
+    kind = "denied"
+
+
+class StoreUnreachable(StoreError):
+    kind = "unreachable"
+
+
+class StoreTimeout(StoreError):
+    kind = "timeout"
+
+
+class StoreMisconfigured(StoreError):
+    """The component's metadata is wrong: daprd's Init would fail with this message."""
+
+    kind = "misconfigured"
+
+
+@dataclass(frozen=True)
+class SecretEntry:
+    """One row of a listing: a secret name (or a folder), never a value."""
+
+    name: str  # full name an app passes to Dapr (for a folder: its path, ending in "/")
+    is_folder: bool = False
+    info: Mapping[str, str] = field(default_factory=dict)  # e.g. {"type": "Opaque", "updated": ...}
+    note: str = ""  # where Dapr would surprise the user, e.g. "disabled: hidden from Dapr bulk"
+
+
+@dataclass(frozen=True)
+class SecretVersion:
+    id: str
+    created: str = ""
+    state: str = ""  # "", "current", "deleted", "destroyed", "disabled", ...
+
+
+@dataclass(frozen=True)
+class SecretDetails:
+    """What the store says about a secret without its value."""
+
+    attributes: Mapping[str, str] = field(default_factory=dict)
+    versions: tuple[SecretVersion, ...] = ()
+    notes: tuple[str, ...] = ()  # Dapr surprises worth showing next to the secret
+
+
+class SecretStore(ABC):
+    """One opened secret store. Constructed like daprd's Init: validate metadata, no network."""
+
+    # Dapr's MULTIPLE_KEY_VALUES_PER_SECRET feature: a secret holds several keys.
+    multi_valued: ClassVar[bool] = False
+    # True when list_names(folder) returns folders (Vault). Flat stores leave grouping to the UI.
+    hierarchical: ClassVar[bool] = False
+
+    def __init__(self, name: str, properties: Mapping[str, str]) -> None:
+        self.name = name  # the component name
+        self.properties = properties  # resolved metadata, exactly the strings daprd would pass
+
+    # What the UI uses to group a flat namespace of names (local.file's nestedSeparator, "/"...).
+    @property
+    def name_separator(self) -> str | None:
+        return None
+
+    @abstractmethod
+    def get_secret(self, name: str, metadata: Mapping[str, str]) -> dict[str, str] | None:
+        """Dapr GetSecret: the secret's key/value map; None where Dapr gets a nil map (HTTP 204)."""
+
+    @abstractmethod
+    def bulk_get(self, metadata: Mapping[str, str]) -> dict[str, dict[str, str]] | None:
+        """Dapr BulkGetSecret: {secret name: {key: value}}."""
+
+    @abstractmethod
+    def list_names(self, folder: str = "") -> Iterator[list[SecretEntry]]:
+        """The names Dapr's bulk would return, in pages, without reading values where avoidable.
+
+        Hierarchical stores list one folder ("" is the top); flat stores ignore `folder`.
+        A consumer may stop iterating at any time (the user moved on).
+        """
+
+    def describe(self, name: str) -> SecretDetails:
+        """Value-free facts about one secret: versions, dates, labels. Empty by default."""
+        return SecretDetails()
+
+    def diagnostics(self) -> list[Diagnostic]:
+        """What daprd would silently do wrong with this store's contents (doctor). Empty by default."""
+        return []
+
+    def identity(self) -> str:
+        """Who we are when talking to the store (token source, credential), for the UI. No secrets."""
+        return ""
+
+    def close(self) -> None:
+        """Release connections. Safe to call twice."""
+
+
+def go_json(value: object) -> str:
+    """JSON text the way Go's encoding/json writes it: compact, keys sorted, `<>&` and U+2028/9
+    escaped. Strings holding undecodable bytes (surrogate escapes) become U+FFFD, as in Go."""
+    text = json.dumps(_replace_surrogates(value), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def _replace_surrogates(value: object) -> object:
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    if isinstance(value, dict):
+        return {_replace_surrogates(k): _replace_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace_surrogates(v) for v in value]
+    return value

@@ -1,0 +1,58 @@
+"""From a component's `spec.type` + `spec.version` to the backend class, the way daprd looks it up
+(dapr-behaviour.md §1.6). Backend modules are imported only when a store of that type is opened.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+# Registered secret store types (without the "secretstores." prefix) -> "module:Class", or None
+# where daprd knows the type but this tool cannot open it yet.
+SECRET_STORE_TYPES: dict[str, str | None] = {
+    "local.file": "backends.local_file:LocalFileStore",
+    "local.env": "backends.local_env:LocalEnvStore",
+    "kubernetes": "backends.kubernetes:KubernetesStore",
+    "hashicorp.vault": "backends.vault:VaultStore",
+    "azure.keyvault": "backends.azure_keyvault:AzureKeyVaultStore",
+    "aws.secretmanager": None,
+    "aws.parameterstore": None,
+    "gcp.secretmanager": None,
+    "alicloud.parameterstore": None,
+    "huaweicloud.csms": None,
+    "tencentcloud.ssm": None,
+}
+
+_DEFAULT_VERSIONS = ("", "v0", "v1")
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """The outcome of looking a type up: a class path, or why there is none."""
+
+    target: str | None  # "module:Class" when we can open it
+    known_to_dapr: bool  # False: daprd's Init fails ("couldn't find secret store ...")
+    message: str = ""
+
+    @property
+    def supported(self) -> bool:
+        return self.target is not None
+
+
+def lookup(component_type: str, version: str) -> Lookup:
+    """daprd lower-cases type and version; "", v0 and v1 select the single implementation."""
+    kind = component_type.lower()
+    short = kind.removeprefix("secretstores.")
+    if not kind.startswith("secretstores.") or short not in SECRET_STORE_TYPES:
+        return Lookup(None, False, f"couldn't find secret store {component_type}/{version}")
+    if version.lower() not in _DEFAULT_VERSIONS:
+        return Lookup(None, False, f"couldn't find secret store {component_type}/{version}")
+    target = SECRET_STORE_TYPES[short]
+    if target is None:
+        return Lookup(None, True, f"{component_type} is a Dapr secret store this tool does not support yet")
+    return Lookup(target, True)
+
+
+def load_class(target: str) -> type:
+    module_name, _, class_name = target.partition(":")
+    return getattr(importlib.import_module(module_name), class_name)

@@ -1,0 +1,1 @@
+"""How it is shown: the Textual app, its widgets, the clipboard service and the CLI entry point."""
