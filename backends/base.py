@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from components.model import Diagnostic
+from components.model import Diagnostic, Source
 
 DEFAULT_TIMEOUT = 10.0  # seconds, for every network call a backend makes
 
@@ -83,6 +83,18 @@ class SecretDetails:
     notes: tuple[str, ...] = ()  # Dapr surprises worth showing next to the secret
 
 
+@dataclass(frozen=True)
+class StoreContext:
+    """What a store may know about the daprd process it stands in for, and the user's options."""
+
+    env: Mapping[str, str]  # daprd's environment (local.env reads it; NAMESPACE; AZURE_* ...)
+    cwd: str  # daprd's working directory: relative paths in metadata resolve against it
+    kubernetes_mode: bool = False
+    component_source: Source | None = None  # where the component was defined, for hints
+    vault_token_from_env: bool = False  # user opted in to their own Vault CLI token (issue #4)
+    kube_context: str | None = None  # --context, for Kubernetes mode
+
+
 class SecretStore(ABC):
     """One opened secret store. Constructed like daprd's Init: validate metadata, no network."""
 
@@ -91,9 +103,11 @@ class SecretStore(ABC):
     # True when list_names(folder) returns folders (Vault). Flat stores leave grouping to the UI.
     hierarchical: ClassVar[bool] = False
 
-    def __init__(self, name: str, properties: Mapping[str, str]) -> None:
+    def __init__(self, name: str, properties: Mapping[str, str], context: StoreContext) -> None:
+        """Raise StoreMisconfigured with daprd's Init error text when the metadata is wrong."""
         self.name = name  # the component name
         self.properties = properties  # resolved metadata, exactly the strings daprd would pass
+        self.context = context
 
     # What the UI uses to group a flat namespace of names (local.file's nestedSeparator, "/"...).
     @property
@@ -130,6 +144,35 @@ class SecretStore(ABC):
 
     def close(self) -> None:
         """Release connections. Safe to call twice."""
+
+
+def property_lookup(properties: Mapping[str, str], *names: str) -> str | None:
+    """A metadata property the way Dapr's DecodeMetadata finds it: case-insensitive field name,
+    aliases tried in order; None when absent. (Two names differing only by case are an Init error:
+    see `duplicate_property_error`.)"""
+    lowered = {key.lower(): value for key, value in properties.items()}
+    for name in names:
+        if name.lower() in lowered:
+            return lowered[name.lower()]
+    return None
+
+
+def duplicate_property_error(properties: Mapping[str, str]) -> StoreMisconfigured | None:
+    """kit's DecodeMetadata refuses two properties whose names differ only by case (§3)."""
+    seen: set[str] = set()
+    for key in properties:
+        if key.lower() in seen:
+            return StoreMisconfigured(f"failed to resolve aliases: key {key.lower()} is duplicate in the metadata")
+        seen.add(key.lower())
+    return None
+
+
+TRUTHY = frozenset({"y", "yes", "true", "t", "on", "1"})
+
+
+def is_truthy(value: str | None) -> bool:
+    """kit's IsTruthy: trimmed, case-insensitive y/yes/true/t/on/1; anything else is false."""
+    return value is not None and value.strip().lower() in TRUTHY
 
 
 def go_json(value: object) -> str:
