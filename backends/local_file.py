@@ -1,0 +1,398 @@
+"""`secretstores.local.file`: a JSON file, read once and flattened the way Dapr's local file store
+does it, quirks included (dapr-behaviour.md §3.1).
+
+Go decodes the file into `map[string]interface{}` (numbers become float64) and stores every leaf as
+`fmt.Sprintf("%s", leaf)`, so a JSON number `123` is the secret `%!s(float64=123)`, not `123`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import errno
+import json
+import math
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from backends.base import (
+    SecretDetails,
+    SecretEntry,
+    SecretNotFound,
+    SecretStore,
+    StoreContext,
+    StoreMisconfigured,
+    duplicate_property_error,
+    is_truthy,
+    property_lookup,
+)
+from components.model import Diagnostic, Severity, Source
+
+DEFAULT_SEPARATOR = ":"
+PAGE_SIZE = 1000  # names per list_names page
+MAX_DIAGNOSTICS_PER_CODE = 20  # doctor shows this many per problem kind, then a count
+
+_GO_MAP = "map[string]interface {}"
+_BOM = b"\xef\xbb\xbf"
+_NIL_TEXT = "%!s(<nil>)"
+_NO_INFO: Mapping[str, str] = MappingProxyType({})  # shared by every entry: read-only
+_HINT_QUOTE = 'Quote the value in the JSON file ("123" instead of 123, "true" instead of true).'
+
+# JSON kinds of the values Go's decoder produces, in Go's own words (for its error messages).
+_GO_KIND = {list: "array", str: "string", float: "number", bool: "bool"}
+_LEAF_KIND = {float: "number", bool: "boolean", type(None): "null"}
+# How doctor names Go's text for each kind of leaf without showing the value, and what it is not.
+_LEAF_PLACEHOLDER = {"number": "%!s(float64=…)", "boolean": "%!s(bool=…)", "null": _NIL_TEXT}
+_LEAF_INSTEAD_OF = {"number": "the number", "boolean": "true/false", "null": "an empty value"}
+
+# Go turns a lone UTF-16 surrogate escape (`\\ud800`) into U+FFFD where Python would keep an
+# unencodable surrogate. The first pattern finds any surrogate escape; the second matches, in
+# order, a `\\\\` pair (text, not an escape), a valid surrogate pair, or a lone surrogate.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE_ESCAPES = re.compile(
+    r"(\\\\)|(\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2})|\\u[dD][89a-fA-F][0-9a-fA-F]{2}"
+)
+
+
+def _go_replace(error: UnicodeError) -> tuple[str, int]:
+    """Go's decoder replaces each invalid UTF-8 byte by U+FFFD; Python would merge some of them."""
+    assert isinstance(error, UnicodeDecodeError)
+    return "\ufffd", error.start + 1
+
+
+_GO_REPLACE = "dapr_secrets.go_replace"
+codecs.register_error(_GO_REPLACE, _go_replace)
+
+
+def go_float_text(value: float) -> str:
+    """Go's `%v` for a float64: shortest round-trip digits, exponent form when the decimal
+    exponent is below -4 or at least 6 (`1e+06`, `1.5e-05`), never a trailing `.0`."""
+    if value == 0:
+        return "-0" if math.copysign(1.0, value) < 0 else "0"
+    sign = "-" if value < 0 else ""
+    mantissa, _, exponent_text = repr(abs(value)).partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    digits = whole + fraction
+    significant = digits.lstrip("0")
+    point = len(whole) + int(exponent_text or 0) - (len(digits) - len(significant))
+    digits = significant.rstrip("0")
+    exponent = point - 1
+    if exponent < -4 or exponent >= 6:
+        tail = "." + digits[1:] if len(digits) > 1 else ""
+        return f"{sign}{digits[0]}{tail}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
+    if point <= 0:
+        return f"{sign}0.{'0' * -point}{digits}"
+    if point >= len(digits):
+        return sign + digits + "0" * (point - len(digits))
+    return f"{sign}{digits[:point]}.{digits[point:]}"
+
+
+def go_leaf_text(value: float | bool | None) -> str:
+    """What Go's `fmt.Sprintf("%s", v)` prints for a non-string JSON leaf."""
+    if value is None:
+        return _NIL_TEXT
+    if value is True or value is False:
+        return f"%!s(bool={'true' if value else 'false'})"
+    return f"%!s(float64={go_float_text(value)})"
+
+
+@dataclass
+class Flattened:
+    """One JSON object flattened to `{path: text}`, plus what a person should hear about."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    odd_leaves: list[tuple[str, str]] = field(default_factory=list)  # (path, "number"|"boolean"|"null")
+    collisions: list[str] = field(default_factory=list)  # paths seen twice; the first one is kept
+
+
+def flatten(document: dict, separator: str) -> Flattened:
+    """Dapr's visitJSONObject: objects add their keys, arrays their indexes, joined with the
+    separator; empty objects and arrays vanish. Iterative, in document order (a deep file must not
+    hit Python's recursion limit, and 100,000 leaves must stay cheap)."""
+    result = Flattened()
+    values = result.values
+    stack = [("", iter(document.items()))]
+    while stack:
+        prefix, members = stack[-1]
+        for key, value in members:
+            path = prefix + key
+            kind = type(value)
+            if kind is str:
+                text = value
+            elif kind is dict or kind is list:
+                if value:
+                    nested = value.items() if kind is dict else zip(map(str, range(len(value))), value)
+                    stack.append((path + separator, iter(nested)))
+                    break
+                continue
+            else:
+                text = go_leaf_text(value)
+                result.odd_leaves.append((path, _LEAF_KIND[kind]))
+            if path in values:
+                result.collisions.append(path)
+            else:
+                values[path] = text
+        else:
+            stack.pop()
+    return result
+
+
+class LocalFileStore(SecretStore):
+    """A Dapr local file secret store over one JSON file (§3.1)."""
+
+    def __init__(self, name: str, properties: Mapping[str, str], context: StoreContext) -> None:
+        super().__init__(name, properties, context)
+        duplicate = duplicate_property_error(properties)
+        if duplicate is not None:
+            raise duplicate
+        secrets_file = property_lookup(properties, "secretsFile") or ""
+        if not secrets_file:
+            raise StoreMisconfigured(
+                "missing local secrets file in metadata",
+                "Add a metadata item `secretsFile` with the path of the JSON file.",
+            )
+        self.separator = property_lookup(properties, "nestedSeparator") or DEFAULT_SEPARATOR
+        self._multi_valued = is_truthy(property_lookup(properties, "multiValued"))
+        self.path = os.path.join(context.cwd, secrets_file)  # daprd opens it from its own cwd
+        document = read_secrets_file(secrets_file, self.path, context)
+        self._notes: dict[str, str] = {}  # secret name -> what Dapr does that would surprise
+        self._findings: list[Diagnostic] = []
+        # {name: value} for plain secrets, {name: {key: value}} for multiValued objects, as in Go.
+        self._secrets: Mapping[str, str | dict[str, str]] = {}
+        if document is None:
+            self._add(Severity.INFO, "empty-secrets-file", "The secrets file holds `null`: Dapr reads it as an empty store.", "")
+        elif self._multi_valued:
+            self._secrets = self._load_multi_valued(document)
+        else:
+            self._secrets = self._load_flat(document)
+
+    @property
+    def multi_valued(self) -> bool:  # type: ignore[override]  # per instance: the metadata decides
+        return self._multi_valued
+
+    @property
+    def name_separator(self) -> str | None:
+        return None if self._multi_valued else self.separator
+
+    # ----- Dapr's API
+
+    def get_secret(self, name: str, metadata: Mapping[str, str]) -> dict[str, str] | None:
+        value = self._secrets.get(name)
+        if value is None:
+            raise SecretNotFound(f"secret {name} not found")
+        return dict(value) if isinstance(value, dict) else {name: value}
+
+    def bulk_get(self, metadata: Mapping[str, str]) -> dict[str, dict[str, str]] | None:
+        return {name: dict(value) if isinstance(value, dict) else {name: value} for name, value in self._secrets.items()}
+
+    # ----- browsing
+
+    def list_names(self, folder: str = "") -> Iterator[list[SecretEntry]]:
+        names = list(self._secrets)
+        notes = self._notes
+        for start in range(0, len(names), PAGE_SIZE):
+            page = names[start : start + PAGE_SIZE]
+            yield [SecretEntry(name, False, _NO_INFO, notes.get(name, "")) for name in page]
+
+    def describe(self, name: str) -> SecretDetails:
+        value = self._secrets.get(name)
+        if value is None:
+            raise SecretNotFound(f"secret {name} not found")
+        keys = len(value) if isinstance(value, dict) else 1
+        notes = (self._notes[name],) if name in self._notes else ()
+        return SecretDetails(attributes={"file": self.path, "keys": str(keys)}, notes=notes)
+
+    def diagnostics(self) -> list[Diagnostic]:
+        shown: list[Diagnostic] = []
+        counts: dict[str, int] = {}
+        for finding in self._findings:
+            counts[finding.code] = counts.get(finding.code, 0) + 1
+            if counts[finding.code] <= MAX_DIAGNOSTICS_PER_CODE:
+                shown.append(finding)
+        for code, count in counts.items():
+            if count > MAX_DIAGNOSTICS_PER_CODE:
+                more = count - MAX_DIAGNOSTICS_PER_CODE
+                shown.append(self._diagnostic(Severity.INFO, code, f"{more:,} more `{code}` findings in this file.", ""))
+        return shown
+
+    # ----- loading
+
+    def _load_flat(self, document: dict) -> dict[str, str]:
+        flat = flatten(document, self.separator)
+        for path, kind in flat.odd_leaves:
+            self._note_odd_leaf(path, path, kind)
+        for path in flat.collisions:
+            self._note_collision(path, path)
+        return flat.values
+
+    def _load_multi_valued(self, document: dict) -> dict[str, str | dict[str, str]]:
+        """Only top-level strings and objects are secrets; everything else is silently dropped."""
+        secrets: dict[str, str | dict[str, str]] = {}
+        for name, value in document.items():
+            if type(value) is str:
+                secrets[name] = value
+            elif type(value) is dict:
+                flat = flatten(value, self.separator)
+                secrets[name] = flat.values
+                for key, kind in flat.odd_leaves:
+                    self._note_odd_leaf(name, key, kind)
+                for key in flat.collisions:
+                    self._note_collision(name, key)
+            else:
+                kind = "array" if type(value) is list else _LEAF_KIND[type(value)]
+                self._add(
+                    Severity.WARNING,
+                    "multivalued-dropped",
+                    f"`{name}` is a JSON {kind} at the top level: with multiValued, Dapr keeps only top-level "
+                    f"strings and objects, so `{name}` is not a secret (GET answers \"secret {name} not found\").",
+                    "Make it a string or an object, or turn multiValued off.",
+                    name,
+                )
+        return secrets
+
+    def _note_odd_leaf(self, secret: str, key: str, kind: str) -> None:
+        placeholder = _LEAF_PLACEHOLDER[kind]
+        where = f"`{key}`" if secret == key else f"key `{key}` of `{secret}`"
+        self._notes.setdefault(secret, f"JSON {kind}: Dapr returns Go's {placeholder} text")
+        self._add(
+            Severity.WARNING,
+            "non-string-value",
+            f"{where} is a JSON {kind}: Dapr returns Go's `{placeholder}` text for it, not {_LEAF_INSTEAD_OF[kind]}.",
+            _HINT_QUOTE,
+            secret,
+        )
+
+    def _note_collision(self, secret: str, key: str) -> None:
+        where = f"`{key}`" if secret == key else f"key `{key}` of `{secret}`"
+        self._notes.setdefault(secret, "two entries of the file flatten to this name")
+        self._add(
+            Severity.WARNING,
+            "flatten-collision",
+            f"Two entries of the file flatten to {where}: daprd keeps one of them at random and silently "
+            "drops the secrets it had not visited yet; this tool keeps the first in file order.",
+            "Rename one of the entries, or choose another nestedSeparator.",
+            secret,
+        )
+
+    def _add(self, severity: Severity, code: str, message: str, hint: str, secret: str | None = None) -> None:
+        self._findings.append(self._diagnostic(severity, code, message, hint, secret))
+
+    def _diagnostic(self, severity: Severity, code: str, message: str, hint: str, secret: str | None = None) -> Diagnostic:
+        return Diagnostic(severity, code, message, hint, Source(self.path), self.name, secret)
+
+
+# ----- reading the file the way Go's os.ReadFile + json.Unmarshal do
+
+
+def read_secrets_file(secrets_file: str, path: str, context: StoreContext) -> dict | None:
+    """The decoded top-level object, None for a file holding `null`; StoreMisconfigured with
+    daprd's Init error otherwise. Messages name the file, never its content."""
+    return decode_document(_read_bytes(secrets_file, path, context))
+
+
+def _read_bytes(secrets_file: str, path: str, context: StoreContext) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except ValueError:  # a NUL byte in the path
+        raise StoreMisconfigured(f"open {secrets_file}: invalid argument", "Fix the secretsFile path.") from None
+    except OSError as error:
+        operation = "read" if error.errno == errno.EISDIR else "open"
+        reason = os.strerror(error.errno) if error.errno else str(error.strerror or "error")
+        hint = _missing_file_hint(secrets_file, context) if error.errno == errno.ENOENT else "Check the file's permissions."
+        raise StoreMisconfigured(f"{operation} {secrets_file}: {reason[:1].lower()}{reason[1:]}", hint) from None
+
+
+def _missing_file_hint(secrets_file: str, context: StoreContext) -> str:
+    if os.path.isabs(secrets_file):
+        return "Check the secretsFile path."
+    source = context.component_source
+    if source is not None and os.path.isfile(source.file):
+        folder = os.path.dirname(os.path.abspath(source.file))
+        beside = os.path.join(folder, secrets_file)
+        if os.path.exists(beside):
+            return (
+                f"daprd opens a relative secretsFile from its working directory ({context.cwd}), not from the "
+                f"component's folder. The file exists at {beside}: run daprd (and dapr-secrets) from {folder}, "
+                "or make secretsFile an absolute path."
+            )
+    return (
+        f"daprd opens a relative secretsFile from its working directory ({context.cwd}): run it from the folder "
+        "the path is relative to, or make secretsFile an absolute path."
+    )
+
+
+class _SyntaxProblem(Exception):
+    pass
+
+
+def decode_document(data: bytes) -> dict | None:
+    """Go's json.Unmarshal into map[string]interface{}: syntax first, then types."""
+    if data.startswith(_BOM):
+        raise StoreMisconfigured(
+            "invalid character 'ï' looking for beginning of value",
+            "The file starts with a UTF-8 byte order mark, which Go's JSON decoder refuses: save it without BOM.",
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", _GO_REPLACE)
+    if "\\" in text and _SURROGATE_ESCAPE.search(text):  # memchr first: most files have no escapes
+        text = _SURROGATE_ESCAPES.sub(_keep_pairs, text)
+    too_large: list[bool] = []  # Go reports these after the syntax check, so collect, don't raise
+    try:
+        document = json.loads(
+            text,
+            parse_int=lambda literal: _go_float(literal, too_large),
+            parse_float=lambda literal: _go_float(literal, too_large),
+            parse_constant=_refuse_constant,
+        )
+    except json.JSONDecodeError as error:
+        if error.pos >= len(text.rstrip(" \t\r\n")):
+            raise StoreMisconfigured("unexpected end of JSON input", "The file is empty or cut short.") from None
+        raise StoreMisconfigured(
+            f"the secrets file is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})",
+            "Fix the JSON syntax; daprd refuses the whole file.",
+        ) from None
+    except _SyntaxProblem as error:
+        raise StoreMisconfigured(str(error), "JSON has no NaN or Infinity: quote the value.") from None
+    except RecursionError:
+        raise StoreMisconfigured(
+            "the secrets file nests deeper than this tool can read",
+            "daprd reads up to 10,000 levels; this tool stops at Python's recursion limit.",
+        ) from None
+    if document is None:
+        return None
+    if type(document) is not dict:
+        raise StoreMisconfigured(
+            f"json: cannot unmarshal {_GO_KIND[type(document)]} into Go value of type {_GO_MAP}",
+            "The file must hold one JSON object: {\"name\": \"value\", ...}.",
+        )
+    if too_large:
+        # Go's text quotes the number; it may be a secret, so we leave it out.
+        raise StoreMisconfigured(
+            "json: cannot unmarshal number into Go value of type float64",
+            "A number in the file is too large for a float64: quote it.",
+        )
+    return document
+
+
+def _keep_pairs(match: re.Match[str]) -> str:
+    return match.group(1) or match.group(2) or "\\ufffd"
+
+
+def _go_float(literal: str, too_large: list[bool]) -> float:
+    """JSON numbers are float64 in Go; one beyond its range fails the decode (after the syntax check)."""
+    value = float(literal)
+    if math.isinf(value):
+        too_large.append(True)
+        return 0.0
+    return value
+
+
+def _refuse_constant(name: str) -> float:
+    first = "I" if name.startswith("-") else name[0]
+    where = "in numeric literal" if name.startswith("-") else "looking for beginning of value"
+    raise _SyntaxProblem(f"invalid character '{first}' {where}")
