@@ -1,0 +1,48 @@
+# `make run` opens the app on the demo; `make test` runs every test. Both set up .venv themselves.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_ENV := DEMO_API_TOKEN=demo-token-not-real DEMO_SMTP_PASSWORD=demo-smtp-password-not-real
+DEMO_ARGS := --resources-path examples/components --config examples/config.yaml --app-id orders
+
+.PHONY: run test screenshots benchmarks system-tools clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -U pip
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed-run
+
+run: $(VENV)/.installed-run
+	$(DEMO_ENV) $(BIN)/dapr-secrets $(DEMO_ARGS)
+
+# tmux drives the end-to-end test; rsvg-convert turns screenshots into PNG.
+system-tools:
+	@missing=""; \
+	command -v tmux >/dev/null || missing="$$missing tmux"; \
+	command -v rsvg-convert >/dev/null || missing="$$missing librsvg2-bin"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing$$missing"; \
+		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo"; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null || \
+		echo "could not install$$missing: the tests that need them will be skipped"; \
+	fi
+
+test: $(VENV)/.installed-test system-tools
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -q
+
+screenshots: $(VENV)/.installed-test system-tools
+	$(DEMO_ENV) $(BIN)/python screenshots/generate.py
+
+benchmarks: $(VENV)/.installed-test
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) *.egg-info

@@ -1,0 +1,586 @@
+"""What daprd does with a set of components: which secret stores open, in what order, what every
+`secretKeyRef` resolves to, and what the secrets API answers (dapr-behaviour.md §1.5, §2, §4).
+
+The TUI and the headless CLI share this one runtime. Everything that can block (store Init that
+resolves references, GetSecret) is called from worker threads by the UI; the runtime is thread-safe.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from enum import Enum
+
+from backends import registry
+from backends.base import (
+    SecretNotFound,
+    SecretStore,
+    StoreContext,
+    StoreError,
+    duplicate_property_error,
+    go_json,
+)
+from components.model import (
+    Component,
+    Configuration,
+    Diagnostic,
+    MetadataItem,
+    Reference,
+    ScopeDecision,
+    Severity,
+)
+
+DEFAULT_RESOURCES_PATH = "~/.dapr/components"
+BUILTIN_KUBERNETES_STORE = "kubernetes"
+
+
+@dataclass(frozen=True)
+class RuntimeOptions:
+    resources_paths: tuple[str, ...] = (DEFAULT_RESOURCES_PATH,)
+    config_files: tuple[str, ...] = ()
+    app_id: str | None = None
+    namespace: str | None = None  # the NAMESPACE daprd would see; None -> env NAMESPACE
+    kubernetes: bool = False  # Kubernetes-mode rules: built-in `kubernetes` store, default auth store
+    resources_from_cluster: bool = False  # read Components/Configurations from the cluster, not files
+    kube_context: str | None = None
+    env: Mapping[str, str] | None = None  # daprd's environment; None -> os.environ
+    cwd: str | None = None  # daprd's working directory; None -> os.getcwd()
+    vault_token_from_env: bool = False
+
+    def daprd_env(self) -> Mapping[str, str]:
+        return os.environ if self.env is None else self.env
+
+    def daprd_namespace(self) -> str:
+        """The NAMESPACE value daprd filters with; "" means no namespace filtering (§1.4)."""
+        if self.namespace is not None:
+            return self.namespace
+        return self.daprd_env().get("NAMESPACE", "")
+
+
+class State(str, Enum):
+    PENDING = "pending"  # not looked at yet
+    OPENING = "opening"
+    READY = "ready"  # a secret store that opened, or a component whose references all resolve
+    WAITING = "waiting"  # parked behind a secret store that is not loaded (maybe forever)
+    ERROR = "error"  # daprd's Init would fail
+    UNSUPPORTED = "unsupported"  # a Dapr store type this tool cannot open yet
+
+
+@dataclass(frozen=True)
+class ComponentStatus:
+    state: State
+    message: str = ""
+    hint: str = ""
+    waiting_for: str | None = None
+
+
+@dataclass(frozen=True)
+class ReferenceStatus:
+    code: str  # ok | store-missing | no-auth-store | store-not-loaded | secret-not-found
+    #            | key-not-found | empty-value | error
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.code == "ok"
+
+
+@dataclass(frozen=True)
+class ApiResponse:
+    """What daprd's HTTP secrets API answers (§4)."""
+
+    status: int
+    body: dict | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (200, 204)
+
+    def text(self) -> str:
+        return "" if self.body is None else go_json(self.body) + "\n"
+
+
+def _api_error(status: int, code: str, message: str) -> ApiResponse:
+    return ApiResponse(status, {"errorCode": code, "message": message})
+
+
+@dataclass
+class _Loaded:
+    components: list[Component]
+    diagnostics: list[Diagnostic]
+    configuration: Configuration
+    extra: dict = field(default_factory=dict)  # e.g. the cluster context in Kubernetes mode
+
+
+class Runtime:
+    def __init__(
+        self,
+        options: RuntimeOptions,
+        components: list[Component],
+        diagnostics: list[Diagnostic] | None = None,
+        configuration: Configuration | None = None,
+    ) -> None:
+        self.options = options
+        self._from_options = False
+        self._install(_Loaded(components, list(diagnostics or []), configuration or Configuration()))
+
+    @classmethod
+    def load(cls, options: RuntimeOptions) -> Runtime:
+        """Read the resources and --config files; opens no store, does no network I/O (files only),
+        except in cluster mode where the components come from the API server."""
+        runtime = cls.__new__(cls)
+        runtime.options = options
+        runtime._from_options = True
+        runtime._install(_read_resources(options))
+        return runtime
+
+    def _install(self, loaded: _Loaded) -> None:
+        components = list(loaded.components)
+        diagnostics = list(loaded.diagnostics)
+        if self.options.kubernetes and not any(c.name == BUILTIN_KUBERNETES_STORE for c in components):
+            components.insert(0, _builtin_kubernetes_store())  # §1.5.4
+        self.components = components
+        self.diagnostics = diagnostics
+        self.configuration = loaded.configuration
+        self.cluster_info = loaded.extra
+        self._by_name = {c.name: c for c in components}
+        self._lock = threading.Lock()  # guards the dicts below, never held during I/O
+        self._open_locks: dict[str, threading.Lock] = {}
+        self._statuses: dict[str, ComponentStatus] = {}
+        self._stores: dict[str, SecretStore] = {}
+        self._reference_cache: dict[tuple[str, str, str], dict[str, str] | StoreError | None] = {}
+
+    # ----- what is configured
+
+    def component(self, name: str) -> Component | None:
+        return self._by_name.get(name)
+
+    def secret_stores(self) -> list[Component]:
+        return [c for c in self.components if c.is_secret_store]
+
+    def references(self) -> list[Reference]:
+        from components.references import build_references
+
+        return build_references(self.components, self.options.kubernetes)
+
+    def references_to(self, store: str, secret: str) -> list[Reference]:
+        return [r for r in self.references() if r.store == store and r.secret == secret]
+
+    def scope_decision(self, store: str, secret: str) -> ScopeDecision:
+        from components.config import decide
+
+        return decide(self.configuration, store, secret)
+
+    # ----- opening components the way daprd initialises them
+
+    def status(self, name: str) -> ComponentStatus:
+        if name not in self._by_name:
+            return ComponentStatus(State.ERROR, f"there is no component named {name!r}")
+        with self._lock:
+            return self._statuses.get(name, ComponentStatus(State.PENDING))
+
+    def store(self, name: str) -> SecretStore | None:
+        with self._lock:
+            return self._stores.get(name)
+
+    def start(self) -> None:
+        """daprd start-up: every component, secret stores first (§1.5.1)."""
+        for component in sorted(self.components, key=lambda c: not c.is_secret_store):
+            self.open(component.name)
+
+    def open(self, name: str) -> ComponentStatus:
+        """Open one component (a secret store: construct it; any component: resolve its references
+        through its auth store, opening that store first). Thread-safe, idempotent, blocking."""
+        component = self._by_name.get(name)
+        if component is None:
+            return self.status(name)
+        blocker = self._static_blocker(component)
+        with self._open_lock(name):
+            current = self.status(name)
+            if current.state not in (State.PENDING, State.OPENING):
+                return current
+            self._set_status(name, ComponentStatus(State.OPENING))
+            if blocker is not None:
+                status = blocker
+            else:
+                status = self._open_dependency_then(component)
+            self._set_status(name, status)
+            return status
+
+    def _open_lock(self, name: str) -> threading.Lock:
+        with self._lock:
+            return self._open_locks.setdefault(name, threading.Lock())
+
+    def _set_status(self, name: str, status: ComponentStatus) -> None:
+        with self._lock:
+            self._statuses[name] = status
+
+    def auth_store_name(self, component: Component) -> str:
+        """The store every secretKeyRef of this component goes to (§2.3)."""
+        if component.auth_secret_store:
+            return component.auth_secret_store
+        return BUILTIN_KUBERNETES_STORE if self.options.kubernetes else ""
+
+    def _static_blocker(self, component: Component) -> ComponentStatus | None:
+        """Problems visible without I/O: bad type, and dependency chains that can never load
+        (no auth store in self-hosted mode, a missing store, a cycle). Checking these first keeps
+        `open` free of lock cycles: the chain it then walks is acyclic."""
+        if component.category is None:
+            return ComponentStatus(
+                State.ERROR,
+                f"incorrect type {component.type}",
+                "spec.type must start with a known category such as secretstores., state., pubsub. "
+                "or bindings. (lower case)",
+            )
+        denied = self._denied_reason(component)
+        if denied:
+            return ComponentStatus(State.ERROR, denied, "remove it from spec.components.deny in --config")
+        seen = [component.name]
+        current = component
+        while current.references:
+            store_name = self.auth_store_name(current)
+            if not store_name:
+                return ComponentStatus(
+                    State.WAITING,
+                    f"{current.name} uses secretKeyRef but has no auth.secretStore; in self-hosted "
+                    "mode daprd has no default secret store, so it never initialises"
+                    + ("" if current is component else f" (and {component.name} waits for it)"),
+                    "add `auth: {secretStore: <store name>}` to the component",
+                    waiting_for="",
+                )
+            if store_name in seen:
+                cycle = " -> ".join(seen + [store_name])
+                return ComponentStatus(
+                    State.WAITING,
+                    f"secret store cycle {cycle}: daprd parks these components forever",
+                    "let one of these stores take its settings from plain values or another store",
+                    waiting_for=store_name,
+                )
+            target = self._by_name.get(store_name)
+            if target is None or not target.is_secret_store:
+                what = "is not a secret store" if target is not None else "is not configured"
+                return ComponentStatus(
+                    State.WAITING,
+                    f"waiting for secret store {store_name!r}, which {what}: daprd parks "
+                    f"{component.name} forever",
+                    _missing_store_hint(store_name, self),
+                    waiting_for=store_name,
+                )
+            seen.append(store_name)
+            current = target
+        return None
+
+    def _denied_reason(self, component: Component) -> str | None:
+        try:
+            from components.config import is_component_denied
+        except ImportError:  # older components package
+            return None
+        return is_component_denied(self.configuration, component)
+
+    def _open_dependency_then(self, component: Component) -> ComponentStatus:
+        properties: dict[str, str] = {}
+        problems: list[str] = []
+        if component.references:
+            store_name = self.auth_store_name(component)
+            dependency = self.open(store_name)
+            if dependency.state != State.READY:
+                reason = dependency.message or dependency.state.value
+                return ComponentStatus(
+                    State.WAITING,
+                    f"waiting for secret store {store_name!r}, which did not open: {reason}",
+                    dependency.hint,
+                    waiting_for=store_name,
+                )
+        properties, problems = self._resolve_properties(component)
+        if not component.is_secret_store:
+            message = "; ".join(problems) if problems else "daprd would initialise it"
+            return ComponentStatus(State.READY, message)
+        return self._construct_store(component, properties, problems)
+
+    def _resolve_properties(self, component: Component) -> tuple[dict[str, str], list[str]]:
+        """The property map daprd passes to Init (§1.2, §2): envRef, secretKeyRef (key defaults to
+        the name; only a non-empty value replaces the item's value), then template tags."""
+        from components.references import resolve_env_ref
+
+        env = self.options.daprd_env()
+        properties: dict[str, str] = {}
+        problems: list[str] = []
+        for item in component.metadata:
+            value = item.value
+            if item.env_ref and item.value is None:
+                properties[item.name] = resolve_env_ref(item, env) or ""
+                continue
+            ref = item.secret_key_ref
+            if ref is not None:
+                secret = self._lookup_for_component(component, ref.name)
+                if isinstance(secret, StoreError):
+                    problems.append(f"{item.name}: error getting secret {ref.name!r}: {secret.message}")
+                elif secret and secret.get(ref.effective_key):
+                    value = secret[ref.effective_key]
+            properties[item.name] = self._apply_template_tags(value or "", item, problems)
+        return properties, problems
+
+    def _apply_template_tags(self, value: str, item: MetadataItem, problems: list[str]) -> str:
+        if "{" not in value:
+            return value
+        while "{uuid}" in value:
+            value = value.replace("{uuid}", str(uuid.uuid4()), 1)
+        if "{podName}" in value:
+            problems.append(f"property {item.name} refers to {{podName}} but podName is not set")
+        app_id = self.options.app_id or ""
+        namespace = self.options.daprd_namespace() or "default"
+        return value.replace("{namespace}", f"{namespace}.{app_id}").replace("{appID}", app_id)
+
+    def _lookup_for_component(self, component: Component, secret: str) -> dict[str, str] | StoreError | None:
+        """GetSecret on the component's auth store with {"namespace": component namespace},
+        cached per (store, namespace, secret) as daprd caches per component (§2.5)."""
+        store_name = self.auth_store_name(component)
+        key = (store_name, component.namespace, secret)
+        with self._lock:
+            if key in self._reference_cache:
+                return self._reference_cache[key]
+        store = self.store(store_name)
+        if store is None:
+            result: dict[str, str] | StoreError | None = StoreError(f"secret store {store_name!r} is not loaded")
+        else:
+            try:
+                result = store.get_secret(secret, {"namespace": component.namespace})
+            except StoreError as error:
+                result = error
+            except Exception as error:  # a backend bug must not take the app down
+                result = StoreError(f"unexpected {type(error).__name__} from the store")
+        with self._lock:
+            self._reference_cache[key] = result
+        return result
+
+    def _construct_store(self, component: Component, properties: dict[str, str], problems: list[str]) -> ComponentStatus:
+        lookup = registry.lookup(component.type, component.version)
+        if not lookup.known_to_dapr:
+            return ComponentStatus(State.ERROR, lookup.message, _init_failure_hint(component, "check spec.type and spec.version (\"\", v0 or v1)"))
+        if not lookup.supported:
+            return ComponentStatus(State.UNSUPPORTED, lookup.message)
+        duplicate = duplicate_property_error(properties)
+        if duplicate is not None:
+            return ComponentStatus(State.ERROR, duplicate.message, _init_failure_hint(component, "remove one of the two spellings"))
+        template_problem = next((p for p in problems if "{podName}" in p), None)
+        if template_problem:
+            return ComponentStatus(State.ERROR, template_problem, _init_failure_hint(component, "{podName} only exists in Kubernetes"))
+        context = StoreContext(
+            env=self.options.daprd_env(),
+            cwd=self.options.cwd or os.getcwd(),
+            kubernetes_mode=self.options.kubernetes,
+            component_source=component.source,
+            vault_token_from_env=self.options.vault_token_from_env,
+            kube_context=self.options.kube_context,
+        )
+        try:
+            store_class = registry.load_class(lookup.target)
+            store = store_class(component.name, properties, context)
+        except StoreError as error:
+            return ComponentStatus(State.ERROR, error.message, error.hint or _init_failure_hint(component, ""))
+        except ImportError as error:
+            return ComponentStatus(State.UNSUPPORTED, f"the backend for {component.type} could not be loaded: {error.name}")
+        except Exception as error:  # noqa: BLE001 - a backend bug must not take the app down
+            return ComponentStatus(State.ERROR, f"unexpected {type(error).__name__} while opening the store")
+        with self._lock:
+            self._stores[component.name] = store
+        message = "; ".join(problems)
+        return ComponentStatus(State.READY, message)
+
+    # ----- references
+
+    def check_reference(self, ref: Reference) -> ReferenceStatus:
+        """Would daprd resolve this secretKeyRef, and to a usable value? Never returns the value."""
+        if not ref.store:
+            return ReferenceStatus(
+                "no-auth-store",
+                "no auth.secretStore: in self-hosted mode daprd has no default store and parks the component forever",
+            )
+        target = self._by_name.get(ref.store)
+        if target is None or not target.is_secret_store:
+            return ReferenceStatus("store-missing", f"secret store {ref.store!r} is not configured")
+        status = self.open(ref.store)
+        if status.state != State.READY:
+            return ReferenceStatus("store-not-loaded", f"secret store {ref.store!r} is not loaded: {status.message}")
+        component = self._by_name.get(ref.component)
+        if component is None:
+            return ReferenceStatus("error", f"no component named {ref.component!r}")
+        secret = self._lookup_for_component(component, ref.secret)
+        if isinstance(secret, SecretNotFound):
+            return ReferenceStatus("secret-not-found", f"secret {ref.secret!r} not found: {secret.message}")
+        if isinstance(secret, StoreError):
+            return ReferenceStatus("error", secret.message)
+        if not secret or ref.key not in secret:
+            return ReferenceStatus("key-not-found", f"secret {ref.secret!r} has no key {ref.key!r}")
+        if secret[ref.key] == "":
+            return ReferenceStatus("empty-value", f"key {ref.key!r} is empty: daprd ignores an empty value")
+        return ReferenceStatus("ok", "resolves")
+
+    # ----- the secrets API (§4)
+
+    def api_get(self, store: str, name: str, metadata: Mapping[str, str] | None = None) -> ApiResponse:
+        target = self._api_store(store)
+        if isinstance(target, ApiResponse):
+            return target
+        decision = self.scope_decision(store, name)
+        if not decision.allowed:
+            return _api_error(403, "ERR_PERMISSION_DENIED", f"access denied by policy to get {_go_quote(name)} from {_go_quote(store)}")
+        try:
+            result = target.get_secret(name, dict(metadata or {}))
+        except StoreError as error:
+            return _api_error(500, "ERR_SECRET_GET", f"failed getting secret with key {name} from secret store {store}: {error.message}")
+        return ApiResponse(204) if result is None else ApiResponse(200, result)
+
+    def api_bulk(self, store: str, metadata: Mapping[str, str] | None = None) -> ApiResponse:
+        target = self._api_store(store)
+        if isinstance(target, ApiResponse):
+            return target
+        try:
+            result = target.bulk_get(dict(metadata or {}))
+        except StoreError as error:
+            return _api_error(500, "ERR_SECRET_GET", f"failed getting secrets from secret store {store}: {error.message}")
+        if result is None:
+            return ApiResponse(204)
+        allowed = {k: v for k, v in result.items() if self.scope_decision(store, k).allowed}
+        return ApiResponse(200, allowed)
+
+    def _api_store(self, store: str) -> SecretStore | ApiResponse:
+        if self.open(store).state == State.READY and store in self._by_name:
+            opened = self.store(store)
+            if opened is not None:
+                return opened
+        self.start()  # to tell "no store at all" (500) from "not this one" (401)
+        if not any(self.status(c.name).state == State.READY for c in self.secret_stores()):
+            return _api_error(500, "ERR_SECRET_STORES_NOT_CONFIGURED", "secret store is not configured")
+        return _api_error(401, "ERR_SECRET_STORE_NOT_FOUND", f"failed finding secret store with key {store}")
+
+    # ----- doctor
+
+    def doctor(self) -> list[Diagnostic]:
+        """Everything wrong, in the order a person would fix it. Opens every store."""
+        from components.config import scope_diagnostics
+
+        found = list(self.diagnostics)
+        found += scope_diagnostics(self.configuration, [c.name for c in self.secret_stores()])
+        self.start()
+        for component in self.components:
+            found += self._component_diagnostics(component)
+        for ref in self.references():
+            status = self.check_reference(ref)
+            if not status.ok and status.code not in ("no-auth-store", "store-missing", "store-not-loaded"):
+                found.append(
+                    Diagnostic(
+                        Severity.WARNING if status.code == "empty-value" else Severity.ERROR,
+                        f"ref-{status.code}",
+                        f"{ref.component}: metadata {ref.field!r} -> {ref.store}/{ref.secret}[{ref.key}]: {status.message}",
+                        _reference_hint(status.code, ref),
+                        source=ref.source,
+                        component=ref.component,
+                        secret=ref.secret,
+                    )
+                )
+        return found
+
+    def _component_diagnostics(self, component: Component) -> list[Diagnostic]:
+        status = self.status(component.name)
+        if status.state == State.WAITING:
+            return [Diagnostic(Severity.ERROR, "parked-forever", status.message, status.hint, component.source, component.name)]
+        if status.state == State.ERROR:
+            return [Diagnostic(Severity.ERROR, "init-failed", f"{component.name}: {status.message}", status.hint, component.source, component.name)]
+        if status.state == State.UNSUPPORTED:
+            return [Diagnostic(Severity.INFO, "unsupported", f"{component.name}: {status.message}", "", component.source, component.name)]
+        store = self.store(component.name)
+        if store is None:
+            return []
+        try:
+            return [replace(d, component=d.component or component.name) for d in store.diagnostics()]
+        except StoreError as error:
+            return [Diagnostic(Severity.ERROR, f"store-{error.kind}", f"{component.name}: {error.message}", error.hint, component.source, component.name)]
+
+    # ----- lifecycle
+
+    def refresh(self) -> None:
+        """Forget every opened store and cache, and read the resources again (when they came
+        from files or a cluster; a runtime built from objects keeps its objects)."""
+        self.close()
+        if self._from_options:
+            self._install(_read_resources(self.options))
+        else:
+            self._install(_Loaded(self.components, self.diagnostics, self.configuration, self.cluster_info))
+
+    def close(self) -> None:
+        with self._lock:
+            stores = list(self._stores.values())
+            self._stores.clear()
+        for store in stores:
+            try:
+                store.close()
+            except Exception:  # noqa: BLE001 - closing must never fail the caller
+                pass
+
+
+def _read_resources(options: RuntimeOptions) -> _Loaded:
+    env = options.daprd_env()
+    if options.resources_from_cluster:
+        from backends.kubernetes_resources import load_cluster_resources
+
+        cluster = load_cluster_resources(
+            kubeconfig=None, context=options.kube_context, namespace=options.namespace, env=env
+        )
+        configuration = next(iter(cluster.configurations.values()), Configuration())
+        return _Loaded(
+            cluster.components,
+            cluster.diagnostics,
+            configuration,
+            {"context": cluster.context, "namespaces": cluster.namespaces},
+        )
+    from components.config import load_configuration
+    from components.loader import load_resources
+
+    paths = [os.path.expanduser(p) for p in options.resources_paths]
+    loaded = load_resources(paths, namespace=options.daprd_namespace(), app_id=options.app_id)
+    configuration, config_diagnostics = load_configuration(list(options.config_files), env)
+    return _Loaded(loaded.components, loaded.diagnostics + config_diagnostics, configuration)
+
+
+def _builtin_kubernetes_store() -> Component:
+    from components.model import Source
+
+    return Component(
+        name=BUILTIN_KUBERNETES_STORE,
+        type="secretstores.kubernetes",
+        version="v1",
+        source=Source("<built-in: daprd adds it in Kubernetes mode>"),
+    )
+
+
+def _go_quote(text: str) -> str:
+    """Go's %q for the names in daprd's permission message (JSON escaping is close enough for
+    printable text; control characters are escaped either way)."""
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _missing_store_hint(store_name: str, runtime: Runtime) -> str:
+    stores = ", ".join(c.name for c in runtime.secret_stores()) or "none"
+    return f"set auth.secretStore to one of the configured secret stores ({stores}), or add a store named {store_name!r}"
+
+
+def _init_failure_hint(component: Component, extra: str) -> str:
+    exits = "" if component.ignore_errors else "daprd would exit at start-up (spec.ignoreErrors is false). "
+    return (exits + extra).strip()
+
+
+def _reference_hint(code: str, ref: Reference) -> str:
+    if code == "secret-not-found":
+        return f"create secret {ref.secret!r} in store {ref.store!r}, or fix secretKeyRef.name"
+    if code == "key-not-found":
+        return f"add key {ref.key!r} to secret {ref.secret!r}, or fix secretKeyRef.key (empty means: same as the name)"
+    if code == "empty-value":
+        fallback = "its literal value is used instead" if ref.has_fallback_value else "the property stays empty"
+        return f"give the key a value; until then {fallback}"
+    return "check that the store is reachable and the credentials allow reading this secret"

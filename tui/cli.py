@@ -1,0 +1,301 @@
+"""The `dapr-secrets` command: the TUI by default, or a headless command that answers like daprd.
+
+Headless commands import neither Textual nor any store SDK they do not use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+
+from backends.base import SecretEntry, SecretStore, StoreError
+from backends.runtime import DEFAULT_RESOURCES_PATH, Runtime, RuntimeOptions, State
+from components.model import Diagnostic, Severity
+
+EPILOG = """commands answer like daprd's HTTP API for the same files:
+  get STORE NAME      body of GET /v1.0/secrets/STORE/NAME
+  bulk STORE          body of GET /v1.0/secrets/STORE/bulk
+  list STORE          secret names, as bulk would return them (values are never read)
+  refs                every secretKeyRef and whether it resolves (never prints values)
+  doctor              everything wrong, with file:line; exit status 1 on errors
+without a command, the terminal UI opens."""
+
+
+def _common_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    """The options every command takes. Sub-commands repeat them with SUPPRESS defaults so that
+    `dapr-secrets --app-id a get ...` and `dapr-secrets get ... --app-id a` both work."""
+
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if suppress else value
+
+    group = parser.add_argument_group("where the components come from")
+    group.add_argument(
+        "--resources-path",
+        "--components-path",
+        dest="resources_paths",
+        action="append",
+        metavar="DIR",
+        default=default(None),
+        help=f"a folder of component YAML files, like daprd's (repeatable; default {DEFAULT_RESOURCES_PATH})",
+    )
+    group.add_argument(
+        "--config", dest="config_files", action="append", metavar="FILE", default=default(None),
+        help="a Configuration file, for secret scopes (repeatable, like daprd's --config)",
+    )
+    group.add_argument("--app-id", default=default(None), help="the app ID: applies component scopes and secret scopes")
+    group.add_argument(
+        "--namespace", default=default(None),
+        help="the NAMESPACE daprd runs in (overrides the NAMESPACE environment variable)",
+    )
+    group.add_argument(
+        "--kubernetes", action="store_true", default=default(False),
+        help="Kubernetes mode: built-in `kubernetes` store as the default auth store; "
+        "without --resources-path, read Components and Configurations from the cluster",
+    )
+    group.add_argument("--context", dest="kube_context", default=default(None), help="kubeconfig context (Kubernetes mode)")
+    group.add_argument(
+        "--vault-token-from-env", action="store_true", default=default(False),
+        help="when a Vault component's own token cannot be resolved, use VAULT_TOKEN or ~/.vault-token",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dapr-secrets",
+        description="Browse Dapr secret stores the way daprd sees them.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _common_options(parser, suppress=False)
+    ui = parser.add_argument_group("terminal UI")
+    ui.add_argument("--reveal-timeout", type=float, default=30.0, metavar="SECONDS", help="re-mask a revealed value after this long (default 30)")
+    ui.add_argument("--clipboard-timeout", type=float, default=30.0, metavar="SECONDS", help="clear a copied value from the clipboard after this long (default 30)")
+    ui.add_argument("--no-reveal", action="store_true", help="never show values (for screen sharing); copy still works")
+    ui.add_argument("--clipboard", dest="clipboard_mode", choices=("auto", "osc52", "native", "off"), default="auto", help="how to copy: OSC 52 and the native clipboard (auto), one of them, or off")
+
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        _common_options(sub, suppress=True)
+        return sub
+
+    get = command("get", "print what GET /v1.0/secrets/STORE/NAME would answer")
+    get.add_argument("store")
+    get.add_argument("name")
+    get.add_argument("-m", "--metadata", action="append", default=[], metavar="KEY=VALUE", help="request metadata, like ?metadata.KEY=VALUE (version_id, namespace, ...)")
+    bulk = command("bulk", "print what GET /v1.0/secrets/STORE/bulk would answer")
+    bulk.add_argument("store")
+    bulk.add_argument("-m", "--metadata", action="append", default=[], metavar="KEY=VALUE")
+    names = command("list", "list the secret names of a store (never reads values)")
+    names.add_argument("store")
+    names.add_argument("--json", action="store_true", help="a JSON array of names")
+    refs = command("refs", "every secretKeyRef and whether daprd would resolve it")
+    refs.add_argument("--json", action="store_true")
+    doctor = command("doctor", "everything wrong with the components, configuration and stores")
+    doctor.add_argument("--json", action="store_true")
+    return parser
+
+
+def options_from_args(args: argparse.Namespace) -> RuntimeOptions:
+    paths = tuple(args.resources_paths or ())
+    from_cluster = bool(args.kubernetes and not paths)
+    return RuntimeOptions(
+        resources_paths=paths or (() if from_cluster else (DEFAULT_RESOURCES_PATH,)),
+        config_files=tuple(args.config_files or ()),
+        app_id=args.app_id,
+        namespace=args.namespace,
+        kubernetes=args.kubernetes,
+        resources_from_cluster=from_cluster,
+        kube_context=args.kube_context,
+        vault_token_from_env=args.vault_token_from_env,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        runtime = Runtime.load(options_from_args(args))
+    except StoreError as error:  # e.g. the cluster is unreachable in Kubernetes mode
+        _fail(error.message, error.hint)
+        return 2
+    try:
+        if args.command is None:
+            return _run_tui(runtime, args)
+        handler = {"get": _get, "bulk": _bulk, "list": _list, "refs": _refs, "doctor": _doctor}[args.command]
+        return handler(runtime, args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `dapr-secrets list x | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    finally:
+        runtime.close()
+
+
+def _run_tui(runtime: Runtime, args: argparse.Namespace) -> int:
+    from tui.app import UiSettings, run_app
+
+    settings = UiSettings(
+        reveal_timeout=args.reveal_timeout,
+        clipboard_timeout=args.clipboard_timeout,
+        no_reveal=args.no_reveal,
+        clipboard_mode=args.clipboard_mode,
+    )
+    return run_app(runtime, settings)
+
+
+def _parse_metadata(pairs: Sequence[str]) -> dict[str, str]:
+    """`-m KEY=VALUE`; like daprd, only the first value of a repeated key counts."""
+    metadata: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise SystemExit(f"dapr-secrets: -m takes KEY=VALUE, got {pair!r}")
+        metadata.setdefault(key, value)
+    return metadata
+
+
+def _warn_if_daprd_would_not_start(runtime: Runtime) -> None:
+    for diagnostic in runtime.diagnostics:
+        if diagnostic.severity == Severity.ERROR:
+            print(f"warning: {_format_diagnostic(diagnostic)}", file=sys.stderr)
+
+
+def _get(runtime: Runtime, args: argparse.Namespace) -> int:
+    _warn_if_daprd_would_not_start(runtime)
+    response = runtime.api_get(args.store, args.name, _parse_metadata(args.metadata))
+    return _print_api_response(response)
+
+
+def _bulk(runtime: Runtime, args: argparse.Namespace) -> int:
+    _warn_if_daprd_would_not_start(runtime)
+    response = runtime.api_bulk(args.store, _parse_metadata(args.metadata))
+    return _print_api_response(response)
+
+
+def _print_api_response(response) -> int:
+    if response.ok:
+        sys.stdout.write(response.text())
+        return 0
+    sys.stderr.write(response.text())
+    return 1
+
+
+def _list(runtime: Runtime, args: argparse.Namespace) -> int:
+    status = runtime.open(args.store)
+    store = runtime.store(args.store)
+    if store is None:
+        if status.state == State.ERROR and runtime.component(args.store) is None:
+            _fail(f"there is no component named {args.store!r}", _known_stores(runtime))
+        else:
+            _fail(f"secret store {args.store!r} is not loaded ({status.state.value}): {status.message}", status.hint)
+        return 1
+    try:
+        names = [entry.name for entry in walk_names(store)]
+    except StoreError as error:
+        _fail(f"listing {args.store!r} failed: {error.message}", error.hint)
+        return 1
+    if args.json:
+        print(json.dumps(names, ensure_ascii=False))
+    else:
+        sys.stdout.write("".join(printable(name) + "\n" for name in names))
+    return 0
+
+
+def walk_names(store: SecretStore, folder: str = "") -> Iterator[SecretEntry]:
+    """Every secret name of a store; hierarchical stores are walked folder by folder."""
+    for page in store.list_names(folder):
+        for entry in page:
+            if entry.is_folder:
+                yield from walk_names(store, entry.name)
+            else:
+                yield entry
+
+
+def _refs(runtime: Runtime, args: argparse.Namespace) -> int:
+    rows = []
+    for ref in runtime.references():
+        status = runtime.check_reference(ref)
+        rows.append(
+            {
+                "component": ref.component,
+                "field": ref.field,
+                "store": ref.store,
+                "secret": ref.secret,
+                "key": ref.key,
+                "status": status.code,
+                "message": status.message,
+                "file": ref.source.file if ref.source else None,
+                "line": ref.source.line if ref.source else None,
+            }
+        )
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    if not rows:
+        print("no component references a secret")
+        return 0
+    headers = ("status", "component", "field", "store", "secret", "key")
+    table = [headers] + [tuple(printable(str(row[h])) for h in headers) for row in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(len(headers))]
+    for index, line in enumerate(table):
+        text = "  ".join(cell.ljust(width) for cell, width in zip(line, widths))
+        message = rows[index - 1]["message"] if index and rows[index - 1]["status"] != "ok" else ""
+        print((text + ("  " + printable(message) if message else "")).rstrip())
+    return 0
+
+
+def _doctor(runtime: Runtime, args: argparse.Namespace) -> int:
+    diagnostics = runtime.doctor()
+    has_errors = any(d.severity == Severity.ERROR for d in diagnostics)
+    if args.json:
+        print(json.dumps([d.to_json() for d in diagnostics], ensure_ascii=False, indent=2))
+    elif not diagnostics:
+        print("no problems found")
+    else:
+        for diagnostic in diagnostics:
+            print(_format_diagnostic(diagnostic))
+        counts = {s: sum(d.severity == s for d in diagnostics) for s in Severity}
+        print(f"\n{counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} warning(s), {counts[Severity.INFO]} note(s)")
+    return 1 if has_errors else 0
+
+
+def _format_diagnostic(diagnostic: Diagnostic) -> str:
+    where = f"{diagnostic.source}: " if diagnostic.source else ""
+    text = f"{where}{diagnostic.severity.value}: {diagnostic.message}"
+    if diagnostic.hint:
+        text += f"\n    hint: {diagnostic.hint}"
+    return printable(text, keep_newlines=True)
+
+
+def _known_stores(runtime: Runtime) -> str:
+    names = ", ".join(c.name for c in runtime.secret_stores())
+    return f"configured secret stores: {names}" if names else "no secret store is configured in these folders"
+
+
+def _fail(message: str, hint: str = "") -> None:
+    print(f"dapr-secrets: {printable(message)}", file=sys.stderr)
+    if hint:
+        print(f"  hint: {printable(hint)}", file=sys.stderr)
+
+
+def printable(text: str, keep_newlines: bool = False) -> str:
+    """Untrusted names on a terminal: escape control characters so they cannot move the cursor,
+    change colours or hide text."""
+    out = []
+    for char in text:
+        if char == "\n" and keep_newlines:
+            out.append(char)
+        elif ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0:
+            out.append(f"\\x{ord(char):02x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
