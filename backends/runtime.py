@@ -141,7 +141,9 @@ class Runtime:
         components = list(loaded.components)
         diagnostics = list(loaded.diagnostics)
         if self.options.kubernetes and not any(c.name == BUILTIN_KUBERNETES_STORE for c in components):
-            components.insert(0, _builtin_kubernetes_store())  # §1.5.4
+            from backends.kubernetes_resources import builtin_kubernetes_component
+
+            components.insert(0, builtin_kubernetes_component(self.options.daprd_namespace()))  # §1.5.4
         self.components = components
         self.diagnostics = diagnostics
         self.configuration = loaded.configuration
@@ -343,15 +345,14 @@ class Runtime:
             if key in self._reference_cache:
                 return self._reference_cache[key]
         store = self.store(store_name)
-        if store is None:
-            result: dict[str, str] | StoreError | None = StoreError(f"secret store {store_name!r} is not loaded")
-        else:
-            try:
-                result = store.get_secret(secret, {"namespace": component.namespace})
-            except StoreError as error:
-                result = error
-            except Exception as error:  # a backend bug must not take the app down
-                result = StoreError(f"unexpected {type(error).__name__} from the store")
+        if store is None:  # not cached: the store may open later
+            return StoreError(f"secret store {store_name!r} is not loaded")
+        try:
+            result: dict[str, str] | StoreError | None = store.get_secret(secret, {"namespace": component.namespace})
+        except StoreError as error:
+            result = error
+        except Exception as error:  # noqa: BLE001 - a backend bug must not take the app down
+            result = StoreError(f"unexpected {type(error).__name__} from the store")
         with self._lock:
             self._reference_cache[key] = result
         return result
@@ -530,7 +531,10 @@ def _read_resources(options: RuntimeOptions) -> _Loaded:
         cluster = load_cluster_resources(
             kubeconfig=None, context=options.kube_context, namespace=options.namespace, env=env
         )
-        configuration = next(iter(cluster.configurations.values()), Configuration())
+        # daprd applies the Configuration its pod names (dapr.io/config); --config NAME picks it here.
+        wanted = set(options.config_files)
+        chosen = [c for key, c in cluster.configurations.items() if key.rpartition("/")[2] in wanted]
+        configuration = chosen[0] if chosen else Configuration()
         return _Loaded(
             cluster.components,
             cluster.diagnostics,
@@ -544,17 +548,6 @@ def _read_resources(options: RuntimeOptions) -> _Loaded:
     loaded = load_resources(paths, namespace=options.daprd_namespace(), app_id=options.app_id)
     configuration, config_diagnostics = load_configuration(list(options.config_files), env)
     return _Loaded(loaded.components, loaded.diagnostics + config_diagnostics, configuration)
-
-
-def _builtin_kubernetes_store() -> Component:
-    from components.model import Source
-
-    return Component(
-        name=BUILTIN_KUBERNETES_STORE,
-        type="secretstores.kubernetes",
-        version="v1",
-        source=Source("<built-in: daprd adds it in Kubernetes mode>"),
-    )
 
 
 def _go_quote(text: str) -> str:

@@ -43,7 +43,8 @@ def _common_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     )
     group.add_argument(
         "--config", dest="config_files", action="append", metavar="FILE", default=default(None),
-        help="a Configuration file, for secret scopes (repeatable, like daprd's --config)",
+        help="a Configuration file for secret scopes (repeatable, like daprd's --config); "
+        "when reading from a cluster, the name of the Configuration the app's pod uses",
     )
     group.add_argument("--app-id", default=default(None), help="the app ID: applies component scopes and secret scopes")
     group.add_argument(

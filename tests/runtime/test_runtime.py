@@ -131,6 +131,7 @@ def test_s2_6_empty_key_means_the_name_and_s2_7_empty_values_are_ignored():
             ),
         ),
     )
+    rt.open("vault")
     properties, _ = rt._resolve_properties(rt.component("app"))
     assert properties == {"a": "from-name-key", "b": "fallback"}
     statuses = {r.field: rt.check_reference(r).code for r in rt.references()}
