@@ -1,0 +1,152 @@
+"""The headless CLI answers like daprd for the same files (issue #2 §4), on the demo and on the
+worked examples of dapr-behaviour.md. Runs the real entry point in-process."""
+
+from __future__ import annotations
+
+import json
+import string
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tui.cli import main, printable
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ["--resources-path", "examples/components", "--config", "examples/config.yaml"]
+DEMO_ENV = {"DEMO_API_TOKEN": "demo-token-not-real", "DEMO_SMTP_PASSWORD": "demo-smtp-password-not-real"}
+
+
+@pytest.fixture
+def in_repo(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    for key, value in DEMO_ENV.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("NAMESPACE", raising=False)
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_get_prints_daprs_body(in_repo, capsys):
+    code, out, err = run(capsys, "get", "demo-file", "redis:password", *DEMO, "--app-id", "orders")
+    assert (code, out, err) == (0, '{"redis:password":"demo-redis-password"}\n', "")
+
+
+def test_get_denied_by_scope_is_403_body_on_stderr(in_repo, capsys):
+    code, out, err = run(capsys, "get", "demo-file", "tls:signing-key", *DEMO)
+    assert code == 1 and out == ""
+    assert json.loads(err) == {
+        "errorCode": "ERR_PERMISSION_DENIED",
+        "message": 'access denied by policy to get "tls:signing-key" from "demo-file"',
+    }
+
+
+def test_get_number_leaf_returns_go_bad_verb_text(in_repo, capsys):
+    """§3.1: a JSON number in local.file comes back as Go's %!s(float64=...) text."""
+    code, out, _ = run(capsys, "get", "demo-file", "redis:port", "--resources-path", "examples/components")
+    assert code == 0 and json.loads(out) == {"redis:port": "%!s(float64=6379)"}
+
+
+def test_get_unknown_store_is_401_and_missing_secret_is_500(in_repo, capsys):
+    code, _, err = run(capsys, "get", "nope", "x", *DEMO)
+    assert code == 1 and json.loads(err)["errorCode"] == "ERR_SECRET_STORE_NOT_FOUND"
+    code, _, err = run(capsys, "get", "demo-multi", "missing", *DEMO)
+    assert code == 1
+    assert json.loads(err) == {
+        "errorCode": "ERR_SECRET_GET",
+        "message": "failed getting secret with key missing from secret store demo-multi: secret missing not found",
+    }
+
+
+def test_metadata_flag_and_env_store(in_repo, capsys):
+    code, out, _ = run(capsys, "get", "demo-env", "API_TOKEN", "-m", "namespace=x", "--resources-path", "examples/components")
+    assert code == 0 and json.loads(out) == {"API_TOKEN": "demo-token-not-real"}
+
+
+def test_bulk_leaves_out_denied_secrets(in_repo, capsys):
+    code, out, _ = run(capsys, "bulk", "demo-file", *DEMO)
+    assert code == 0
+    assert sorted(json.loads(out)) == ["api:orders-key", "redis:password"]
+    code, out, _ = run(capsys, "bulk", "demo-env", *DEMO)
+    assert (code, json.loads(out)) == (0, {})
+
+
+def test_chained_store_answers(in_repo, capsys):
+    code, out, _ = run(capsys, "list", "demo-chained", "--json", "--resources-path", "examples/components")
+    assert code == 0 and "payments:gateway-key" in json.loads(out)
+
+
+def test_list_prints_names_never_values(in_repo, capsys):
+    code, out, _ = run(capsys, "list", "demo-file", "--resources-path", "examples/components")
+    assert code == 0
+    assert out.splitlines()[:2] == ["redis:password", "redis:port"]
+    assert "demo-redis-password" not in out
+
+
+def test_list_of_a_parked_store_says_why(in_repo, capsys, tmp_path):
+    (tmp_path / "s.yaml").write_text(
+        "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata: {name: s}\nspec:\n  type: secretstores.local.file\n"
+        "  metadata:\n  - name: secretsFile\n    secretKeyRef: {name: f}\n"
+    )
+    code, out, err = run(capsys, "list", "s", "--resources-path", str(tmp_path))
+    assert code == 1 and out == ""
+    assert "not loaded (waiting)" in err and "auth.secretStore" in err
+
+
+def test_refs_reports_every_reference_without_values(in_repo, capsys):
+    code, out, _ = run(capsys, "refs", "--json", *DEMO)
+    rows = {(r["component"], r["field"]): r["status"] for r in json.loads(out)}
+    assert rows[("legacy-hook", "securityToken")] == "key-not-found"
+    assert rows[("audit-log", "connectionString")] == "no-auth-store"
+    assert rows[("orders-state", "redisPassword")] == "ok"
+    assert "demo-redis-password" not in out and "demo-token-not-real" not in out
+
+
+def test_doctor_exits_1_with_file_and_line(in_repo, capsys):
+    code, out, _ = run(capsys, "doctor", *DEMO)
+    assert code == 1
+    assert "examples/components/legacy-hook.yaml:" in out
+    assert "%!s(float64" in out
+    code, out, _ = run(capsys, "doctor", "--json", *DEMO)
+    codes = {d["code"] for d in json.loads(out)}
+    assert {"parked-forever", "ref-key-not-found", "non-string-value"} <= codes
+
+
+def test_doctor_is_clean_on_a_good_folder(capsys, tmp_path):
+    (tmp_path / "env.yaml").write_text(
+        "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata: {name: env}\nspec: {type: secretstores.local.env}\n"
+    )
+    assert run(capsys, "doctor", "--resources-path", str(tmp_path)) == (0, "no problems found\n", "")
+
+
+def test_duplicate_names_warn_that_daprd_would_not_start(capsys, tmp_path):
+    doc = "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata: {name: dup}\nspec: {type: secretstores.local.env}\n"
+    (tmp_path / "a.yaml").write_text(doc)
+    (tmp_path / "b.yaml").write_text(doc)
+    code, _, err = run(capsys, "get", "dup", "HOME", "--resources-path", str(tmp_path))
+    assert "duplicate definition of Component name dup" in err
+
+
+def test_printable_escapes_terminal_control_characters():
+    assert printable("a\x1b[31mb\nc\x07") == "a\\x1b[31mb\\x0ac\\x07"
+
+
+YAMLISH = st.text(alphabet=string.printable + "é—\x00\x1b", max_size=300)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(files=st.lists(st.one_of(YAMLISH, st.binary(max_size=200)), max_size=4))
+def test_property_arbitrary_files_never_crash_the_cli(files, tmp_path_factory, capsys):
+    folder = tmp_path_factory.mktemp("resources")
+    for index, content in enumerate(files):
+        path = folder / f"f{index}.yaml"
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8", "surrogatepass"))
+    for argv in (["doctor"], ["refs", "--json"], ["list", "x"], ["bulk", "x"]):
+        code = main(argv + ["--resources-path", str(folder)])
+        assert code in (0, 1)
+    capsys.readouterr()
