@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 
@@ -203,7 +204,10 @@ def _list(runtime: Runtime, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(names, ensure_ascii=False))
     else:
-        sys.stdout.write("".join(printable(name) + "\n" for name in names))
+        text = "\n".join(names)
+        if _CONTROL.search(text):  # rare: escape name by name so the line structure survives
+            text = "\n".join(printable(name) for name in names)
+        sys.stdout.write(text + "\n" if names else "")
     return 0
 
 
@@ -284,18 +288,15 @@ def _fail(message: str, hint: str = "") -> None:
         print(f"  hint: {printable(hint)}", file=sys.stderr)
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_KEEP_NEWLINES = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
 def printable(text: str, keep_newlines: bool = False) -> str:
     """Untrusted names on a terminal: escape control characters so they cannot move the cursor,
     change colours or hide text."""
-    out = []
-    for char in text:
-        if char == "\n" and keep_newlines:
-            out.append(char)
-        elif ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0:
-            out.append(f"\\x{ord(char):02x}")
-        else:
-            out.append(char)
-    return "".join(out)
+    pattern = _CONTROL_KEEP_NEWLINES if keep_newlines else _CONTROL
+    return pattern.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 if __name__ == "__main__":
