@@ -132,6 +132,8 @@ class Runtime:
         """Read the resources and --config files; opens no store, does no network I/O (files only),
         except in cluster mode where the components come from the API server."""
         runtime = cls.__new__(cls)
+        if options.resources_from_cluster and options.namespace is None:
+            options = replace(options, namespace=_cluster_namespace(options))
         runtime.options = options
         runtime._from_options = True
         runtime._install(_read_resources(options))
@@ -548,6 +550,18 @@ def _read_resources(options: RuntimeOptions) -> _Loaded:
     loaded = load_resources(paths, namespace=options.daprd_namespace(), app_id=options.app_id)
     configuration, config_diagnostics = load_configuration(list(options.config_files), env)
     return _Loaded(loaded.components, loaded.diagnostics + config_diagnostics, configuration)
+
+
+def _cluster_namespace(options: RuntimeOptions) -> str:
+    """One daprd serves one namespace: without --namespace, the context's namespace, as kubectl."""
+    from backends.kubernetes_resources import list_contexts
+
+    try:
+        contexts, current = list_contexts(None, options.daprd_env())
+    except StoreError:
+        return "default"
+    wanted = options.kube_context or current
+    return next((c.namespace for c in contexts if c.name == wanted and c.namespace), "default")
 
 
 def _go_quote(text: str) -> str:

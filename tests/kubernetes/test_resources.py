@@ -238,16 +238,38 @@ def test_s2_3_kubernetes_mode_end_to_end_references_resolve_in_their_own_namespa
     kube_cluster.add_secret("team-b", "other", {"password": "b-pass"})
     kube_cluster.add_resource(component("a-state", "team-a"))
     kube_cluster.add_resource(component("b-state", "team-b"))  # its `db` only exists in team-a
-    options = RuntimeOptions(
-        resources_paths=(), kubernetes=True, resources_from_cluster=True, env=kube_env, cwd=str(tmp_path)
-    )
-    runtime = Runtime.load(options)
+    def runtime_for(namespace: str | None) -> Runtime:
+        options = RuntimeOptions(
+            resources_paths=(), kubernetes=True, resources_from_cluster=True, env=kube_env,
+            cwd=str(tmp_path), namespace=namespace,
+        )
+        return Runtime.load(options)
+
+    # One daprd serves one namespace: each sees its own components and resolves in its namespace.
+    team_a, team_b = runtime_for("team-a"), runtime_for("team-b")
     try:
-        assert [c.name for c in runtime.components] == ["kubernetes", "a-state", "b-state"]
-        statuses = {ref.component: runtime.check_reference(ref) for ref in runtime.references()}
-        assert {ref.store for ref in runtime.references()} == {"kubernetes"}
-        assert statuses["a-state"].code == "ok"
-        assert statuses["b-state"].code == "secret-not-found"
-        assert runtime.api_get("kubernetes", "db", {"namespace": "team-a"}).text() == '{"password":"a-pass"}\n'
+        assert [c.name for c in team_a.components] == ["kubernetes", "a-state"]
+        assert [c.name for c in team_b.components] == ["kubernetes", "b-state"]
+        assert {ref.store for ref in team_a.references() + team_b.references()} == {"kubernetes"}
+        assert team_a.check_reference(team_a.references()[0]).code == "ok"
+        assert team_b.check_reference(team_b.references()[0]).code == "secret-not-found"
+        assert team_b.api_get("kubernetes", "db", {"namespace": "team-a"}).text() == '{"password":"a-pass"}\n'
+    finally:
+        team_a.close()
+        team_b.close()
+
+
+def test_cluster_mode_without_namespace_uses_the_contexts_namespace(kube_cluster, kube_env, tmp_path):
+    """Like kubectl: the current context's namespace, else `default`."""
+    from backends.runtime import Runtime, RuntimeOptions
+
+    kube_cluster.add_resource(component("d-state", "default"))
+    kube_cluster.add_resource(component("x-state", "elsewhere"))
+    runtime = Runtime.load(
+        RuntimeOptions(resources_paths=(), kubernetes=True, resources_from_cluster=True, env=kube_env, cwd=str(tmp_path))
+    )
+    try:
+        assert runtime.options.namespace == "default"
+        assert [c.name for c in runtime.components] == ["kubernetes", "d-state"]
     finally:
         runtime.close()
