@@ -1,0 +1,75 @@
+"""Fixtures for the Azure Key Vault store: a local Entra token endpoint and a local Key Vault, both
+HTTPS with a throwaway CA, and a factory that opens stores pointed at them through the test seam."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+
+import pytest
+
+from backends import azure_keyvault
+from backends.azure_keyvault import AzureKeyVaultStore, LocalEndpoints
+from backends.base import StoreContext
+from tests.fakes.entra_server import EntraServer
+from tests.fakes.keyvault_server import KeyVaultServer
+from tests.fakes.tls import TestCA, make_ca
+
+TENANT = "tenant-1"
+CLIENT = "app-1"
+CLIENT_SECRET = "right-client-secret"
+SERVICE_PRINCIPAL = {
+    "vaultName": "myvault",
+    "azureTenantId": TENANT,
+    "azureClientId": CLIENT,
+    "azureClientSecret": CLIENT_SECRET,
+}
+
+OpenStore = Callable[..., AzureKeyVaultStore]
+
+
+@pytest.fixture(scope="session")
+def ca(tmp_path_factory: pytest.TempPathFactory) -> TestCA:
+    return make_ca(tmp_path_factory.mktemp("azure-ca"))
+
+
+@pytest.fixture
+def entra(ca: TestCA) -> Iterator[EntraServer]:
+    server = EntraServer(ca, TENANT)
+    server.add_client_secret(CLIENT, CLIENT_SECRET)
+    with server:
+        yield server
+
+
+@pytest.fixture
+def vault(ca: TestCA, entra: EntraServer) -> Iterator[KeyVaultServer]:
+    with KeyVaultServer(ca, TENANT, entra.client_for) as server:
+        yield server
+
+
+@pytest.fixture
+def local_azure(monkeypatch: pytest.MonkeyPatch, ca: TestCA, entra: EntraServer, vault: KeyVaultServer) -> None:
+    """Point every store opened in the test at the local fakes; forget challenges cached per vault URL."""
+    from azure.keyvault.secrets._shared import http_challenge_cache
+
+    http_challenge_cache.clear()
+    monkeypatch.setattr(
+        azure_keyvault, "_endpoints_for_tests", LocalEndpoints(vault.url, str(ca.ca_pem), entra.authority)
+    )
+
+
+@pytest.fixture
+def open_store(tmp_path: Path) -> Iterator[OpenStore]:
+    """Open stores like daprd's Init (no network); closed at the end of the test."""
+    opened: list[AzureKeyVaultStore] = []
+
+    def open_(
+        properties: Mapping[str, str] = SERVICE_PRINCIPAL, env: Mapping[str, str] | None = None
+    ) -> AzureKeyVaultStore:
+        store = AzureKeyVaultStore("akv", dict(properties), StoreContext(env=env or {}, cwd=str(tmp_path)))
+        opened.append(store)
+        return store
+
+    yield open_
+    for store in opened:
+        store.close()
