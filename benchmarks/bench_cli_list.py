@@ -53,6 +53,8 @@ def main() -> None:
             ours_times.append(timed(ours))
     base, mine = statistics.median(base_times), statistics.median(ours_times)
     table = (
+        "## Headless `list` on a local.file store (issue #2)\n\n"
+        f"A {LEAVES:,}-leaf secrets file; whole processes, interleaved, same run.\n\n"
         "| measurement (median of 7, same run) | seconds |\n|---|---|\n"
         f"| baseline: `python -c json.load` on the file | {base:.3f} |\n"
         f"| `dapr-secrets list big` ({LEAVES:,} names) | {mine:.3f} |\n"
