@@ -136,6 +136,7 @@ class SecretScope:
     default_access: str = ""  # "", "allow" or "deny" in any case
     allowed_secrets: tuple[str, ...] = ()
     denied_secrets: tuple[str, ...] = ()
+    source: Source | None = None  # where the entry is written
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ class Configuration:
 
     scopes: tuple[SecretScope, ...] = ()
     sources: tuple[Source, ...] = ()
+    component_deny: tuple[str, ...] = ()  # spec.components.deny as written: "type" or "type/version"
 
 
 @dataclass(frozen=True)

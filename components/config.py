@@ -1,0 +1,472 @@
+"""The daprd Configuration (`--config`): secret scopes and the component deny list.
+
+dapr-behaviour.md §1.7 and §1.4 (last bullet); dapr:pkg/config/configuration.go. Self-hosted daprd
+expands `$VAR`/`${VAR}` in the raw text (os.ExpandEnv), decodes the first YAML document with
+gopkg.in/yaml.v3 onto the result of the previous files (case-sensitive keys, duplicate keys refused,
+apiVersion and kind not checked), then validates the secret scopes. In Kubernetes mode the operator
+hands daprd the resource as JSON, decoded by encoding/json (case-insensitive keys, strict types).
+Any problem here stops daprd, so every problem is an ERROR.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from components.model import (
+    Component,
+    Configuration,
+    Diagnostic,
+    ScopeDecision,
+    SecretScope,
+    Severity,
+    Source,
+)
+from components.values import (
+    MAPPING,
+    MERGE_TAG,
+    SCALAR,
+    SEQUENCE,
+    YAML_TAG,
+    Node,
+    YamlError,
+    compose,
+    field_matcher,
+    fold_name,
+    go_quote,
+)
+
+_NULL_WORDS = frozenset(("", "~", "null", "Null", "NULL"))
+_SCOPE_FIELDS = ("storeName", "defaultAccess", "allowedSecrets", "deniedSecrets")
+
+
+def load_configuration(paths: Sequence[str], env: Mapping[str, str]) -> tuple[Configuration, list[Diagnostic]]:
+    """Read daprd's --config files in order, later files overriding earlier ones. Never raises."""
+    settings = _Settings()
+    diagnostics: list[Diagnostic] = []
+    for path in paths:
+        path = os.path.expanduser(path)
+        try:
+            with open(path, "rb") as file:
+                raw = file.read().decode("utf-8", "surrogateescape")
+        except OSError as error:
+            diagnostics.append(
+                _error("config-unreadable", f"cannot read {path}: {error.strerror or error}", Source(path))
+            )
+            continue
+        text, unset = expand_env(raw, env)
+        diagnostics.extend(
+            _unset_variable(name, Source(path, raw.count("\n", 0, at) + 1)) for name, at in unset.items()
+        )
+        try:
+            node = compose(text.encode("utf-8", "surrogateescape"))
+        except YamlError as error:
+            diagnostics.append(_error("config-yaml-error", f"invalid YAML: {error.message}", Source(path, error.line)))
+            continue
+        settings.sources.append(Source(path))
+        diagnostics.extend(_YamlReader(path, settings).read(node))
+    configuration = settings.configuration()
+    return configuration, diagnostics + _validate(configuration)
+
+
+def configuration_from_manifest(manifest: Mapping, source: Source) -> tuple[Configuration, list[Diagnostic]]:
+    """A Configuration object from the Kubernetes API (JSON), as daprd decodes what the operator sends."""
+    settings = _Settings(sources=[source])
+    diagnostics = _JsonReader(source, settings).read(manifest)
+    configuration = settings.configuration()
+    return configuration, diagnostics + _validate(configuration)
+
+
+def expand_env(text: str, env: Mapping[str, str]) -> tuple[str, dict[str, int]]:
+    """Go's os.ExpandEnv: `$NAME`, `${NAME}` and `$1`-style specials become the variable's value
+    (empty when unset); a `$` followed by nothing name-like stays. Returns the text and, for each
+    name that was not set, the index of its first `$` in `text`."""
+    out: list[str] = []
+    unset: dict[str, int] = {}
+    start = index = 0
+    while index < len(text):
+        if text[index] == "$" and index + 1 < len(text):
+            out.append(text[start:index])
+            name, width = _shell_name(text, index + 1)
+            if name:
+                out.append(env.get(name, ""))
+                if name not in env:
+                    unset.setdefault(name, index)
+            elif width == 0:
+                out.append("$")
+            index += width
+            start = index + 1
+        index += 1
+    out.append(text[start:])
+    return "".join(out), unset
+
+
+def _shell_name(text: str, at: int) -> tuple[str, int]:
+    """os.Expand's getShellName: the name after `$` and how many characters it took."""
+    specials = "*#$@!?-0123456789"
+    if text[at] == "{":
+        if at + 2 < len(text) and text[at + 1] in specials and text[at + 2] == "}":
+            return text[at + 1], 3
+        close = text.find("}", at + 1)
+        if close < 0:
+            return "", 1  # bad syntax: "${" is eaten
+        return text[at + 1 : close], close - at + 1  # "${}" gives an empty name and is eaten
+    if text[at] in specials:
+        return text[at], 1
+    end = at
+    while end < len(text) and (text[end] == "_" or text[end].isascii() and text[end].isalnum()):
+        end += 1
+    return text[at:end], end - at
+
+
+def decide(configuration: Configuration, store: str, secret: str) -> ScopeDecision:
+    """Whether daprd's secrets API gives `secret` of `store` to the app (SecretsScope.IsSecretAllowed)."""
+    scope = next((scope for scope in configuration.scopes if scope.store_name == store), None)
+    if scope is None:
+        return ScopeDecision(True, f"no scope for store {store}")
+    if scope.allowed_secrets:
+        if secret in scope.allowed_secrets:
+            return ScopeDecision(True, f"allowedSecrets of store {store} lists it")
+        return ScopeDecision(False, f"allowedSecrets of store {store} does not list it")
+    if secret in scope.denied_secrets:
+        return ScopeDecision(False, f"deniedSecrets of store {store}")
+    if fold_name(scope.default_access) == "deny":
+        return ScopeDecision(False, f"defaultAccess deny of store {store}")
+    default = "" if scope.default_access else " (the default)"
+    return ScopeDecision(True, f"defaultAccess allow{default} of store {store}")
+
+
+def scope_diagnostics(configuration: Configuration, store_names: Iterable[str]) -> list[Diagnostic]:
+    """Scope entries naming no loaded secret store: daprd only logs them."""
+    names = set(store_names)
+    return [
+        Diagnostic(
+            Severity.WARNING,
+            "scope-store-missing",
+            f"Secrets configuration added for '{scope.store_name}', but no matching secret store was found",
+            f"check the storeName spelling, or add a secret store component named {scope.store_name}",
+            scope.source,
+        )
+        for scope in configuration.scopes
+        if scope.store_name not in names
+    ]
+
+
+def is_component_denied(configuration: Configuration, component: Component) -> str | None:
+    """Why spec.components.deny makes daprd refuse the component, or None (authorizer/component.go)."""
+    if not configuration.component_deny:
+        return None
+    if not component.type or not component.version:
+        return (
+            f"component '{component.name}' has no spec.type or spec.version, which daprd refuses "
+            "whenever the configuration has a spec.components.deny list"
+        )
+    for entry in configuration.component_deny:
+        parts = entry.split("/")
+        if not entry or len(parts) > 2:
+            continue
+        if parts[0] == component.type and (len(parts) == 1 or parts[1] in ("", component.version)):
+            return (
+                f"component '{component.name}' cannot be loaded because components of type "
+                f"'{component.label()}' are not allowed (spec.components.deny lists {entry})"
+            )
+    return None
+
+
+# --- decoding -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Settings:
+    """What the files decoded so far set; each file decodes onto it, as yaml.v3 onto a struct."""
+
+    scopes: list[SecretScope] = field(default_factory=list)
+    deny: list[str] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+
+    def configuration(self) -> Configuration:
+        return Configuration(tuple(self.scopes), tuple(self.sources), tuple(self.deny))
+
+
+class _ConfigError(Exception):
+    def __init__(self, message: str, hint: str, line: int | None) -> None:
+        super().__init__(message)
+        self.message, self.hint, self.line = message, hint, line
+
+
+_HINTS = {
+    "a mapping": "write a mapping of keys to values",
+    "a list": "write a YAML list, e.g. [a, b] or one '- item' per line",
+    "a string": "write a plain text value",
+}
+
+
+class _YamlReader:
+    """gopkg.in/yaml.v3 semantics: keys match exactly, any scalar is text for a string field,
+    null leaves strings alone and empties lists, null list items are dropped, duplicate keys
+    in a mapping make the whole decode fail."""
+
+    def __init__(self, path: str, settings: _Settings) -> None:
+        self.path, self.settings = path, settings
+        self.problems: list[Diagnostic] = []
+
+    def read(self, root: Node | None) -> list[Diagnostic]:
+        fields = self._fields(root, "the document", "a Configuration")
+        if fields:
+            self._text(fields.get("kind"), "kind")
+            self._text(fields.get("apiversion"), "apiversion")
+            self._fields(fields.get("metadata"), "metadata", "a mapping")
+            spec = self._fields(fields.get("spec"), "spec", "a mapping")
+            if spec:
+                self._secrets(spec)
+                self._components(spec)
+        return self.problems
+
+    def _secrets(self, spec: dict[str, Node]) -> None:
+        if "secrets" not in spec:
+            return
+        if _is_null(spec["secrets"]):
+            self.settings.scopes = []
+            return
+        secrets = self._fields(spec["secrets"], "spec.secrets", "a mapping")
+        if secrets and "scopes" in secrets:
+            items = self._list(secrets["scopes"], "spec.secrets.scopes")
+            if items is not None:
+                scopes = (self._scope(item, f"spec.secrets.scopes[{index}]") for index, item in enumerate(items))
+                self.settings.scopes = [scope for scope in scopes if scope is not None]
+
+    def _scope(self, node: Node, path: str) -> SecretScope | None:
+        if _is_null(node):
+            return None
+        fields = self._fields(node, path, "a mapping (storeName, defaultAccess, allowedSecrets, deniedSecrets)")
+        if fields is None:
+            return None
+        return SecretScope(
+            store_name=self._text(fields.get("storeName"), f"{path}.storeName") or "",
+            default_access=self._text(fields.get("defaultAccess"), f"{path}.defaultAccess") or "",
+            allowed_secrets=tuple(self._strings(fields.get("allowedSecrets"), f"{path}.allowedSecrets")),
+            denied_secrets=tuple(self._strings(fields.get("deniedSecrets"), f"{path}.deniedSecrets")),
+            source=Source(self.path, node.line),
+        )
+
+    def _components(self, spec: dict[str, Node]) -> None:
+        if "components" not in spec:
+            return
+        if _is_null(spec["components"]):
+            self.settings.deny = []
+            return
+        components = self._fields(spec["components"], "spec.components", "a mapping")
+        if components and "deny" in components:
+            self.settings.deny = self._strings(components["deny"], "spec.components.deny")
+
+    def _fields(self, node: Node | None, path: str, expected: str) -> dict[str, Node] | None:
+        """A mapping's fields by exact key text; None when absent, null or wrong."""
+        if node is None or _is_null(node):
+            return None
+        node = node.resolved()
+        if node.kind != MAPPING:
+            return self._problem(path, expected, node)
+        try:
+            return _pairs(node, path)
+        except _ConfigError as error:
+            self.problems.append(_error("config-invalid", error.message, Source(self.path, error.line), error.hint))
+            return None
+
+    def _list(self, node: Node, path: str) -> list[Node] | None:
+        if _is_null(node):
+            return []
+        node = node.resolved()
+        if node.kind != SEQUENCE:
+            return self._problem(path, "a list", node)
+        return node.items
+
+    def _strings(self, node: Node | None, path: str) -> list[str]:
+        items = [] if node is None else self._list(node, path) or []
+        texts = (self._text(item, f"{path}[{index}]") for index, item in enumerate(items))
+        return [text for text in texts if text is not None]
+
+    def _text(self, node: Node | None, path: str) -> str | None:
+        if node is None or _is_null(node):
+            return None
+        node = node.resolved()
+        if node.kind != SCALAR:
+            return self._problem(path, "a string", node)
+        return node.value
+
+    def _problem(self, path: str, expected: str, node: Node) -> None:
+        found = {MAPPING: "a mapping", SEQUENCE: "a list"}.get(node.kind, "a scalar")
+        message = f"{path} must be {expected}, not {found}"
+        hint = _HINTS.get(expected, "write a mapping of keys to values")
+        self.problems.append(_error("config-invalid", message, Source(self.path, node.line), hint))
+
+
+def _is_null(node: Node) -> bool:
+    node = node.resolved()
+    return node.kind == SCALAR and (node.plain and node.value in _NULL_WORDS or node.tag == YAML_TAG + "null")
+
+
+def _pairs(node: Node, path: str) -> dict[str, Node]:
+    """yaml.v3 mapping fields: duplicate keys are an error; `<<` merges add only keys not
+    written explicitly, earlier merge sources winning."""
+    explicit = [(key, value) for key, value in node.items if not _is_merge(key)]
+    seen: dict[tuple[str, str], int] = {}
+    for key, _ in node.items:
+        identity = (key.kind, key.value)
+        if identity in seen:
+            raise _ConfigError(
+                f"{path}: key {go_quote(key.value)} is written twice (lines {seen[identity]} and {key.line})",
+                "remove one of them",
+                key.line,
+            )
+        seen[identity] = key.line
+    fields = {key.resolved().value: value for key, value in explicit if key.resolved().kind == SCALAR}
+    for key, value in node.items:
+        if _is_merge(key):
+            for source in _merge_sources(value, path):
+                for name, merged in _pairs(source, path).items():
+                    fields.setdefault(name, merged)
+    return fields
+
+
+def _is_merge(key: Node) -> bool:
+    return key.kind == SCALAR and key.value == "<<" and (key.plain or key.tag in ("!", MERGE_TAG))
+
+
+def _merge_sources(node: Node, path: str) -> list[Node]:
+    node = node.resolved()
+    sources = node.items if node.kind == SEQUENCE else [node]
+    if any(source.resolved().kind != MAPPING for source in sources):
+        raise _ConfigError(
+            f"{path}: map merge requires map or sequence of maps as the value",
+            "merge (<<) only mappings",
+            node.line,
+        )
+    return [source.resolved() for source in sources]
+
+
+_ROOT_FIELDS = field_matcher(("kind", "apiVersion", "metadata", "spec"))
+_SPEC_FIELDS = field_matcher(("secrets", "components"))
+_SECRETS_FIELDS = field_matcher(("scopes",))
+_SCOPE_MATCH = field_matcher(_SCOPE_FIELDS)
+_COMPONENTS_FIELDS = field_matcher(("deny",))
+
+
+class _JsonReader:
+    """encoding/json semantics: keys match case-insensitively, string fields need JSON strings,
+    null empties lists but leaves strings alone, null list items become zero values."""
+
+    def __init__(self, source: Source, settings: _Settings) -> None:
+        self.source, self.settings = source, settings
+        self.problems: list[Diagnostic] = []
+
+    def read(self, manifest: object) -> list[Diagnostic]:
+        fields = self._fields(manifest, _ROOT_FIELDS, "the object")
+        if fields:
+            self._text(fields.get("kind"), "kind")
+            self._text(fields.get("apiVersion"), "apiVersion")
+            spec = self._fields(fields.get("spec"), _SPEC_FIELDS, "spec")
+            if spec:
+                self._secrets(spec)
+                self._components(spec)
+        return self.problems
+
+    def _secrets(self, spec: dict) -> None:
+        secrets = self._fields(spec.get("secrets"), _SECRETS_FIELDS, "spec.secrets")
+        if secrets and "scopes" in secrets:
+            items = self._list(secrets["scopes"], "spec.secrets.scopes")
+            self.settings.scopes = [
+                self._scope(item, f"spec.secrets.scopes[{index}]") for index, item in enumerate(items)
+            ]
+
+    def _scope(self, item: object, path: str) -> SecretScope:
+        fields = self._fields(item, _SCOPE_MATCH, path) or {}
+        return SecretScope(
+            store_name=self._text(fields.get("storeName"), f"{path}.storeName"),
+            default_access=self._text(fields.get("defaultAccess"), f"{path}.defaultAccess"),
+            allowed_secrets=tuple(self._strings(fields.get("allowedSecrets"), f"{path}.allowedSecrets")),
+            denied_secrets=tuple(self._strings(fields.get("deniedSecrets"), f"{path}.deniedSecrets")),
+            source=self.source,
+        )
+
+    def _components(self, spec: dict) -> None:
+        components = self._fields(spec.get("components"), _COMPONENTS_FIELDS, "spec.components")
+        if components and "deny" in components:
+            self.settings.deny = self._strings(components["deny"], "spec.components.deny")
+
+    def _fields(self, value: object, match, path: str) -> dict | None:
+        if value is None:
+            return None
+        if not isinstance(value, Mapping):
+            return self._problem(path, "a mapping")
+        return {name: value[key] for key in sorted(value) if (name := match(key)) is not None}
+
+    def _list(self, value: object, path: str) -> list:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self._problem(path, "a list")
+            return []
+        return value
+
+    def _strings(self, value: object, path: str) -> list[str]:
+        return [self._text(item, f"{path}[{index}]") for index, item in enumerate(self._list(value, path))]
+
+    def _text(self, value: object, path: str) -> str:
+        if value is None or isinstance(value, str):
+            return value or ""
+        self._problem(path, "a string")
+        return ""
+
+    def _problem(self, path: str, expected: str) -> None:
+        message = f"{path} must be {expected}"
+        self.problems.append(_error("config-invalid", message, self.source, _HINTS.get(expected, "")))
+
+
+def _validate(configuration: Configuration) -> list[Diagnostic]:
+    """sortAndValidateSecretsConfiguration: a store named twice, or a defaultAccess that is
+    neither allow nor deny (any case; empty means allow)."""
+    problems: list[Diagnostic] = []
+    seen: set[str] = set()
+    for scope in configuration.scopes:
+        if scope.store_name in seen:
+            problems.append(
+                _error(
+                    "scope-store-repeated",
+                    f"{scope.store_name} storeName is repeated in secrets configuration",
+                    scope.source,
+                    f"merge the scope entries for {scope.store_name} into one",
+                )
+            )
+        seen.add(scope.store_name)
+        if scope.default_access and fold_name(scope.default_access) not in ("allow", "deny"):
+            problems.append(
+                _error(
+                    "scope-default-access-invalid",
+                    f"defaultAccess {scope.default_access} can be either allow or deny",
+                    scope.source,
+                    "write defaultAccess: allow or defaultAccess: deny",
+                )
+            )
+    return problems
+
+
+def _error(code: str, message: str, source: Source | None, hint: str = "") -> Diagnostic:
+    return Diagnostic(
+        Severity.ERROR,
+        code,
+        f"{message}: daprd does not start with this configuration",
+        hint or "fix the --config file",
+        source,
+    )
+
+
+def _unset_variable(name: str, source: Source) -> Diagnostic:
+    return Diagnostic(
+        Severity.WARNING,
+        "config-env-unset",
+        f"{source.file} mentions ${name}, which is not set in daprd's environment: daprd replaces it with nothing",
+        f"set {name} for daprd; note that daprd expands every $NAME and ${{NAME}} in --config files "
+        "and a literal $ cannot be escaped",
+        source,
+    )

@@ -1,0 +1,106 @@
+"""Who references which secret: the static side of daprd's secretKeyRef / envRef resolution.
+
+dapr-behaviour.md §2 (dapr:pkg/runtime/processor/secret/secret.go) and §1.2 (meta.go). No I/O: which
+store, secret and key each component item needs, the value an envRef gives, and the property map
+a store receives once values are resolved. Fetching secrets is the runtime's job.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+
+from components.model import Component, MetadataItem, Reference, Source
+from components.values import go_upper
+
+BUILTIN_KUBERNETES_STORE = "kubernetes"
+DAPR_ENV_KEYS = "DAPR_ENV_KEYS"  # the allowlist the Kubernetes sidecar injector sets
+
+
+def build_references(components: Iterable[Component], kubernetes_mode: bool) -> list[Reference]:
+    """Every secretKeyRef daprd would resolve, in component and item order.
+
+    The store is `auth.secretStore`; when empty it is `kubernetes` in Kubernetes mode and "" in
+    self-hosted mode (no store has that name, so daprd never loads the component, §2.3). The key
+    is `secretKeyRef.key`, or the secret name when empty (§2.6). An item with an envRef and no
+    value reads the environment instead, so its secretKeyRef is not used (§2.1).
+    """
+    references = []
+    for component in components:
+        store = component.auth_secret_store or (BUILTIN_KUBERNETES_STORE if kubernetes_mode else "")
+        for item in component.references:
+            if uses_env_ref(item):
+                continue
+            references.append(
+                Reference(
+                    component=component.name,
+                    field=item.name,
+                    store=store,
+                    secret=item.secret_key_ref.name,
+                    key=item.secret_key_ref.effective_key,
+                    has_fallback_value=item.value is not None,
+                    source=Source(component.source.file, item.line or component.source.line),
+                )
+            )
+    return references
+
+
+def uses_env_ref(item: MetadataItem) -> bool:
+    """daprd takes an envRef only when the item has no value; then the item is done (§2.1)."""
+    return item.value is None and bool(item.env_ref)
+
+
+def env_ref_allowed(name: str, dapr_env_keys: str = "") -> bool:
+    """isEnvVarAllowed: never empty names, APP_API_TOKEN, DAPR_* or names with a space (any case);
+    with DAPR_ENV_KEYS set, the upper-cased name must be a word of it. Like daprd, only the
+    first occurrence of the name in DAPR_ENV_KEYS is examined."""
+    key = go_upper(name)
+    if not key or key == "APP_API_TOKEN" or key.startswith("DAPR_") or " " in key:
+        return False
+    if not dapr_env_keys:
+        return True
+    at = dapr_env_keys.find(key)
+    end = at + len(key)
+    return (
+        at >= 0
+        and (end == len(dapr_env_keys) or dapr_env_keys[end] == " ")
+        and (at == 0 or dapr_env_keys[at - 1] == " ")
+    )
+
+
+def resolve_env_ref(item: MetadataItem, env: Mapping[str, str]) -> str | None:
+    """The value daprd gives an envRef item from its environment `env`: the variable's value
+    ("" when unset or refused, as daprd logs a warning and leaves it empty); None when the item
+    does not use its envRef (it has a value, or no envRef)."""
+    if not uses_env_ref(item):
+        return None
+    if not env_ref_allowed(item.env_ref, env.get(DAPR_ENV_KEYS, "")):
+        return ""
+    return env.get(item.env_ref, "")
+
+
+def build_properties(
+    values: Iterable[tuple[str, str | None]], *, app_id: str, namespace: str | None, pod_name: str = ""
+) -> dict[str, str]:
+    """The property map daprd passes to a component's Init (convertItemsToProps, §1.2).
+
+    `values` are (item name, resolved value or None) in item order; a later item with the same name
+    wins. Template tags are filled after resolution, so a secret holding `{uuid}` is templated too:
+    each `{uuid}` gets a new UUID, `{podName}` the pod name (an error when there is none, as always
+    in self-hosted mode), `{namespace}` "<namespace>.<app ID>" (namespace "default" when daprd has
+    no NAMESPACE variable), `{appID}` the app ID. Raises ValueError with daprd's message.
+    """
+    namespace = "default" if namespace is None else namespace
+    properties: dict[str, str] = {}
+    for name, value in values:
+        text = value or ""
+        while "{uuid}" in text:
+            text = text.replace("{uuid}", str(uuid.uuid4()), 1)
+        if "{podName}" in text:
+            if not pod_name:
+                raise ValueError(
+                    f"failed to parse metadata: property {name} refers to {{podName}} but podName is not set"
+                )
+            text = text.replace("{podName}", pod_name)
+        properties[name] = text.replace("{namespace}", f"{namespace}.{app_id}").replace("{appID}", app_id)
+    return properties
