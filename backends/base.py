@@ -13,7 +13,6 @@ Rules for every backend:
 
 from __future__ import annotations
 
-import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from types import MappingProxyType
 from typing import ClassVar, NamedTuple
 
 from components.model import Diagnostic, Source
+from components.values import go_json  # noqa: F401 - backends and the runtime use it from here
 
 DEFAULT_TIMEOUT = 10.0  # seconds, for every network call a backend makes
 
@@ -174,26 +174,3 @@ TRUTHY = frozenset({"y", "yes", "true", "t", "on", "1"})
 def is_truthy(value: str | None) -> bool:
     """kit's IsTruthy: trimmed, case-insensitive y/yes/true/t/on/1; anything else is false."""
     return value is not None and value.strip().lower() in TRUTHY
-
-
-def go_json(value: object) -> str:
-    """JSON text the way Go's encoding/json writes it: compact, keys sorted, `<>&` and U+2028/9
-    escaped. Strings holding undecodable bytes (surrogate escapes) become U+FFFD, as in Go."""
-    text = json.dumps(_replace_surrogates(value), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return (
-        text.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
-
-
-def _replace_surrogates(value: object) -> object:
-    if isinstance(value, str):
-        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    if isinstance(value, dict):
-        return {_replace_surrogates(k): _replace_surrogates(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_replace_surrogates(v) for v in value]
-    return value

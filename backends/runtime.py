@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import threading
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -20,7 +19,6 @@ from backends.base import (
     SecretStore,
     StoreContext,
     StoreError,
-    duplicate_property_error,
     go_json,
 )
 from components.model import (
@@ -285,8 +283,6 @@ class Runtime:
         return is_component_denied(self.configuration, component)
 
     def _open_dependency_then(self, component: Component) -> ComponentStatus:
-        properties: dict[str, str] = {}
-        problems: list[str] = []
         if component.references:
             store_name = self.auth_store_name(component)
             dependency = self.open(store_name)
@@ -298,7 +294,10 @@ class Runtime:
                     dependency.hint,
                     waiting_for=store_name,
                 )
-        properties, problems = self._resolve_properties(component)
+        try:
+            properties, problems = self._resolve_properties(component)
+        except ValueError as error:  # a template tag daprd cannot fill: Init fails
+            return ComponentStatus(State.ERROR, str(error), _init_failure_hint(component, "{podName} only exists in Kubernetes"))
         if not component.is_secret_store:
             message = "; ".join(problems) if problems else "daprd would initialise it"
             return ComponentStatus(State.READY, message)
@@ -306,37 +305,28 @@ class Runtime:
 
     def _resolve_properties(self, component: Component) -> tuple[dict[str, str], list[str]]:
         """The property map daprd passes to Init (§1.2, §2): envRef, secretKeyRef (key defaults to
-        the name; only a non-empty value replaces the item's value), then template tags."""
-        from components.references import resolve_env_ref
+        the name; only a non-empty value replaces the item's value), then template tags.
+        Raises ValueError with daprd's message when a template tag cannot be filled."""
+        from components.references import build_properties, resolve_env_ref
 
         env = self.options.daprd_env()
-        properties: dict[str, str] = {}
+        values: list[tuple[str, str | None]] = []
         problems: list[str] = []
         for item in component.metadata:
             value = item.value
             if item.env_ref and item.value is None:
-                properties[item.name] = resolve_env_ref(item, env) or ""
-                continue
-            ref = item.secret_key_ref
-            if ref is not None:
+                value = resolve_env_ref(item, env)
+            elif item.secret_key_ref is not None:
+                ref = item.secret_key_ref
                 secret = self._lookup_for_component(component, ref.name)
                 if isinstance(secret, StoreError):
                     problems.append(f"{item.name}: error getting secret {ref.name!r}: {secret.message}")
                 elif secret and secret.get(ref.effective_key):
                     value = secret[ref.effective_key]
-            properties[item.name] = self._apply_template_tags(value or "", item, problems)
+            values.append((item.name, value))
+        namespace = self.options.namespace if self.options.namespace is not None else env.get("NAMESPACE")
+        properties = build_properties(values, app_id=self.options.app_id or "", namespace=namespace)
         return properties, problems
-
-    def _apply_template_tags(self, value: str, item: MetadataItem, problems: list[str]) -> str:
-        if "{" not in value:
-            return value
-        while "{uuid}" in value:
-            value = value.replace("{uuid}", str(uuid.uuid4()), 1)
-        if "{podName}" in value:
-            problems.append(f"property {item.name} refers to {{podName}} but podName is not set")
-        app_id = self.options.app_id or ""
-        namespace = self.options.daprd_namespace() or "default"
-        return value.replace("{namespace}", f"{namespace}.{app_id}").replace("{appID}", app_id)
 
     def _lookup_for_component(self, component: Component, secret: str) -> dict[str, str] | StoreError | None:
         """GetSecret on the component's auth store with {"namespace": component namespace},
@@ -365,12 +355,6 @@ class Runtime:
             return ComponentStatus(State.ERROR, lookup.message, _init_failure_hint(component, "check spec.type and spec.version (\"\", v0 or v1)"))
         if not lookup.supported:
             return ComponentStatus(State.UNSUPPORTED, lookup.message)
-        duplicate = duplicate_property_error(properties)
-        if duplicate is not None:
-            return ComponentStatus(State.ERROR, duplicate.message, _init_failure_hint(component, "remove one of the two spellings"))
-        template_problem = next((p for p in problems if "{podName}" in p), None)
-        if template_problem:
-            return ComponentStatus(State.ERROR, template_problem, _init_failure_hint(component, "{podName} only exists in Kubernetes"))
         context = StoreContext(
             env=self.options.daprd_env(),
             cwd=self.options.cwd or os.getcwd(),

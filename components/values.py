@@ -451,7 +451,35 @@ def string_field(value: object) -> str | None:
 
 
 def go_json(value: object) -> str:
-    """Go encoding/json text: compact, keys sorted, `<>&` and U+2028/9 escaped, Go float format."""
+    """Go encoding/json text: compact, keys sorted, `<>&` and U+2028/9 escaped, Go float format,
+    undecodable bytes (surrogate escapes) as U+FFFD."""
+    if not _contains_float(value):  # the common case (API bodies): let the C encoder do it
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        return _escape_like_go(_valid_text(text))
+    return _go_json_slow(value)
+
+
+def _contains_float(value: object) -> bool:
+    if isinstance(value, float):
+        return True
+    if isinstance(value, Mapping):
+        return any(_contains_float(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_contains_float(item) for item in value)
+    return False
+
+
+def _escape_like_go(encoded: str) -> str:
+    return (
+        encoded.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def _go_json_slow(value: object) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -463,22 +491,15 @@ def go_json(value: object) -> str:
     if isinstance(value, str):
         return _json_string(value)
     if isinstance(value, Mapping):
-        members = (f"{_json_string(key)}:{go_json(value[key])}" for key in sorted(value))
+        members = (f"{_json_string(key)}:{_go_json_slow(value[key])}" for key in sorted(value))
         return "{" + ",".join(members) + "}"
     if isinstance(value, Iterable):
-        return "[" + ",".join(go_json(item) for item in value) + "]"
+        return "[" + ",".join(_go_json_slow(item) for item in value) + "]"
     raise TypeError(f"no JSON form for {type(value).__name__}")
 
 
 def _json_string(text: str) -> str:
-    encoded = json.dumps(_valid_text(text), ensure_ascii=False)
-    return (
-        encoded.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
+    return _escape_like_go(json.dumps(_valid_text(text), ensure_ascii=False))
 
 
 _SURROGATES = re.compile("[\ud800-\udfff]")

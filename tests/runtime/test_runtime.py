@@ -231,12 +231,25 @@ def test_s4_no_store_at_all_is_500():
 def test_s1_2_template_tags_after_resolution():
     rt = Runtime(
         RuntimeOptions(resources_paths=(), env={}, app_id="orders", namespace="prod"),
-        [Component("app", "state.redis", metadata=(MetadataItem("a", "{appID}-{namespace}-{uuid}"), MetadataItem("b", "{podName}")))],
+        [
+            store("vault", {"s": {"s": "{appID}"}}),
+            Component(
+                "app",
+                "state.redis",
+                auth_secret_store="vault",
+                metadata=(MetadataItem("a", "{appID}-{namespace}-{uuid}"), MetadataItem("b", None, SecretKeyRef("s"))),
+            ),
+            Component("pod", "state.redis", metadata=(MetadataItem("b", "{podName}"),)),
+        ],
     )
-    properties, problems = rt._resolve_properties(rt.component("app"))
+    rt.open("vault")
+    properties, _ = rt._resolve_properties(rt.component("app"))
     app, namespace, *uuid_parts = properties["a"].split("-")
     assert (app, namespace, len(uuid_parts)) == ("orders", "prod.orders", 5)
-    assert problems == ["property b refers to {podName} but podName is not set"]
+    assert properties["b"] == "orders"  # a secret's value is templated too
+    status = rt.open("pod")
+    assert status.state == State.ERROR
+    assert status.message == "failed to parse metadata: property b refers to {podName} but podName is not set"
 
 
 def test_error_messages_never_carry_values():
