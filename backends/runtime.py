@@ -62,6 +62,7 @@ class State(str, Enum):
     PENDING = "pending"  # not looked at yet
     OPENING = "opening"
     READY = "ready"  # a secret store that opened, or a component whose references all resolve
+    DEGRADED = "degraded"  # daprd would initialise it, but one of its references gives no value
     WAITING = "waiting"  # parked behind a secret store that is not loaded (maybe forever)
     ERROR = "error"  # daprd's Init would fail
     UNSUPPORTED = "unsupported"  # a Dapr store type this tool cannot open yet
@@ -299,8 +300,7 @@ class Runtime:
         except ValueError as error:  # a template tag daprd cannot fill: Init fails
             return ComponentStatus(State.ERROR, str(error), _init_failure_hint(component, "{podName} only exists in Kubernetes"))
         if not component.is_secret_store:
-            message = "; ".join(problems) if problems else "daprd would initialise it"
-            return ComponentStatus(State.READY, message)
+            return self._reference_summary(component)
         return self._construct_store(component, properties, problems)
 
     def _resolve_properties(self, component: Component) -> tuple[dict[str, str], list[str]]:
@@ -376,6 +376,22 @@ class Runtime:
             self._stores[component.name] = store
         message = "; ".join(problems)
         return ComponentStatus(State.READY, message)
+
+    def _reference_summary(self, component: Component) -> ComponentStatus:
+        """A component daprd would initialise: READY when every reference gives a value, else
+        DEGRADED naming the first that does not (daprd starts it without that value, silently)."""
+        refs = [r for r in self.references() if r.component == component.name]
+        broken = [(r, s) for r in refs if not (s := self.check_reference(r)).ok]
+        if not broken:
+            return ComponentStatus(State.READY, "daprd would initialise it")
+        ref, status = broken[0]
+        more = f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""
+        return ComponentStatus(
+            State.DEGRADED,
+            f"metadata {ref.field!r} gets no value from {ref.store}/{ref.secret}: {status.message}{more}; "
+            "daprd starts the component without it",
+            _reference_hint(status.code, ref),
+        )
 
     # ----- references
 

@@ -139,13 +139,16 @@ def test_s2_6_empty_key_means_the_name_and_s2_7_empty_values_are_ignored():
 
 
 def test_s2_8_get_secret_errors_do_not_stop_the_component():
+    """daprd logs the error and initialises the component without the value: we say DEGRADED."""
     rt = runtime(
         store("vault", GOOD),
         Component("app", "state.redis", auth_secret_store="vault", metadata=(MetadataItem("pw", None, SecretKeyRef("error-key")),)),
+        Component("fine", "state.redis", auth_secret_store="vault", metadata=(MetadataItem("pw", None, SecretKeyRef("good-key")),)),
     )
-    assert rt.open("app").state == State.READY
-    assert "boom" in rt.status("app").message
+    assert rt.open("app").state == State.DEGRADED
+    assert "boom" in rt.status("app").message and "without it" in rt.status("app").message
     assert rt.check_reference(rt.references()[0]).code == "error"
+    assert rt.open("fine").state == State.READY
 
 
 def test_s1_6_unknown_versions_and_unsupported_types():
