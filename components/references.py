@@ -7,7 +7,6 @@ a store receives once values are resolved. Fetching secrets is the runtime's job
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Mapping
 
 from components.model import Component, MetadataItem, Reference, Source
@@ -95,6 +94,7 @@ def build_properties(
     for name, value in values:
         text = value or ""
         while "{uuid}" in text:
+            import uuid  # here, not at the top: few files use {uuid} and it costs startup milliseconds
             text = text.replace("{uuid}", str(uuid.uuid4()), 1)
         if "{podName}" in text:
             if not pod_name:

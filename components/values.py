@@ -19,9 +19,11 @@ import re
 import struct
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 import yaml
+
+# decimal is imported where it is used: rare values need it, and every command's startup (the
+# headless `list` most of all) would pay for it.
 
 MAX_DEPTH = 100  # deeper documents are refused: no Dapr resource comes close, and it bounds recursion
 
@@ -566,6 +568,8 @@ def _to_float32(number: float) -> float:
 
 def _digits_of(text: str) -> tuple[str, int]:
     """Significant digits of a positive number's text, and the point position: 0.DIGITS x 10^point."""
+    from decimal import Decimal
+
     _, digit_tuple, exponent = Decimal(text).as_tuple()
     return "".join(map(str, digit_tuple)).rstrip("0"), len(digit_tuple) + exponent
 
@@ -634,6 +638,8 @@ _MAX_DURATION = (1 << 63) - 1  # nanoseconds
 
 def parse_go_duration(text: str) -> float | None:
     """time.ParseDuration in seconds (`500ms`, `1m30s`, `-2h`), None when Go would refuse it."""
+    from decimal import Decimal
+
     rest = text
     negative = rest[:1] == "-"
     if rest[:1] in ("-", "+"):

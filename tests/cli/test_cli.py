@@ -150,3 +150,18 @@ def test_property_arbitrary_files_never_crash_the_cli(files, tmp_path_factory, c
         code = main(argv + ["--resources-path", str(folder)])
         assert code in (0, 1)
     capsys.readouterr()
+
+
+def test_list_escapes_hostile_names_and_keeps_one_name_per_line(capsys, tmp_path):
+    """Names are untrusted: an escape sequence or a newline in a name must not reach the terminal raw."""
+    (tmp_path / "secrets.json").write_text(json.dumps({"plain": "a", "red\x1b[31m": "b", "two\nlines": "c"}))
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "s.yaml").write_text(
+        "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata: {name: s}\nspec:\n  type: secretstores.local.file\n"
+        f"  metadata:\n  - name: secretsFile\n    value: {tmp_path / 'secrets.json'}\n"
+    )
+    code, out, _ = run(capsys, "list", "s", "--resources-path", str(tmp_path / "c"))
+    assert code == 0
+    assert out.splitlines() == ["plain", "red\\x1b[31m", "two\\x0alines"]
+    code, out, _ = run(capsys, "list", "s", "--json", "--resources-path", str(tmp_path / "c"))
+    assert json.loads(out) == ["plain", "red\x1b[31m", "two\nlines"]
