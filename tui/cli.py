@@ -9,13 +9,13 @@ import argparse
 import gc
 import json
 import os
-import re
 import sys
 from collections.abc import Iterator, Sequence
 
 from backends.base import SecretStore, StoreError
 from backends.runtime import DEFAULT_RESOURCES_PATH, Runtime, RuntimeOptions, State
 from components.model import Diagnostic, Severity
+from tui.escape import escape_control, is_printable
 
 EPILOG = """commands answer like daprd's HTTP API for the same files:
   get STORE NAME      body of GET /v1.0/secrets/STORE/NAME
@@ -212,7 +212,7 @@ def _list(runtime: Runtime, args: argparse.Namespace) -> int:
     else:
         text = "\n".join(names)
         if _holds_control_characters(text, len(names)):  # rare: escape name by name
-            text = "\n".join(printable(name) for name in names)
+            text = "\n".join(escape_control(name) for name in names)
         sys.stdout.write(text + "\n" if names else "")
     return 0
 
@@ -220,7 +220,7 @@ def _list(runtime: Runtime, args: argparse.Namespace) -> int:
 def _holds_control_characters(text: str, count: int) -> bool:
     """Whether `count` names joined by newlines hold a control character, in one scan of the whole
     text rather than one per name. A newline inside a name shows as one line break too many."""
-    return text.count("\n") != count - 1 or _CONTROL_KEEP_NEWLINES.search(text) is not None
+    return text.count("\n") != count - 1 or not is_printable(text.replace("\n", ""))
 
 
 def walk_names(store: SecretStore, folder: str = "") -> Iterator[list[str]]:
@@ -261,12 +261,12 @@ def _refs(runtime: Runtime, args: argparse.Namespace) -> int:
         print("no component references a secret")
         return 0
     headers = ("status", "component", "field", "store", "secret", "key")
-    table = [headers] + [tuple(printable(str(row[h])) for h in headers) for row in rows]
+    table = [headers] + [tuple(escape_control(str(row[h])) for h in headers) for row in rows]
     widths = [max(len(line[i]) for line in table) for i in range(len(headers))]
     for index, line in enumerate(table):
         text = "  ".join(cell.ljust(width) for cell, width in zip(line, widths))
         message = rows[index - 1]["message"] if index and rows[index - 1]["status"] != "ok" else ""
-        print((text + ("  " + printable(message) if message else "")).rstrip())
+        print((text + ("  " + escape_control(message) if message else "")).rstrip())
     return 0
 
 
@@ -290,7 +290,7 @@ def _format_diagnostic(diagnostic: Diagnostic) -> str:
     text = f"{where}{diagnostic.severity.value}: {diagnostic.message}"
     if diagnostic.hint:
         text += f"\n    hint: {diagnostic.hint}"
-    return printable(text, keep_newlines=True)
+    return escape_control(text, keep_newlines=True)
 
 
 def _known_stores(runtime: Runtime) -> str:
@@ -299,20 +299,9 @@ def _known_stores(runtime: Runtime) -> str:
 
 
 def _fail(message: str, hint: str = "") -> None:
-    print(f"dapr-secrets: {printable(message)}", file=sys.stderr)
+    print(f"dapr-secrets: {escape_control(message)}", file=sys.stderr)
     if hint:
-        print(f"  hint: {printable(hint)}", file=sys.stderr)
-
-
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-_CONTROL_KEEP_NEWLINES = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(text: str, keep_newlines: bool = False) -> str:
-    """Untrusted names on a terminal: escape control characters so they cannot move the cursor,
-    change colours or hide text."""
-    pattern = _CONTROL_KEEP_NEWLINES if keep_newlines else _CONTROL
-    return pattern.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+        print(f"  hint: {escape_control(hint)}", file=sys.stderr)
 
 
 if __name__ == "__main__":

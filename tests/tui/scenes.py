@@ -1,0 +1,110 @@
+"""The main screens of the app on the demo folder, as `run_before` coroutines.
+
+Shared by the snapshot tests and screenshots/generate.py, so the README shows exactly what the
+tests check. Only one scene reveals a value, on purpose: `revealed` (a demo value).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+from textual.pilot import Pilot
+
+from tui.widgets.detail import DetailPane
+from tui.widgets.sidebar import Sidebar
+from tui.widgets.store_view import StoreView
+
+SIZE = (120, 36)
+REVEALED_ON_PURPOSE = {"api:settings": '{"retries": 3, "region": "demo-1"}'}  # shown by `revealed`
+
+
+async def _until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the demo did not reach the expected state")
+        await asyncio.sleep(0.02)
+        await pilot.pause()
+
+
+async def _quiet(pilot: Pilot) -> None:
+    """Every worker done, every result drawn, no toast (they depend on timing)."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
+async def _open_secret(pilot: Pilot, store: str, name: str) -> None:
+    app = pilot.app
+    app.query_one(Sidebar).highlight_component(store)
+    await _until(pilot, lambda: store in app.views and app.views[store].listed)
+    view = app.views[store]
+    assert isinstance(view, StoreView) and view.secret_tree is not None
+    view.secret_tree.focus()
+    await view.secret_tree.select_secret(name)
+    detail = app.query_one(DetailPane)
+    await _until(pilot, lambda: detail.target is not None and detail.target.name == name and detail.values is not None)
+    await _quiet(pilot)
+
+
+async def main(pilot: Pilot) -> None:
+    """demo-file open, `redis:password` highlighted: masked value, scope decision, references."""
+    await _open_secret(pilot, "demo-file", "redis:password")
+
+
+async def revealed(pilot: Pilot) -> None:
+    """A demo JSON value revealed: pretty-printed below the table."""
+    await _open_secret(pilot, "demo-file", "api:settings")
+    await pilot.press("x")
+    await _quiet(pilot)
+
+
+async def references(pilot: Pilot) -> None:
+    """demo-multi `webhook`: one working and one broken reference, the table focused."""
+    await _open_secret(pilot, "demo-multi", "webhook")
+    pilot.app.query_one("#refs").focus()
+    await _quiet(pilot)
+
+
+async def component(pilot: Pilot) -> None:
+    """legacy-hook: its metadata and a reference that does not resolve."""
+    await _quiet(pilot)
+    pilot.app.jump_to_component("legacy-hook")
+    await _quiet(pilot)
+
+
+async def doctor(pilot: Pilot) -> None:
+    await _quiet(pilot)
+    await pilot.press("d")
+    await _until(pilot, lambda: bool(getattr(pilot.app.screen, "diagnostics", None)))
+    await _quiet(pilot)
+
+
+async def help_screen(pilot: Pilot) -> None:
+    await _quiet(pilot)
+    await pilot.press("question_mark")
+    await _quiet(pilot)
+
+
+async def palette(pilot: Pilot) -> None:
+    """ctrl+p with "redis": secrets of every loaded store, components and actions."""
+    await _open_secret(pilot, "demo-multi", "redis")
+    await _open_secret(pilot, "demo-file", "redis:password")
+    await pilot.press("ctrl+p", *"redis")
+    await asyncio.sleep(0.3)
+    await _quiet(pilot)
+
+
+SCENES: dict[str, Callable[[Pilot], Awaitable[None]]] = {
+    "main": main,
+    "revealed": revealed,
+    "references": references,
+    "component": component,
+    "doctor": doctor,
+    "help": help_screen,
+    "palette": palette,
+}

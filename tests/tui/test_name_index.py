@@ -1,0 +1,126 @@
+"""tui/name_index.py: grouping that keeps every tree level small, routes for jumps, and search."""
+
+from __future__ import annotations
+
+import random
+
+from tui.name_index import LEVEL_LIMIT, EntryKind, NameIndex
+
+
+def labels(entries):
+    return [(entry.kind.value, entry.label, entry.count) for entry in entries]
+
+
+def test_names_are_grouped_at_the_separator():
+    index = NameIndex(":")
+    index.add(["redis:password", "redis:port", "api:key", "top"])
+    assert labels(index.entries()) == [("group", "api", 1), ("group", "redis", 2), ("secret", "top", 0)]
+    assert [e.path for e in index.entries("redis:")] == ["redis:password", "redis:port"]
+
+
+def test_a_name_and_a_group_with_the_same_label_are_distinct_entries():
+    index = NameIndex(":")
+    index.add(["a", "a:b"])
+    assert labels(index.entries()) == [("group", "a", 1), ("secret", "a", 0)]
+
+
+def test_without_a_separator_names_group_by_slash():
+    index = NameIndex(None)
+    index.add(["team/db", "team/api", "plain"])
+    assert [e.label for e in index.entries()] == ["plain", "team"]
+
+
+def test_duplicates_are_ignored():
+    index = NameIndex(":")
+    assert index.add(["a", "b", "a"]) == 2
+    assert index.add(["b"]) == 0
+    assert len(index) == 2
+
+
+def _all_levels(index, path="", bucket=""):
+    entries = index.entries(path, bucket)
+    yield entries
+    for entry in entries:
+        if entry.kind == EntryKind.GROUP:
+            yield from _all_levels(index, entry.path)
+        elif entry.kind == EntryKind.BUCKET:
+            yield from _all_levels(index, entry.path, entry.bucket)
+
+
+def _secrets_below(index, path="", bucket=""):
+    found = []
+    for entry in index.entries(path, bucket):
+        if entry.kind == EntryKind.SECRET:
+            found.append(entry.path)
+        elif entry.kind == EntryKind.GROUP:
+            found += _secrets_below(index, entry.path)
+        else:
+            found += _secrets_below(index, entry.path, entry.bucket)
+    return found
+
+
+def test_a_flat_namespace_of_100k_names_never_shows_more_than_the_limit_per_level():
+    index = NameIndex(None)
+    names = [f"secret-{i:06d}" for i in range(100_000)]
+    index.add(names)
+    top = index.entries()
+    assert all(entry.kind == EntryKind.BUCKET for entry in top)
+    assert sum(entry.count for entry in top) == 100_000
+    assert max(len(level) for level in _all_levels(index)) <= LEVEL_LIMIT
+    assert sorted(_secrets_below(index)) == names
+
+
+def test_buckets_hold_mixed_groups_and_secrets_and_lose_nothing():
+    rng = random.Random(7)
+    names = {"".join(rng.choice("abcXYZ-_:") for _ in range(rng.randint(1, 8))) for _ in range(6000)}
+    index = NameIndex(":")
+    index.add(sorted(names))
+    assert max(len(level) for level in _all_levels(index)) <= LEVEL_LIMIT
+    assert sorted(_secrets_below(index)) == sorted(names)
+
+
+def test_levels_are_sorted_case_insensitively():
+    index = NameIndex(":")
+    index.add(["b", "A", "a", "C"])
+    assert [e.label for e in index.entries()] == ["A", "a", "b", "C"]
+
+
+def test_adding_names_later_keeps_existing_entries_and_keys():
+    index = NameIndex(":")
+    index.add(["db:user", "api"])
+    before = {e.key for e in index.entries()}
+    index.add(["db:password", "cache:url"])
+    after = {e.key for e in index.entries()}
+    assert before < after
+
+
+def test_route_leads_through_groups_and_buckets_to_the_secret():
+    index = NameIndex(":")
+    index.add([f"team:secret-{i:05d}" for i in range(5000)] + ["other"])
+    route = index.route("team:secret-01234")
+    assert route[0].kind == EntryKind.GROUP and route[0].label == "team"
+    assert route[-1].kind == EntryKind.SECRET and route[-1].path == "team:secret-01234"
+    assert any(entry.kind == EntryKind.BUCKET for entry in route)
+    assert index.route("missing") is None
+
+
+def test_search_is_case_insensitive_substring_with_a_total():
+    index = NameIndex(":")
+    index.add(["db:Password", "api:key", "cache:password-old"])
+    matches, total = index.search("PASSWORD")
+    assert matches == ["db:Password", "cache:password-old"] and total == 2
+    first, total = index.search("", limit=1)
+    assert first == ["db:Password"] and total == 3
+
+
+def test_hierarchical_folders_are_known_before_they_are_listed():
+    index = NameIndex("/", hierarchical=True)
+    index.add_folder("team/")
+    index.add(["top"])
+    index.mark_loaded("")
+    team = next(e for e in index.entries() if e.kind == EntryKind.GROUP)
+    assert not team.loaded and not index.is_loaded("team/")
+    index.add(["team/db"])
+    index.mark_loaded("team/")
+    assert index.is_loaded("team/")
+    assert [e.path for e in index.entries("team/")] == ["team/db"]

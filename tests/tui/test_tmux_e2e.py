@@ -1,0 +1,80 @@
+"""End to end: the real `dapr-secrets` entry point in a real terminal (tmux), read with
+capture-pane; a copy travels through OSC 52 into tmux's buffer (`set-clipboard on`)."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.tui.conftest import DEMO_ENV, ROOT
+
+TMUX = shutil.which("tmux")
+pytestmark = pytest.mark.skipif(
+    TMUX is None, reason="tmux is not installed (`make test` installs it): the end-to-end terminal test needs it"
+)
+
+
+def entry_point() -> list[str]:
+    script = Path(sys.executable).parent / "dapr-secrets"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "tui.cli"]
+
+
+class Terminal:
+    def __init__(self, socket: str) -> None:
+        self.base = [TMUX, "-L", socket, "-f", "/dev/null"]
+
+    def run(self, *args: str) -> str:
+        return subprocess.run([*self.base, *args], capture_output=True, text=True, timeout=10, check=False).stdout
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", "e2e")
+
+    def keys(self, *keys: str) -> None:
+        self.run("send-keys", "-t", "e2e", *keys)
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} never appeared on the terminal:\n{self.screen()}")
+
+
+@pytest.fixture
+def terminal():
+    term = Terminal(f"dapr-secrets-e2e-{os.getpid()}")
+    env = " ".join(f"{name}={shlex.quote(value)}" for name, value in {**DEMO_ENV, "TERM": "xterm-256color"}.items())
+    command = shlex.join([*entry_point(), "--resources-path", "examples/components", "--clipboard", "osc52"])
+    term.run("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "36", "-c", str(ROOT), f"env -u COLUMNS -u LINES {env} {command}")
+    term.run("set-option", "-g", "set-clipboard", "on")
+    try:
+        yield term
+    finally:
+        term.run("kill-server")
+
+
+def test_the_app_runs_in_a_terminal_and_copies_through_osc52(terminal):
+    terminal.wait_for("demo-file")
+    terminal.wait_for("1 secret")  # the first store (demo-chained) is open and listed
+    terminal.keys("j", "j")  # demo-env, demo-file: shown, so its names are loaded
+    terminal.wait_for("8 secrets")
+    terminal.keys("/")
+    terminal.keys("-l", "redis:pass")
+    terminal.wait_for("demo-file  redis:password")
+    terminal.keys("Enter")
+    screen = terminal.wait_for("redis:password  in demo-file")
+    terminal.wait_for("•")  # the value arrived, masked
+    terminal.keys("c")
+    screen = terminal.wait_for("Copied demo-file/redis:password (OSC 52)")
+    assert terminal.run("show-buffer") == "demo-redis-password"
+    assert "demo-redis-password" not in screen  # copied, never shown
+    terminal.keys("q")

@@ -1,0 +1,574 @@
+"""The dapr-secrets terminal UI: wiring of the sidebar, the store views, the detail and references
+panes, the palette, the doctor, the clipboard service and the keys.
+
+The CLI calls `run_app(runtime, settings)`. Textual is imported only here and below.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static, Tree
+
+from backends.base import StoreError, go_json
+from backends.runtime import ComponentStatus, Runtime, State
+from components.model import Diagnostic, Severity
+from tui.clipboard import ClipboardService, NativeClipboard
+from tui.commands import ActionsProvider, ComponentsProvider, SecretsProvider
+from tui.formats import api_url, secret_key_ref_yaml
+from tui.messages import JumpToComponent, JumpToSecret
+from tui.name_index import NameIndex
+from tui.safe_text import escape_control
+from tui.screens.doctor import DoctorScreen
+from tui.screens.help import HelpScreen
+from tui.widgets.component_view import ComponentView
+from tui.widgets.detail import DetailPane, ValueTable
+from tui.widgets.filter import FilterInput, FilterResults
+from tui.widgets.references import ReferencesPane
+from tui.widgets.secret_tree import NodeData, NodeKind, SecretTree
+from tui.widgets.sidebar import Sidebar
+from tui.widgets.store_view import StoreView
+
+
+@dataclass(frozen=True)
+class UiSettings:
+    reveal_timeout: float = 30.0  # --reveal-timeout seconds
+    clipboard_timeout: float = 30.0  # --clipboard-timeout seconds
+    no_reveal: bool = False  # --no-reveal
+    clipboard_mode: str = "auto"  # auto | osc52 | native | off
+
+
+@dataclass(frozen=True)
+class ValueTarget:
+    """What `x` and `c` act on: one key of a secret, or the whole secret (key None)."""
+
+    store: str
+    name: str
+    key: str | None
+
+    def label(self) -> str:
+        text = f"{self.store}/{self.name}"
+        if self.key is not None and self.key != self.name:
+            text += f" [{self.key}]"
+        return escape_control(text)
+
+
+class DaprSecretsApp(App):
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere find it too
+    TITLE = "dapr-secrets"
+    COMMANDS = App.COMMANDS | {SecretsProvider, ComponentsProvider, ActionsProvider}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("x", "reveal", "Reveal"),
+        Binding("c", "copy", "Copy"),
+        Binding("v", "version", "Version", show=False),
+        Binding("slash", "filter", "Filter"),
+        Binding("ctrl+r", "refresh", "Refresh"),
+        Binding("d", "doctor", "Doctor"),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+        Binding("escape", "close_filter", "Close filter", show=False),
+    ]
+    MAIN_SCREEN_ACTIONS = frozenset({"reveal", "copy", "version", "filter", "doctor", "close_filter"})
+
+    def __init__(self, runtime: Runtime, settings: UiSettings = UiSettings(), native_clipboard: NativeClipboard | None = None) -> None:
+        super().__init__()
+        self.runtime = runtime
+        self.settings = settings
+        self.clipboard_service = ClipboardService(self, settings.clipboard_mode, settings.clipboard_timeout, native_clipboard)
+        self.views: dict[str, Widget] = {}  # component name -> its view, created when first shown
+        self.current: str | None = None
+        self._view_ids = 0
+
+    # ----- layout
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._header_text(), id="header")
+        with Horizontal(id="main"):
+            yield Sidebar(id="sidebar")
+            with Vertical(id="content"):
+                yield FilterInput(placeholder="filter names in every loaded store", id="filter")
+                with ContentSwitcher(id="views", initial="welcome"):
+                    yield Static(self._welcome_text(), id="welcome")
+                    yield FilterResults(id="filter-results")
+                with Horizontal(id="lower"):
+                    yield DetailPane(self.runtime, self.scope_text, self.settings.reveal_timeout, id="detail")
+                    yield ReferencesPane(self.runtime, id="refs")
+        yield Footer()
+
+    def _header_text(self) -> Text:
+        options = self.runtime.options
+        if options.resources_from_cluster:
+            where = f"cluster {self.runtime.cluster_info.get('context') or ''}".strip()
+        else:
+            where = ", ".join(options.resources_paths)
+        mode = "kubernetes" if options.kubernetes else "self-hosted"
+        if options.kubernetes and options.kube_context:
+            mode += f" ({options.kube_context})"
+        namespace = options.daprd_namespace()
+        text = Text.assemble(("dapr-secrets", "bold"), "  ", escape_control(where), ("  ", ""), (mode, "cyan"), end="")
+        if namespace:
+            text.append(f"  ns: {escape_control(namespace)}", style="cyan")
+        if options.app_id:
+            text.append(f"  app: {escape_control(options.app_id)}", style="cyan")
+        if self.settings.no_reveal:
+            text.append("  reveal off", style="yellow")
+        text.append("   ^p palette  ? help", style="dim")
+        return text
+
+    def _welcome_text(self) -> Text:
+        if not self.runtime.components:
+            where = ", ".join(self.runtime.options.resources_paths)
+            return Text(
+                f"No components found in {escape_control(where)}.\n"
+                "Point --resources-path at a folder of Dapr component YAML files.",
+                style="dim",
+            )
+        return Text("Pick a component on the left.", style="dim")
+
+    def on_mount(self) -> None:
+        self.query_one(Sidebar).border_title = "Components"
+        self.query_one("#filter").display = False
+        self._show_lower(False)
+        self.query_one(Sidebar).set_components(self.runtime.components)
+        self.query_one(Sidebar).focus()
+        self.call_after_refresh(self._open_all)  # first frame first: opening competes for the GIL
+        errors = [d for d in self.runtime.diagnostics if d.severity == Severity.ERROR]
+        if errors:
+            self.notify(
+                f"{len(errors)} configuration error(s): daprd would not start like this. Press d for details.",
+                severity="error", markup=False, timeout=8,
+            )
+
+    # ----- opening components (in parallel threads)
+
+    def _open_all(self) -> None:
+        components = sorted(self.runtime.components, key=lambda c: not c.is_secret_store)
+        for component in components:
+            self._status_changed(component.name, self.runtime.status(component.name))
+            self._open(component.name)
+
+    def _open(self, name: str) -> None:
+        def open_component() -> None:
+            status = self.runtime.open(name)
+            self.call_from_thread(self._status_changed, name, status)
+
+        self.run_worker(open_component, thread=True, group="open", exit_on_error=False, description=f"open {name}")
+
+    def _status_changed(self, name: str, status: ComponentStatus) -> None:
+        self.query_one(Sidebar).set_status(name, status)
+        view = self.views.get(name)
+        if isinstance(view, (StoreView, ComponentView)):
+            view.update_status(status)
+        component = self.runtime.component(name)
+        if component is None or not component.is_secret_store:
+            return
+        if status.state == State.ERROR:
+            text = f"Secret store {escape_control(name)} failed to open: {escape_control(status.message)}"
+            if status.hint:
+                text += f"\nhint: {escape_control(status.hint)}"
+            self.notify(text, severity="error", markup=False, timeout=10)
+        detail = self.query_one(DetailPane)
+        if status.state == State.READY and detail.target is not None and detail.target.store == name:
+            detail.reload()  # after a refresh: the store object is new
+            self.query_one(ReferencesPane).recheck()
+
+    # ----- showing a component
+
+    def on_sidebar_component_highlighted(self, event: Sidebar.ComponentHighlighted) -> None:
+        self.show_component(event.component)
+        if event.chosen:
+            self._focus_view()
+
+    def show_component(self, name: str) -> None:
+        component = self.runtime.component(name)
+        if component is None:
+            return
+        self.close_filter()
+        view = self.views.get(name)
+        if view is None:
+            self._view_ids += 1
+            view_id = f"view-{self._view_ids}"
+            if component.is_secret_store:
+                view = StoreView(self.runtime, component, self.scope_mark, id=view_id, classes="view")
+            else:
+                view = ComponentView(self.runtime, component, id=view_id, classes="view")
+            self.views[name] = view
+            self.query_one("#views", ContentSwitcher).mount(view)
+        self.current = name
+        self.query_one("#views", ContentSwitcher).current = view.id
+        self._show_lower(component.is_secret_store)
+        self._highlight_changed()
+
+    def _show_lower(self, show: bool) -> None:
+        self.query_one("#lower").display = show
+
+    def _focus_view(self) -> None:
+        """Focus the shown component's tree or table (after the refresh that composes a new view)."""
+
+        def focus() -> None:
+            view = self.views.get(self.current or "")
+            if isinstance(view, StoreView):
+                view.focus_tree()
+            elif isinstance(view, ComponentView):
+                view.query(DataTable).focus()
+
+        self.call_after_refresh(focus)
+
+    def current_tree(self) -> SecretTree | None:
+        view = self.views.get(self.current or "")
+        return view.secret_tree if isinstance(view, StoreView) else None
+
+    # ----- the highlighted secret drives the detail and references panes
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[NodeData]) -> None:
+        if isinstance(event.control, SecretTree) and event.control is self.current_tree():
+            self._highlight_changed()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if isinstance(event.control, ValueTable) and event.control.has_focus:
+            detail = self.query_one(DetailPane)
+            key = str(event.row_key.value)
+            detail.narrow_reveal({key})
+            if detail.target is not None:
+                self.query_one(ReferencesPane).show_for(detail.target.store, detail.target.name, key)
+
+    def _highlight_changed(self) -> None:
+        """Point the detail and references panes at the tree cursor; re-mask what it left."""
+        detail = self.query_one(DetailPane)
+        refs = self.query_one(ReferencesPane)
+        tree = self.current_tree()
+        node = tree.cursor_node if tree is not None else None
+        data = node.data if node is not None else None
+        if tree is None or data is None or data.kind not in (NodeKind.SECRET, NodeKind.KEY):
+            detail.show_message(self._summary(data) if data is not None else "Highlight a secret to see its keys.")
+            refs.show_for(None, None)
+            return
+        key = data.secret_key if data.kind == NodeKind.KEY else None
+        detail.show_secret(tree.store, data.path, key)
+        detail.narrow_reveal(detail.reveal_keys(key))
+        refs.show_for(tree.store, data.path, key)
+
+    def _summary(self, data: NodeData) -> str:
+        if data.kind in (NodeKind.GROUP, NodeKind.BUCKET) and data.count:
+            return f"{data.count:,} secrets in here. Expand with enter or space."
+        return "Highlight a secret to see its keys."
+
+    def value_target(self) -> ValueTarget | None:
+        detail = self.query_one(DetailPane)
+        if isinstance(self.focused, ValueTable) and detail.target is not None and detail.values:
+            table = self.focused
+            if table.row_count:
+                key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+                return ValueTarget(detail.target.store, detail.target.name, key)
+        tree = self.current_tree()
+        node = tree.cursor_node if tree is not None else None
+        if tree is None or node is None or node.data is None or node.data.kind not in (NodeKind.SECRET, NodeKind.KEY):
+            return None
+        key = node.data.secret_key if node.data.kind == NodeKind.KEY else None
+        return ValueTarget(tree.store, node.data.path, key)
+
+    def _need_target(self) -> ValueTarget | None:
+        target = self.value_target()
+        if target is None:
+            self.notify("Highlight a secret (or one of its keys) first.", severity="warning", markup=False)
+        return target
+
+    # ----- scopes (--config / --app-id)
+
+    def _scopes_shown(self) -> bool:
+        options = self.runtime.options
+        return bool(options.app_id or options.config_files)
+
+    def scope_text(self, store: str, name: str) -> Text | None:
+        """'API for app orders: allowed (rule)' for the detail pane."""
+        if not self._scopes_shown():
+            return None
+        decision = self.runtime.scope_decision(store, name)
+        app_id = self.runtime.options.app_id or "any app"
+        verdict = ("allowed", "green") if decision.allowed else ("denied (403)", "bold red")
+        return Text.assemble(
+            ("Dapr API for ", "dim"), escape_control(app_id), ": ", verdict, (f"  {escape_control(decision.rule)}", "dim")
+        )
+
+    def scope_mark(self, store: str, name: str) -> Text | None:
+        """A short mark after a secret's name in the tree: denied by scopes, or a store note."""
+        parts = Text(end="")
+        if self._scopes_shown() and not self.runtime.scope_decision(store, name).allowed:
+            parts.append("  ⊘ API denied", style="red")
+        view = self.views.get(store)
+        if isinstance(view, StoreView) and view.index is not None and name in view.index.notes:
+            parts.append(f"  {escape_control(view.index.notes[name])}", style="yellow")
+        return parts if parts.plain else None
+
+    # ----- reveal
+
+    def action_reveal(self) -> None:
+        if self.settings.no_reveal:
+            self.notify("Reveal is off (--no-reveal). c still copies.", severity="warning", markup=False)
+            return
+        target = self._need_target()
+        if target is None:
+            return
+        detail = self.query_one(DetailPane)
+        detail.show_secret(target.store, target.name, target.key)
+        detail.toggle_reveal(target.key)
+
+    def action_version(self) -> None:
+        """Read the next older version of the highlighted secret (where the store keeps versions)."""
+        detail = self.query_one(DetailPane)
+        if detail.target is None or not (detail.details and detail.details.versions):
+            self.notify("This secret has no versions to pick from.", severity="warning", markup=False)
+            return
+        version = detail.next_version()
+        self.notify(f"Showing {'version ' + escape_control(version) if version else 'the current version'}.", markup=False)
+
+    # ----- copy
+
+    def action_copy(self) -> None:
+        target = self._need_target()
+        if target is None:
+            return
+        detail = self.query_one(DetailPane)
+        if detail.target is not None and (detail.target.store, detail.target.name) == (target.store, target.name) and detail.values is not None:
+            self._copy_from(target, detail.values)
+            return
+        self._read_then_copy(target)
+
+    def _read_then_copy(self, target: ValueTarget) -> None:
+        def read() -> None:
+            store = self.runtime.store(target.store)
+            try:
+                if store is None:
+                    raise StoreError(f"store {target.store!r} is not open")
+                values = store.get_secret(target.name, {}) or {}
+            except StoreError as failure:
+                self.call_from_thread(self._copy_failed, target, failure.message)
+                return
+            except Exception as failure:  # noqa: BLE001
+                self.call_from_thread(self._copy_failed, target, f"unexpected {type(failure).__name__}")
+                return
+            self.call_from_thread(self._copy_from, target, values)
+
+        self.run_worker(read, thread=True, group="copy", exit_on_error=False, description=f"read {target.store}/{target.name} to copy")
+
+    def _copy_failed(self, target: ValueTarget, message: str) -> None:
+        self.notify(f"Could not copy {target.label()}: {escape_control(message)}", severity="error", markup=False)
+
+    def _copy_from(self, target: ValueTarget, values: dict[str, str]) -> None:
+        if target.key is not None:
+            if target.key not in values:
+                self._copy_failed(target, "the key is gone")
+                return
+            value, what = values[target.key], target.label()
+        elif len(values) == 1:
+            value, what = next(iter(values.values())), target.label()
+        else:
+            value, what = go_json(values), f"{target.label()} ({len(values)} keys, as Dapr's JSON)"
+        self._copy_text(value, what, secret=True)
+
+    def _copy_text(self, text: str, what: str, secret: bool) -> None:
+        result = self.clipboard_service.copy(text, secret=secret)
+        if not result.copied:
+            self.notify(f"Could not copy {what}: {result.native_problem or 'no clipboard'}", severity="error", markup=False)
+            return
+        message = f"Copied {what} ({result.channels()})"
+        if result.clears_in:
+            message += f"; cleared in {result.clears_in:g} s"
+        if result.native_problem and self.clipboard_service.mode == "auto":
+            message += f"\nnative clipboard: {result.native_problem}"
+        self.notify(message, markup=False)
+
+    def action_copy_name(self) -> None:
+        target = self._need_target()
+        if target is not None:
+            self._copy_text(target.name, f"the name {escape_control(target.name)}", secret=False)
+
+    def action_copy_reference(self) -> None:
+        target = self._need_target()
+        if target is not None:
+            snippet = secret_key_ref_yaml(target.store, target.name, target.key)
+            self._copy_text(snippet, f"a secretKeyRef to {target.label()}", secret=False)
+
+    def action_copy_url(self) -> None:
+        target = self._need_target()
+        if target is not None:
+            detail = self.query_one(DetailPane)
+            version = detail.version if detail.target is not None and detail.target.name == target.name else None
+            self._copy_text(api_url(target.store, target.name, version), f"the Dapr API URL of {target.label()}", secret=False)
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """OSC 52 for any text, binary values included: undecodable bytes (kept as surrogate
+        escapes) go out as the original bytes instead of failing to encode."""
+        self._clipboard = text
+        if self._driver is not None:
+            payload = base64.b64encode(text.encode("utf-8", "surrogateescape")).decode("ascii")
+            self._driver.write(f"\x1b]52;c;{payload}\a")
+
+    # ----- filter
+
+    def loaded_indexes(self) -> dict[str, NameIndex]:
+        return {name: view.index for name, view in self.views.items() if isinstance(view, StoreView) and view.index is not None}
+
+    def action_filter(self) -> None:
+        field = self.query_one("#filter", FilterInput)
+        field.display = True
+        field.focus()
+        self.query_one("#views", ContentSwitcher).current = "filter-results"
+        self._show_lower(False)
+        self._update_filter(field.value)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self._update_filter(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            self.query_one(FilterResults).choose(0)
+
+    def _update_filter(self, query: str) -> None:
+        indexes = self.loaded_indexes()
+        unloaded = [c.name for c in self.runtime.secret_stores() if c.name not in indexes]
+        self.query_one(FilterResults).show_matches(query, indexes, unloaded)
+
+    def action_close_filter(self) -> None:
+        if self.query_one("#filter").display:
+            self.close_filter()
+            self._focus_view()
+
+    def close_filter(self) -> None:
+        field = self.query_one("#filter", FilterInput)
+        if not field.display:
+            return
+        field.display = False
+        view = self.views.get(self.current or "")
+        self.query_one("#views", ContentSwitcher).current = view.id if view is not None else "welcome"
+        component = self.runtime.component(self.current or "")
+        self._show_lower(bool(component and component.is_secret_store))
+
+    # ----- jumps
+
+    async def on_jump_to_secret(self, message: JumpToSecret) -> None:
+        await self.jump_to_secret(message.store, message.secret, message.key)
+
+    def on_jump_to_component(self, message: JumpToComponent) -> None:
+        self.jump_to_component(message.component)
+
+    def jump_to_component(self, name: str) -> None:
+        if self.runtime.component(name) is None:
+            self.notify(f"There is no component named {escape_control(name)}.", severity="warning", markup=False)
+            return
+        self.query_one(Sidebar).highlight_component(name)
+        self.show_component(name)
+        self._focus_view()
+
+    async def jump_to_secret(self, store: str, name: str, key: str | None = None) -> None:
+        component = self.runtime.component(store)
+        if component is None or not component.is_secret_store:
+            self.notify(f"There is no secret store named {escape_control(store)}.", severity="warning", markup=False)
+            return
+        self.query_one(Sidebar).highlight_component(store)
+        self.show_component(store)
+        view = self.views[store]
+        assert isinstance(view, StoreView)
+        await view.jump(name, key)
+        self._focus_view()
+        if key is not None:
+            self.query_one(DetailPane).show_secret(store, name, key)
+
+    # ----- refresh
+
+    def action_refresh(self) -> None:
+        self.query_one(DetailPane).mask()
+        for view in self.views.values():
+            if isinstance(view, StoreView):
+                view.refresh_listing()
+
+        def reload() -> None:
+            self.runtime.refresh()
+            self.call_from_thread(self._reloaded)
+
+        self.run_worker(reload, thread=True, group="refresh", exclusive=True, exit_on_error=False, description="refresh")
+        self.notify("Refreshing: reading the component files and stores again…", markup=False, timeout=3)
+
+    def _reloaded(self) -> None:
+        names = {c.name: c for c in self.runtime.components}
+        for name, view in list(self.views.items()):
+            component = names.get(name)
+            if component is None or isinstance(view, ComponentView) or component.is_secret_store != isinstance(view, StoreView):
+                del self.views[name]
+                view.remove()
+            elif isinstance(view, StoreView):
+                view.component = component
+        self.query_one(Sidebar).set_components(self.runtime.components)
+        current = self.current if self.current in names else None
+        if current is not None:
+            self.show_component(current)
+        else:
+            self.query_one("#views", ContentSwitcher).current = "welcome"
+        self._open_all()
+
+    # ----- screens
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """x, c, / and d act on the main screen: hidden and off while the doctor or help is shown."""
+        return not (action in self.MAIN_SCREEN_ACTIONS and len(self.screen_stack) > 1)
+
+    def action_doctor(self) -> None:
+        self.query_one(DetailPane).mask()
+        self.push_screen(DoctorScreen(self.runtime), self._doctor_closed)
+
+    async def _doctor_closed(self, diagnostic: Diagnostic | None) -> None:
+        if diagnostic is None or not diagnostic.component:
+            return
+        component = self.runtime.component(diagnostic.component)
+        if diagnostic.secret and component is not None and component.is_secret_store:
+            await self.jump_to_secret(component.name, diagnostic.secret)
+        else:
+            self.jump_to_component(diagnostic.component)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        self.clipboard_service.clear()  # do not leave a copied secret behind
+        self.exit()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's system commands without "Screenshot": a screenshot would capture whatever
+        is revealed. Our own commands come from the providers."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":
+                yield command
+
+    # ----- crash output without secrets
+
+    def _fatal_error(self) -> None:
+        """Textual's crash report prints every frame's local variables, and a local may hold a
+        secret value. Print the traceback without them."""
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        self._exit_renderables.append(Segments(self.console.render(traceback, self.console.options)))
+        self._close_messages_no_wait()
+
+
+def run_app(runtime: Runtime, settings: UiSettings) -> int:
+    app = DaprSecretsApp(runtime, settings)
+    try:
+        app.run()
+    finally:
+        app.clipboard_service.clear()  # the native clipboard still works after the terminal is gone
+    return app.return_code or 0

@@ -1,0 +1,272 @@
+"""An in-memory index of one store's secret names: grouped for the tree, searchable for `/` and the
+command palette. No Textual here, so it is cheap to test and to benchmark.
+
+Names are split at the store's separator into groups (`db:password` -> group `db`, secret
+`password`). A level with more than LEVEL_LIMIT entries is shown as buckets of a common label
+prefix (`secret-0…`, `secret-1…`), bucketed again when opened, so no tree level ever holds tens of
+thousands of nodes. Buckets are computed when a level is shown, never stored.
+
+Thread-safe: a loader thread adds pages while the UI reads levels.
+"""
+
+from __future__ import annotations
+
+import threading
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+from os.path import commonprefix
+
+LEVEL_LIMIT = 1000
+
+
+class EntryKind(str, Enum):
+    GROUP = "group"
+    BUCKET = "bucket"
+    SECRET = "secret"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One child of a tree level. Labels are untrusted text."""
+
+    kind: EntryKind
+    key: str  # unique and stable among its siblings
+    label: str  # the part of the name shown at this level
+    path: str  # GROUP: its path ending in the separator; BUCKET: its level's path; SECRET: full name
+    bucket: str = ""  # BUCKET: the label prefix it holds (and the bucket it is in, for others)
+    count: int = 0  # GROUP/BUCKET: secrets known below it
+    loaded: bool = True  # GROUP of a hierarchical store: its folder has been listed
+
+    @property
+    def sort_key(self) -> tuple[str, str, str]:
+        return (self.label.casefold(), self.label, self.kind.value)
+
+
+class _Level:
+    __slots__ = ("_sorted_groups", "_sorted_leaves", "count", "groups", "leaves", "loaded")
+
+    def __init__(self, loaded: bool) -> None:
+        self.groups: dict[str, _Level] = {}
+        self.leaves: list[str] = []  # labels (the name minus the level's path), in listing order
+        self.count = 0  # secrets at and below this level
+        self.loaded = loaded
+        self._sorted_leaves: list[str] = []
+        self._sorted_groups: list[str] = []
+
+    def sorted_leaves(self) -> list[str]:
+        """Leaf labels in code-point order, kept up to date incrementally (Timsort merges the
+        already sorted run with the new tail in linear time)."""
+        if len(self._sorted_leaves) != len(self.leaves):
+            self._sorted_leaves = sorted(self._sorted_leaves + self.leaves[len(self._sorted_leaves) :])
+        return self._sorted_leaves
+
+    def sorted_groups(self) -> list[str]:
+        if len(self._sorted_groups) != len(self.groups):
+            self._sorted_groups = sorted(self.groups)
+        return self._sorted_groups
+
+
+class NameIndex:
+    def __init__(self, separator: str | None, hierarchical: bool = False) -> None:
+        self.separator = separator or "/"
+        self.hierarchical = hierarchical
+        self._root = _Level(loaded=not hierarchical)
+        self._names: list[str] = []
+        self._folded: list[str] = []  # casefolded names, for search
+        self._known: set[str] = set()
+        self.notes: dict[str, str] = {}  # name -> what the store says about it (no values)
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._known
+
+    def names(self) -> list[str]:
+        with self._lock:
+            return list(self._names)
+
+    # ----- filling
+
+    def add(self, names: Iterable[str]) -> int:
+        """Add secret names (duplicates ignored); returns how many were new."""
+        sep = self.separator
+        added = 0
+        with self._lock:
+            for name in names:
+                if name in self._known:
+                    continue
+                self._known.add(name)
+                self._names.append(name)
+                self._folded.append(name.casefold())
+                added += 1
+                level, rest = self._root, name
+                level.count += 1
+                while sep in rest:
+                    segment, _, rest = rest.partition(sep)
+                    level = self._child(level, segment)
+                    level.count += 1
+                level.leaves.append(rest)
+        return added
+
+    def add_folder(self, path: str) -> None:
+        """A folder seen in a hierarchical listing (its path ends with the separator)."""
+        with self._lock:
+            self._level(path, create=True)
+
+    def mark_loaded(self, path: str = "") -> None:
+        with self._lock:
+            level = self._level(path, create=True)
+            if level is not None:
+                level.loaded = True
+
+    def is_loaded(self, path: str = "") -> bool:
+        with self._lock:
+            level = self._level(path)
+            return level is not None and level.loaded
+
+    def _child(self, level: _Level, segment: str) -> _Level:
+        child = level.groups.get(segment)
+        if child is None:
+            child = level.groups[segment] = _Level(loaded=not self.hierarchical)
+        return child
+
+    def _level(self, path: str, create: bool = False) -> _Level | None:
+        level = self._root
+        for segment in self._segments(path):
+            if create:
+                level = self._child(level, segment)
+            else:
+                level = level.groups.get(segment)
+                if level is None:
+                    return None
+        return level
+
+    def _segments(self, path: str) -> list[str]:
+        return path.split(self.separator)[:-1] if path else []
+
+    # ----- reading
+
+    def entries(self, path: str = "", bucket: str = "") -> list[Entry]:
+        """The children of the group at `path` (or of one bucket in it), sorted, at most about
+        LEVEL_LIMIT of them. Cost grows with the number of entries returned, not the level size."""
+        with self._lock:
+            level = self._level(path)
+            if level is None:
+                return []
+            leaves = _prefixed(level.sorted_leaves(), bucket)
+            groups = _prefixed(level.sorted_groups(), bucket)
+            if len(leaves) + len(groups) > LEVEL_LIMIT:
+                entries = self._buckets(level, path, bucket, leaves, groups)
+            else:
+                entries = [self._entry(level, path, bucket, label, True) for label in groups.items()]
+                entries += [self._entry(level, path, bucket, label, False) for label in leaves.items()]
+        entries.sort(key=lambda entry: entry.sort_key)
+        return entries
+
+    def _entry(self, level: _Level, path: str, bucket: str, label: str, is_group: bool) -> Entry:
+        if is_group:
+            group = level.groups[label]
+            return Entry(EntryKind.GROUP, "g:" + label, label, path + label + self.separator, bucket, group.count, group.loaded)
+        return Entry(EntryKind.SECRET, "s:" + label, label, path + label, bucket)
+
+    def _buckets(self, level: _Level, path: str, bucket: str, leaves: _Range, groups: _Range) -> list[Entry]:
+        """Split a too-large level by the first character after the labels' common prefix."""
+        ends = [label for part in (leaves, groups) if part for label in (part.first(), part.last())]
+        width = max(len(commonprefix(ends)), len(bucket)) + 1
+        runs: dict[str, list[tuple[_Range, bool]]] = {}
+        for part, is_group in ((leaves, False), (groups, True)):
+            for prefix, run in part.split(width):
+                runs.setdefault(prefix, []).append((run, is_group))
+        entries = []
+        for prefix, parts in runs.items():
+            if sum(len(run) for run, _ in parts) == 1:  # a bucket of one is just that entry
+                run, is_group = parts[0]
+                entries.append(self._entry(level, path, bucket, run.first(), is_group))
+                continue
+            count = sum(
+                sum(level.groups[label].count for label in run.items()) if is_group else len(run)
+                for run, is_group in parts
+            )
+            entries.append(Entry(EntryKind.BUCKET, "b:" + prefix, prefix + "…", path, prefix, count))
+        return entries
+
+    def route(self, name: str) -> list[Entry] | None:
+        """The entries to open, from the top, to reach secret `name`; None if it is not known."""
+        if name not in self:
+            return None
+        route: list[Entry] = []
+        path = ""
+        rest = name
+        while True:
+            segment, sep, tail = rest.partition(self.separator)
+            want = ("g:" if sep else "s:") + segment
+            bucket = ""
+            while True:
+                children = self.entries(path, bucket)
+                found = next((e for e in children if e.key == want), None)
+                if found is not None:
+                    route.append(found)
+                    break
+                holder = next(
+                    (e for e in children if e.kind == EntryKind.BUCKET and segment.startswith(e.bucket)), None
+                )
+                if holder is None:
+                    return None
+                route.append(holder)
+                bucket = holder.bucket
+            if not sep:
+                return route
+            path, rest = found.path, tail
+
+    def search(self, query: str, limit: int | None = None) -> tuple[list[str], int]:
+        """Names containing `query` (case-insensitive), in listing order: (first `limit`, total)."""
+        needle = query.casefold()
+        with self._lock:
+            if not needle:
+                matches = list(self._names)
+            else:
+                names = self._names
+                matches = [names[i] for i, folded in enumerate(self._folded) if needle in folded]
+        return (matches if limit is None else matches[:limit]), len(matches)
+
+
+class _Range:
+    """A slice of a sorted list of labels, without copying it."""
+
+    def __init__(self, labels: list[str], start: int, stop: int) -> None:
+        self.labels, self.start, self.stop = labels, start, stop
+
+    def __len__(self) -> int:
+        return self.stop - self.start
+
+    def first(self) -> str:
+        return self.labels[self.start]
+
+    def last(self) -> str:
+        return self.labels[self.stop - 1]
+
+    def items(self) -> list[str]:
+        return self.labels[self.start : self.stop]
+
+    def split(self, width: int) -> Iterable[tuple[str, _Range]]:
+        """(prefix, labels) runs of labels sharing their first `width` characters: one bisection
+        per run, so the cost is the number of runs, not the number of labels."""
+        index = self.start
+        while index < self.stop:
+            prefix = self.labels[index][:width]
+            end = bisect_right(self.labels, prefix, index, self.stop, key=lambda label: label[:width])
+            yield prefix, _Range(self.labels, index, end)
+            index = end
+
+
+def _prefixed(labels: list[str], prefix: str) -> _Range:
+    """The labels starting with `prefix` (all of them for ""), as a range of the sorted list."""
+    if not prefix:
+        return _Range(labels, 0, len(labels))
+    start = bisect_left(labels, prefix)
+    stop = bisect_right(labels, prefix, start, key=lambda label: label[: len(prefix)])
+    return _Range(labels, start, stop)

@@ -1,0 +1,106 @@
+"""`d`: everything `dapr-secrets doctor` finds. `enter` closes the screen with the diagnostic, and the
+app jumps to its component or secret."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from components.model import Diagnostic, Severity
+from tui.safe_text import escape_control, safe_text
+
+if TYPE_CHECKING:
+    from backends.runtime import Runtime
+
+SEVERITY_STYLE = {Severity.ERROR: ("✗ error", "bold red"), Severity.WARNING: ("! warning", "yellow"), Severity.INFO: ("i note", "cyan")}
+
+
+class DiagnosticTable(DataTable):
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+
+class DoctorScreen(Screen[Diagnostic | None]):
+    BINDINGS = [
+        Binding("escape,d", "dismiss", "Back"),
+        Binding("q", "dismiss", "Back", show=False),
+    ]
+
+    def __init__(self, runtime: Runtime) -> None:
+        super().__init__()
+        self.runtime = runtime
+        self.diagnostics: list[Diagnostic] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="doctor-body"):
+            yield Static(Text("Checking every component, reference and store…", style="dim"), id="doctor-summary")
+            table = DiagnosticTable(id="diagnostics", cursor_type="row")
+            table.add_column("severity", key="severity")
+            table.add_column("where", key="where")
+            table.add_column("problem", key="problem")
+            yield table
+            yield Static(id="doctor-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#doctor-body").border_title = "Doctor"
+        self.run_worker(self._diagnose, thread=True, exit_on_error=False, description="doctor")
+
+    def _diagnose(self) -> None:
+        try:
+            found = self.runtime.doctor()
+            error = ""
+        except Exception as failure:  # noqa: BLE001 - show it instead of crashing
+            found, error = [], f"the doctor failed: unexpected {type(failure).__name__}"
+        self.app.call_from_thread(self._show, found, error)
+
+    def _show(self, diagnostics: list[Diagnostic], error: str) -> None:
+        order = list(Severity)  # errors first, notes last; otherwise in the doctor's order
+        diagnostics = sorted(diagnostics, key=lambda d: order.index(d.severity))
+        self.diagnostics = diagnostics
+        table = self.query_one(DiagnosticTable)
+        for index, diagnostic in enumerate(diagnostics):
+            word, style = SEVERITY_STYLE[diagnostic.severity]
+            where = diagnostic.component or (str(diagnostic.source) if diagnostic.source else "")
+            if diagnostic.secret:
+                where += f" / {diagnostic.secret}"
+            table.add_row(Text(word, style=style), safe_text(where), safe_text(diagnostic.message), key=str(index))
+        counts = {s: sum(d.severity == s for d in diagnostics) for s in Severity}
+        if error:
+            summary = error
+        elif diagnostics:
+            summary = f"{counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} warning(s), {counts[Severity.INFO]} note(s)"
+        else:
+            summary = "No problems found."
+        self.query_one("#doctor-summary", Static).update(Text(summary, style="bold red" if error else ""))
+        table.focus()
+        self._show_hint(0)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_hint(event.cursor_row)
+
+    def _show_hint(self, row: int) -> None:
+        if not 0 <= row < len(self.diagnostics):
+            return
+        diagnostic = self.diagnostics[row]
+        lines = [Text.assemble(("problem: ", "dim"), escape_control(diagnostic.message))]
+        if diagnostic.hint:
+            lines.append(Text.assemble(("hint: ", "dim"), (escape_control(diagnostic.hint), "italic")))
+        if diagnostic.source:
+            lines.append(Text.assemble(("where: ", "dim"), escape_control(str(diagnostic.source))))
+        lines.append(Text(f"code: {diagnostic.code}", style="dim"))
+        self.query_one("#doctor-hint", Static).update(Text("\n").join(lines))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        index = int(event.row_key.value or 0)
+        if index < len(self.diagnostics):
+            self.dismiss(self.diagnostics[index])

@@ -1,0 +1,50 @@
+"""`?`: every key, and what the app promises about values."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEYS: list[tuple[str, str]] = [
+    ("x", "reveal or hide the highlighted value (re-masks when the cursor leaves, and after the reveal timeout)"),
+    ("c", "copy the highlighted value without showing it (cleared after the clipboard timeout)"),
+    ("v", "read the next older version of the secret (stores with versions: Vault, Key Vault)"),
+    ("/", "filter the names of every loaded store; enter jumps, esc closes"),
+    ("ctrl+p", "command palette: jump to a secret or component, copy name / secretKeyRef / API URL, …"),
+    ("ctrl+r", "refresh: read the component files and stores again, keeping what is open"),
+    ("d", "doctor: everything wrong; enter jumps to the component or secret"),
+    ("tab / shift+tab", "move between panes"),
+    ("j / k, ↑ / ↓", "move"),
+    ("enter / space", "expand a group or secret; on a reference, jump to it"),
+    ("?", "this help"),
+    ("q", "quit (a copied value still waiting to be cleared is cleared first)"),
+]
+
+PROMISES = (
+    "Values are masked with a fixed-width mask that hides their length. Nothing is written to a store. "
+    "Copying never reveals. Notifications name the secret, never the value. Over OSC 52 the terminal "
+    "cannot be read back, so clearing writes an empty clipboard blind; the native clipboard is only "
+    "cleared if it still holds the copied value."
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "Close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold cyan", no_wrap=True)
+        table.add_column()
+        for key, what in KEYS:
+            table.add_row(key, what)
+        with VerticalScroll(id="help-body") as body:
+            body.border_title = "Keys"
+            yield Static(table)
+            yield Static(Text(PROMISES, style="dim"), id="help-promises")

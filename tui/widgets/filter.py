@@ -1,0 +1,74 @@
+"""`/`: an incremental filter over the names of every loaded store, as a list of matches.
+
+It works on the stores' in-memory name indexes, never on tree widgets, and shows at most
+MAX_SHOWN matches, so a keystroke costs a scan of the names and nothing more.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+
+from tui.messages import JumpToSecret
+from tui.name_index import NameIndex
+from tui.safe_text import escape_control, safe_text
+
+MAX_SHOWN = 500
+
+
+class FilterInput(Input):
+    BINDINGS = [Binding("down", "results", "Results", show=False)]
+
+    def action_results(self) -> None:
+        results = self.screen.query_one(FilterResults)
+        results.focus()
+        if results.highlighted is None and results.option_count:
+            results.highlighted = 0
+
+
+class FilterResults(OptionList):
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(markup=False, **kwargs)
+        self._matches: list[tuple[str, str]] = []
+
+    def show_matches(self, query: str, indexes: dict[str, NameIndex], unloaded: list[str] = ()) -> int:
+        """List the names containing `query` in every loaded store; returns how many matched.
+        `unloaded`: stores whose names were never listed (they are searched once shown)."""
+        self._matches = []
+        total = 0
+        for store, index in indexes.items():
+            room = MAX_SHOWN - len(self._matches)
+            matches, found = index.search(query, limit=max(room, 0))
+            total += found
+            self._matches += [(store, name) for name in matches]
+        options: list[Option | None] = [
+            Option(Text.assemble((escape_control(store), "dim"), "  ", safe_text(name), end=""), id=str(i))
+            for i, (store, name) in enumerate(self._matches)
+        ]
+        if total > len(self._matches):
+            options.append(Option(Text(f"… and {total - len(self._matches):,} more: type more to narrow", style="dim italic"), disabled=True))
+        if not total:
+            options.append(Option(Text("No name matches." if indexes else "No store is loaded yet.", style="dim"), disabled=True))
+        if unloaded:
+            names = escape_control(", ".join(unloaded))
+            options.append(Option(Text(f"Not searched (never opened): {names}", style="dim italic"), disabled=True))
+        self.set_options(options)
+        return total
+
+    def choose(self, index: int | None = None) -> None:
+        """Jump to the highlighted match (or the given one)."""
+        position = self.highlighted if index is None else index
+        if position is not None and 0 <= position < len(self._matches):
+            store, name = self._matches[position]
+            self.post_message(JumpToSecret(store, name))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.choose(event.option_index)

@@ -1,0 +1,115 @@
+"""The "Referenced by" pane: every component metadata field whose secretKeyRef points at the
+highlighted secret (and key), with whether daprd would resolve it. `enter` jumps to the component.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from components.model import Reference
+from tui.messages import JumpToComponent
+from tui.safe_text import safe_text
+
+if TYPE_CHECKING:
+    from backends.runtime import ReferenceStatus, Runtime
+
+
+def status_cell(status: ReferenceStatus | None) -> Text:
+    """A reference status as a short coloured word; None while it is being checked."""
+    if status is None:
+        return Text("… checking", style="dim", end="")
+    if status.ok:
+        return Text("✓ ok", style="green", end="")
+    if status.code == "empty-value":
+        return Text("! empty", style="yellow", end="")
+    return Text(f"✗ {status.code}", style="red", end="")
+
+
+def reference_prompt(ref: Reference, status: ReferenceStatus | None) -> Text:
+    """Status and component, then the metadata field and key, then why it fails (if it does)."""
+    text = Text.assemble(status_cell(status), "  ", safe_text(ref.component, "bold"), end="")
+    text.append("\n  ")
+    text.append_text(safe_text(ref.field))
+    text.append("  key ", style="dim")
+    text.append_text(safe_text(ref.key))
+    if status is not None and not status.ok:
+        text.append("\n  ")
+        text.append_text(safe_text(status.message, "dim"))
+    return text
+
+
+class ReferencesPane(OptionList):
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+    def __init__(self, runtime: Runtime, **kwargs) -> None:
+        super().__init__(markup=False, **kwargs)
+        self.runtime = runtime
+        self.references: list[Reference] = []
+        self.statuses: list[ReferenceStatus | None] = []
+        self._generation = 0
+        self._shown: tuple[str | None, str | None, str | None] = (None, None, None)
+
+    def on_mount(self) -> None:
+        self.border_title = "Referenced by"
+        self.show_for(None, None)
+
+    def show_for(self, store: str | None, secret: str | None, key: str | None = None) -> None:
+        """List the references to store/secret (only those using `key`, when given)."""
+        self._shown = (store, secret, key)
+        self._generation += 1
+        references = self.runtime.references_to(store, secret) if store is not None and secret is not None else []
+        if key is not None:
+            references = [ref for ref in references if ref.key == key]
+        self.references = references
+        self.statuses = [None] * len(references)
+        self._render()
+        if references:
+            self._check(references, self._generation)
+
+    def recheck(self) -> None:
+        """Check the shown references again (after a refresh)."""
+        self.show_for(*self._shown)
+
+    def _render(self) -> None:
+        if not self.references:
+            self.set_options([Option(Text("No component references this.", style="dim"), disabled=True)])
+            return
+        highlighted = self.highlighted
+        self.set_options(
+            Option(reference_prompt(ref, status), id=str(index))
+            for index, (ref, status) in enumerate(zip(self.references, self.statuses))
+        )
+        if highlighted is not None and highlighted < self.option_count:
+            self.highlighted = highlighted
+
+    def _check(self, references: list[Reference], generation: int) -> None:
+        def check() -> None:
+            for index, ref in enumerate(references):
+                status = self.runtime.check_reference(ref)
+                self.app.call_from_thread(self._checked, generation, index, status)
+
+        self.run_worker(check, thread=True, group="references", exclusive=True, exit_on_error=False,
+                        description="check references")
+
+    def _checked(self, generation: int, index: int, status: ReferenceStatus) -> None:
+        if generation == self._generation:
+            self.statuses[index] = status
+            self.replace_option_prompt_at_index(index, reference_prompt(self.references[index], status))
+
+    def on_focus(self) -> None:
+        if self.highlighted is None and self.references:
+            self.highlighted = 0
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        index = event.option_index
+        if 0 <= index < len(self.references):
+            self.post_message(JumpToComponent(self.references[index].component))

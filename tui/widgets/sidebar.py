@@ -1,0 +1,121 @@
+"""The component list: secret stores first, then every other component by category, each with
+its type and a status glyph."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from backends.runtime import ComponentStatus, State
+from components.model import CATEGORIES, Component
+from tui.safe_text import escape_control
+from tui.widgets.status import glyph
+
+CATEGORY_TITLES = {
+    "secretstores": "Secret stores",
+    "state": "State",
+    "pubsub": "Pub/sub",
+    "bindings": "Bindings",
+    "configuration": "Configuration",
+    "lock": "Lock",
+    "crypto": "Crypto",
+    "middleware": "Middleware",
+    "nameresolution": "Name resolution",
+    "workflow": "Workflow",
+    "workflowbackend": "Workflow backend",
+    "conversation": "Conversation",
+}
+
+
+def short_type(component: Component) -> str:
+    """`secretstores.local.file` -> `local.file`."""
+    category = component.category
+    return component.type[len(category) + 1 :] if category else component.type
+
+
+def ordered(components: list[Component]) -> list[tuple[str, list[Component]]]:
+    """(title, components) per category in CATEGORIES order; unknown types last."""
+    groups: dict[str, list[Component]] = {}
+    for component in components:
+        groups.setdefault(component.category or "", []).append(component)
+    order = [*CATEGORIES, ""]
+    return [(CATEGORY_TITLES.get(key, "Unknown type"), groups[key]) for key in order if key in groups]
+
+
+class Sidebar(OptionList):
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+    class ComponentHighlighted(Message):
+        """The cursor is on a component (`chosen`: the user pressed enter or clicked it)."""
+
+        def __init__(self, component: str, chosen: bool = False) -> None:
+            super().__init__()
+            self.component = component
+            self.chosen = chosen
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(markup=False, **kwargs)
+        self._ids: dict[str, str] = {}  # component name -> option id
+        self._names: dict[str, str] = {}  # option id -> component name
+        self._components: dict[str, Component] = {}
+        self._statuses: dict[str, ComponentStatus] = {}
+
+    def set_components(self, components: list[Component]) -> None:
+        """(Re)build the list, keeping the highlighted component when it still exists."""
+        current = self.highlighted_component
+        self.clear_options()
+        self._ids.clear()
+        self._names.clear()
+        self._components = {c.name: c for c in components}
+        options: list[Option] = []
+        for title, members in ordered(components):
+            options.append(Option(Text(title, style="bold"), disabled=True))
+            for component in members:
+                option_id = f"c{len(self._ids)}"
+                self._ids[component.name] = option_id
+                self._names[option_id] = component.name
+                options.append(Option(self._prompt(component), id=option_id))
+        self.add_options(options)
+        target = current if current in self._ids else next(iter(self._ids), None)
+        if target is not None:
+            self.highlight_component(target)
+
+    def _prompt(self, component: Component) -> Text:
+        status = self._statuses.get(component.name, ComponentStatus(State.PENDING))
+        return Text.assemble(
+            " ", glyph(status.state), " ", (escape_control(component.name), ""), "  ", (short_type(component), "dim"),
+            end="",
+        )
+
+    def set_status(self, name: str, status: ComponentStatus) -> None:
+        self._statuses[name] = status
+        component = self._components.get(name)
+        if component is not None and name in self._ids:
+            self.replace_option_prompt(self._ids[name], self._prompt(component))
+
+    @property
+    def highlighted_component(self) -> str | None:
+        option = self.highlighted_option
+        return self._names.get(option.id) if option is not None and option.id else None
+
+    def highlight_component(self, name: str) -> None:
+        if name in self._ids:
+            self.highlighted = self.get_option_index(self._ids[name])
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        name = self._names.get(event.option.id or "")
+        if name is not None:
+            self.post_message(self.ComponentHighlighted(name))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        name = self._names.get(event.option.id or "")
+        if name is not None:
+            self.post_message(self.ComponentHighlighted(name, chosen=True))

@@ -1,0 +1,44 @@
+"""How a component status looks: one glyph for the sidebar, one line (and a hint) in place."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from backends.runtime import ComponentStatus, State
+from tui.safe_text import escape_control
+
+GLYPHS: dict[State, tuple[str, str]] = {
+    State.PENDING: ("·", "dim"),
+    State.OPENING: ("◌", "cyan"),
+    State.READY: ("●", "green"),
+    State.DEGRADED: ("▲", "yellow"),
+    State.WAITING: ("~", "yellow"),
+    State.ERROR: ("!", "bold red"),
+    State.UNSUPPORTED: ("✕", "dim"),
+}
+
+WORDS: dict[State, str] = {
+    State.PENDING: "not opened yet",
+    State.OPENING: "opening…",
+    State.READY: "ready",
+    State.DEGRADED: "a reference gives no value",
+    State.WAITING: "waiting",
+    State.ERROR: "error",
+    State.UNSUPPORTED: "not supported",
+}
+
+
+def glyph(state: State) -> Text:
+    char, style = GLYPHS[state]
+    return Text(char, style=style, end="")
+
+
+def status_line(status: ComponentStatus) -> Text:
+    """"● ready", "~ waiting: <why>" and the hint on the next line."""
+    char, style = GLYPHS[status.state]
+    text = Text.assemble((f"{char} {WORDS[status.state]}", style), end="")
+    if status.message:
+        text.append(": " + escape_control(status.message))
+    if status.hint:
+        text.append("\nhint: " + escape_control(status.hint), style="italic")
+    return text

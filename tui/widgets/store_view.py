@@ -1,0 +1,309 @@
+"""One secret store: its status in place while it is not open, then its secrets as a lazy tree.
+
+Names are listed in a thread worker the first time the store is shown (and per folder, when a
+folder of a hierarchical store is expanded); each page goes into the store's NameIndex and the
+tree catches up. A failure shows in place and in a notification; other stores are not affected.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Static
+from textual.worker import get_current_worker
+
+from backends.base import SecretStore, StoreError
+from backends.runtime import ComponentStatus, State
+from components.model import Component
+from tui.name_index import NameIndex
+from tui.safe_text import escape_control, safe_text
+from tui.widgets.secret_tree import SecretTree
+from tui.widgets.sidebar import short_type
+from tui.widgets.status import status_line
+
+if TYPE_CHECKING:
+    from backends.runtime import Runtime
+
+
+class StoreView(Vertical):
+    class NamesArrived(Message):
+        def __init__(self, view: StoreView, generation: int) -> None:
+            super().__init__()
+            self.view = view
+            self.generation = generation
+
+    class FolderDone(Message):
+        def __init__(self, view: StoreView, generation: int, path: str, error: str = "", hint: str = "") -> None:
+            super().__init__()
+            self.view = view
+            self.generation = generation
+            self.path = path
+            self.error = error
+            self.hint = hint
+
+    class ListingDone(Message):
+        def __init__(self, view: StoreView, generation: int, index: NameIndex, error: str = "", hint: str = "") -> None:
+            super().__init__()
+            self.view = view
+            self.generation = generation
+            self.index = index
+            self.error = error
+            self.hint = hint
+
+    def __init__(self, runtime: Runtime, component: Component, decorate: Callable[[str, str], Text | None], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.runtime = runtime
+        self.component = component
+        self.store_name = component.name
+        self.decorate = decorate
+        self.index: NameIndex | None = None  # what the tree shows
+        self.secret_tree: SecretTree | None = None
+        self.listing = False
+        self.listed = False  # the whole listing (or top folder) arrived at least once
+        self._generation = 0
+        self._cursor_keys: list[str] = []  # where the cursor was before a refresh
+        self._generation_stale = False  # set by refresh_listing(): the next READY lists again
+        self._pending_jump: tuple[str, str | None] | None = None  # a jump waiting for names
+        self._focus_when_shown = False  # focus asked for before the tree existed
+        self._composed = False  # statuses that arrive before on_mount are read again there
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="store-status")
+
+    def on_mount(self) -> None:
+        self._composed = True
+        self._update_title()
+        self.update_status(self.runtime.status(self.store_name))
+
+    # ----- status
+
+    def update_status(self, status: ComponentStatus) -> None:
+        """The store's status changed (opened, failed, refreshed)."""
+        if not self._composed:
+            return
+        message = self.query_one("#store-status", Static)
+        if status.state == State.READY:
+            message.display = False
+            if self.secret_tree is not None:
+                self.secret_tree.display = True
+            if not self.listing and (not self.listed or self._generation_stale):
+                self.start_listing()
+            return
+        message.display = True
+        if status.state in (State.PENDING, State.OPENING):
+            message.update(Text.assemble(("◌ opening ", "cyan"), safe_text(self.store_name), ("…", "cyan")))
+        else:
+            message.update(status_line(status))
+            if self.secret_tree is not None:
+                self.secret_tree.display = False
+
+    def refresh_listing(self) -> None:
+        """After runtime.refresh(): list again once the store is open; keep the tree meanwhile."""
+        self._generation_stale = True
+        self._generation += 1  # results of a listing still running are stale
+        self.listing = False
+        if self.secret_tree is not None:
+            self._cursor_keys = self.secret_tree.cursor_path()
+
+    def focus_tree(self) -> None:
+        """Focus the tree, now or as soon as the store is open and its tree exists."""
+        if self.secret_tree is not None:
+            self.secret_tree.focus()
+        else:
+            self._focus_when_shown = True
+
+    # ----- listing
+
+    def _store(self) -> SecretStore | None:
+        return self.runtime.store(self.store_name)
+
+    def start_listing(self) -> None:
+        store = self._store()
+        if store is None:
+            return
+        refreshing = self._generation_stale and self.index is not None
+        self._generation_stale = False
+        self._generation += 1
+        index = NameIndex(store.name_separator, store.hierarchical)
+        folders = [""]
+        if refreshing and self.index is not None and store.hierarchical:
+            folders += [path for path in self._open_folders() if self.index.is_loaded(path)]
+        if not refreshing:
+            self.index = index
+            if self.secret_tree is None:
+                self.secret_tree = SecretTree(self.store_name, index, self._decorate)
+                self.mount(self.secret_tree)
+                if self._focus_when_shown:
+                    self.call_after_refresh(self.secret_tree.focus)
+            else:
+                self.secret_tree.replace_index(index)
+            self.secret_tree.set_status(Text("⋯ loading names…", style="dim italic"))
+        self.listing = True
+        self._update_title()
+        self._list(store, index, folders, self._generation, live=not refreshing)
+
+    def _decorate(self, name: str) -> Text | None:
+        return self.decorate(self.store_name, name)
+
+    def _open_folders(self) -> list[str]:
+        if self.secret_tree is None:
+            return []
+        return [node.data.path for node in self.secret_tree.open_levels(self.secret_tree.root) if node.data is not None]
+
+    def load_folder(self, path: str) -> None:
+        """A folder of a hierarchical store was expanded for the first time."""
+        store = self._store()
+        if store is not None and self.index is not None:
+            self._list(store, self.index, [path], self._generation, live=True, whole=False)
+
+    def _list(self, store: SecretStore, index: NameIndex, folders: list[str], generation: int, live: bool, whole: bool = True) -> None:
+        def list_names() -> None:
+            worker = get_current_worker()
+            error = hint = ""
+            try:
+                for folder in folders:
+                    for page in store.list_names(folder):
+                        if worker.is_cancelled:
+                            return
+                        names = []
+                        for entry in page:
+                            if entry.is_folder:
+                                index.add_folder(entry.name)
+                            else:
+                                names.append(entry.name)
+                                if entry.note:
+                                    index.notes[entry.name] = entry.note
+                        index.add(names)
+                        if live:
+                            self.post_message(self.NamesArrived(self, generation))
+                        time.sleep(0)  # let the UI thread take the GIL now, not after 5 ms
+                    index.mark_loaded(folder)
+            except StoreError as failure:
+                error, hint = failure.message, failure.hint
+            except Exception as failure:  # noqa: BLE001 - a backend bug must not crash the app
+                error = f"unexpected {type(failure).__name__} while listing names"
+            if whole:
+                self.post_message(self.ListingDone(self, generation, index, error, hint))
+            else:
+                self.post_message(self.FolderDone(self, generation, folders[0], error, hint))
+
+        description = f"list {self.store_name}" + (f" folder {folders[0]}" if not whole else "")
+        self.run_worker(list_names, thread=True, group="list" if whole else f"folder:{folders[0]}",
+                        exclusive=whole, exit_on_error=False, description=description)
+
+    def on_store_view_names_arrived(self, event: NamesArrived) -> None:
+        event.stop()
+        if event.generation == self._generation and self.secret_tree is not None and self.index is not None:
+            self.secret_tree.index_changed()
+            self.secret_tree.set_status(Text(f"⋯ loading names… {len(self.index):,} so far", style="dim italic"))
+            self._update_title()
+
+    async def on_store_view_listing_done(self, event: ListingDone) -> None:
+        event.stop()
+        if event.generation != self._generation or self.secret_tree is None:
+            return
+        self.listing = False
+        self.listed = True
+        if event.error:
+            self.secret_tree.set_status(Text.assemble(("✗ could not list names: ", "bold red"), safe_text(event.error)))
+            self._notify_failure("could not list names", event.error, event.hint)
+        else:
+            self.secret_tree.set_status(None)
+        if event.index is not self.index and not event.error:  # a refresh finished: swap
+            self.index = event.index
+            self.secret_tree.replace_index(event.index)
+            await self.secret_tree.restore_cursor(self._cursor_keys)
+        else:
+            self.secret_tree.index_changed()
+        self._update_title()
+        await self._retry_jump(bool(event.error))
+
+    async def on_store_view_folder_done(self, event: FolderDone) -> None:
+        event.stop()
+        if event.generation != self._generation or self.secret_tree is None:
+            return
+        if event.error:
+            self._notify_failure(f"could not list folder {event.path}", event.error, event.hint)
+        self.secret_tree.index_changed()
+        await self._retry_jump(bool(event.error))
+
+    def _notify_failure(self, what: str, error: str, hint: str) -> None:
+        text = f"{self.store_name}: {what}: {escape_control(error)}"
+        if hint:
+            text += f"\nhint: {escape_control(hint)}"
+        self.app.notify(text, severity="error", markup=False, timeout=10)
+
+    def on_secret_tree_folder_wanted(self, event: SecretTree.FolderWanted) -> None:
+        event.stop()
+        self.load_folder(event.path)
+
+    def on_secret_tree_keys_wanted(self, event: SecretTree.KeysWanted) -> None:
+        event.stop()
+        store, name = self._store(), event.name
+        if store is None:
+            return
+
+        def read_keys() -> None:
+            try:
+                keys = sorted(store.get_secret(name, {}) or {})  # values are dropped right here
+            except Exception:  # noqa: BLE001 - the detail pane shows the error for this secret
+                keys = []
+            self.app.call_from_thread(self._keys_read, name, keys)
+
+        self.run_worker(read_keys, thread=True, group="keys", exit_on_error=False, description=f"keys of {self.store_name}/{name}")
+
+    def _keys_read(self, name: str, keys: list[str]) -> None:
+        if self.secret_tree is not None:
+            self.secret_tree.set_keys(name, keys)
+
+    # ----- jumping to a secret (from the palette, the filter, a reference or the doctor)
+
+    async def jump(self, name: str, key: str | None = None) -> None:
+        """Put the cursor on secret `name`, listing what is needed first."""
+        self._pending_jump = None
+        if self.secret_tree is not None and self.index is not None and name in self.index:
+            await self.secret_tree.select_secret(name, key)
+            return
+        folder = self._unlisted_folder(name)
+        if folder is not None and not self.listing:
+            self._pending_jump = (name, key)
+            self.load_folder(folder)
+        elif self.listing or not self.listed:
+            self._pending_jump = (name, key)  # retried when the listing is done
+        else:
+            self.app.notify(
+                f"{escape_control(self.store_name)} has no secret named {escape_control(name)}.",
+                severity="warning", markup=False,
+            )
+
+    def _unlisted_folder(self, name: str) -> str | None:
+        """For a hierarchical store: the first folder on the way to `name` not listed yet."""
+        if self.index is None or not self.index.hierarchical:
+            return None
+        separator = self.index.separator
+        parts = name.split(separator)[:-1]
+        for depth in range(len(parts)):
+            folder = separator.join(parts[: depth + 1]) + separator
+            if not self.index.is_loaded(folder):
+                return folder
+        return None
+
+    async def _retry_jump(self, failed: bool) -> None:
+        pending, self._pending_jump = self._pending_jump, None
+        if pending is not None and not failed:
+            await self.jump(*pending)
+
+    # ----- title
+
+    def _update_title(self) -> None:
+        title = f"{self.store_name}  {short_type(self.component)}"
+        if self.index is not None:
+            count = len(self.index)
+            title += f"  {count:,} secret{'' if count == 1 else 's'}" + ("…" if self.listing else "")
+        self.border_title = safe_text(title)  # Text, not a str: a str title is parsed as markup
