@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from backends import registry
+from backends.redaction import RedactedStore, Redactor
 from backends.base import (
     SecretNotFound,
     SecretStore,
@@ -296,26 +297,31 @@ class Runtime:
                     waiting_for=store_name,
                 )
         try:
-            properties, problems = self._resolve_properties(component)
+            properties, problems, from_secrets = self._resolve_properties(component)
         except ValueError as error:  # a template tag daprd cannot fill: Init fails
             return ComponentStatus(State.ERROR, str(error), _init_failure_hint(component, "{podName} only exists in Kubernetes"))
         if not component.is_secret_store:
             return self._reference_summary(component)
-        return self._construct_store(component, properties, problems)
+        redactor = Redactor(properties[name] for name in from_secrets)
+        return self._construct_store(component, properties, problems, redactor)
 
-    def _resolve_properties(self, component: Component) -> tuple[dict[str, str], list[str]]:
+    def _resolve_properties(self, component: Component) -> tuple[dict[str, str], list[str], set[str]]:
         """The property map daprd passes to Init (§1.2, §2): envRef, secretKeyRef (key defaults to
         the name; only a non-empty value replaces the item's value), then template tags.
+        Also returns problems to report and the names of properties whose value came from a
+        secret or the environment (to keep them out of messages).
         Raises ValueError with daprd's message when a template tag cannot be filled."""
         from components.references import build_properties, resolve_env_ref
 
         env = self.options.daprd_env()
         values: list[tuple[str, str | None]] = []
         problems: list[str] = []
+        from_secrets: set[str] = set()
         for item in component.metadata:
             value = item.value
             if item.env_ref and item.value is None:
                 value = resolve_env_ref(item, env)
+                from_secrets.add(item.name)
             elif item.secret_key_ref is not None:
                 ref = item.secret_key_ref
                 secret = self._lookup_for_component(component, ref.name)
@@ -323,10 +329,11 @@ class Runtime:
                     problems.append(f"{item.name}: error getting secret {ref.name!r}: {secret.message}")
                 elif secret and secret.get(ref.effective_key):
                     value = secret[ref.effective_key]
+                    from_secrets.add(item.name)
             values.append((item.name, value))
         namespace = self.options.namespace if self.options.namespace is not None else env.get("NAMESPACE")
         properties = build_properties(values, app_id=self.options.app_id or "", namespace=namespace)
-        return properties, problems
+        return properties, problems, from_secrets
 
     def _lookup_for_component(self, component: Component, secret: str) -> dict[str, str] | StoreError | None:
         """GetSecret on the component's auth store with {"namespace": component namespace},
@@ -349,7 +356,9 @@ class Runtime:
             self._reference_cache[key] = result
         return result
 
-    def _construct_store(self, component: Component, properties: dict[str, str], problems: list[str]) -> ComponentStatus:
+    def _construct_store(
+        self, component: Component, properties: dict[str, str], problems: list[str], redactor: Redactor
+    ) -> ComponentStatus:
         lookup = registry.lookup(component.type, component.version)
         if not lookup.known_to_dapr:
             return ComponentStatus(State.ERROR, lookup.message, _init_failure_hint(component, "check spec.type and spec.version (\"\", v0 or v1)"))
@@ -367,13 +376,14 @@ class Runtime:
             store_class = registry.load_class(lookup.target)
             store = store_class(component.name, properties, context)
         except StoreError as error:
+            redactor.error(error)
             return ComponentStatus(State.ERROR, error.message, error.hint or _init_failure_hint(component, ""))
         except ImportError as error:
             return ComponentStatus(State.UNSUPPORTED, f"the backend for {component.type} could not be loaded: {error.name}")
         except Exception as error:  # noqa: BLE001 - a backend bug must not take the app down
             return ComponentStatus(State.ERROR, f"unexpected {type(error).__name__} while opening the store")
         with self._lock:
-            self._stores[component.name] = store
+            self._stores[component.name] = RedactedStore(store, redactor) if redactor else store
         message = "; ".join(problems)
         return ComponentStatus(State.READY, message)
 

@@ -132,7 +132,7 @@ def test_s2_6_empty_key_means_the_name_and_s2_7_empty_values_are_ignored():
         ),
     )
     rt.open("vault")
-    properties, _ = rt._resolve_properties(rt.component("app"))
+    properties, _, _ = rt._resolve_properties(rt.component("app"))
     assert properties == {"a": "from-name-key", "b": "fallback"}
     statuses = {r.field: rt.check_reference(r).code for r in rt.references()}
     assert statuses == {"a": "ok", "b": "empty-value"}
@@ -246,7 +246,7 @@ def test_s1_2_template_tags_after_resolution():
         ],
     )
     rt.open("vault")
-    properties, _ = rt._resolve_properties(rt.component("app"))
+    properties, _, _ = rt._resolve_properties(rt.component("app"))
     app, namespace, *uuid_parts = properties["a"].split("-")
     assert (app, namespace, len(uuid_parts)) == ("orders", "prod.orders", 5)
     assert properties["b"] == "orders"  # a secret's value is templated too
@@ -261,3 +261,32 @@ def test_error_messages_never_carry_values():
     assert status.code == "key-not-found"
     assert "TOP-SECRET-CANARY" not in status.message
     assert all("TOP-SECRET-CANARY" not in d.message for d in rt.doctor())
+
+
+def test_settings_that_came_from_secrets_never_appear_in_messages(tmp_path):
+    """A store's own settings may come from another store (§1.5): its errors and descriptions
+    quote them (a file path here), so the runtime masks them everywhere it hands them out."""
+    secret_path = str(tmp_path / "hidden-location-CANARY.json")
+
+    def chained(name: str, secret: str) -> Component:
+        return Component(
+            name,
+            "secretstores.local.file",
+            auth_secret_store="boot",
+            metadata=(MetadataItem("secretsFile", None, SecretKeyRef(secret)),),
+        )
+
+    rt = runtime(
+        store("boot", {"good": {"good": secret_path}, "bad": {"bad": secret_path + ".missing"}}),
+        chained("works", "good"),
+        chained("broken", "bad"),
+    )
+    (tmp_path / "hidden-location-CANARY.json").write_text('{"a": "b"}')
+    broken = rt.open("broken")
+    assert broken.state == State.ERROR
+    assert "CANARY" not in broken.message + broken.hint and "••••••••" in broken.message
+    assert rt.open("works").state == State.READY
+    details = rt.store("works").describe("a")
+    assert all("CANARY" not in value for value in details.attributes.values())
+    assert rt.store("works").get_secret("a", {}) == {"a": "b"}
+    assert all("CANARY" not in d.message for d in rt.doctor())
