@@ -30,6 +30,11 @@ class Redactor:
                 text = text.replace(value, MASK)
         return text
 
+    def whole(self, text: str) -> str:
+        """A field that holds a secret-derived value in part (a resolved path): mask all of it, so
+        what surrounds the value (the working directory) does not hint at its shape."""
+        return MASK if self.text(text) != text else text
+
     def error(self, error: StoreError) -> StoreError:
         """The same error object, its message and hint masked (callers re-raise it)."""
         error.message = self.text(error.message)
@@ -74,7 +79,7 @@ class RedactedStore:
             raise self._redact.error(error) from None
         return replace(
             details,
-            attributes={k: self._redact.text(v) for k, v in details.attributes.items()},
+            attributes={k: self._redact.whole(v) for k, v in details.attributes.items()},
             notes=tuple(self._redact.text(n) for n in details.notes),
         )
 

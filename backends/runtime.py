@@ -30,6 +30,7 @@ from components.model import (
     Reference,
     ScopeDecision,
     Severity,
+    Source,
 )
 
 DEFAULT_RESOURCES_PATH = "~/.dapr/components"
@@ -377,7 +378,7 @@ class Runtime:
             store = store_class(component.name, properties, context)
         except StoreError as error:
             redactor.error(error)
-            return ComponentStatus(State.ERROR, error.message, error.hint or _init_failure_hint(component, ""))
+            return ComponentStatus(State.ERROR, error.message, _init_failure_hint(component, error.hint))
         except ImportError as error:
             return ComponentStatus(State.UNSUPPORTED, f"the backend for {component.type} could not be loaded: {error.name}")
         except Exception as error:  # noqa: BLE001 - a backend bug must not take the app down
@@ -396,10 +397,10 @@ class Runtime:
             return ComponentStatus(State.READY, "daprd would initialise it")
         ref, status = broken[0]
         more = f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""
+        outcome = "daprd uses the literal value instead" if ref.has_fallback_value else "daprd starts the component without it"
         return ComponentStatus(
             State.DEGRADED,
-            f"metadata {ref.field!r} gets no value from {ref.store}/{ref.secret}: {status.message}{more}; "
-            "daprd starts the component without it",
+            f"metadata {ref.field!r} gets no value from {ref.store}/{ref.secret}: {status.message}{more}; {outcome}",
             _reference_hint(status.code, ref),
         )
 
@@ -481,6 +482,7 @@ class Runtime:
         self.start()
         for component in self.components:
             found += self._component_diagnostics(component)
+            found += _plain_secret_diagnostics(component)
         for ref in self.references():
             status = self.check_reference(ref)
             if not status.ok and status.code not in ("no-auth-store", "store-missing", "store-not-loaded"):
@@ -560,6 +562,23 @@ def _read_resources(options: RuntimeOptions) -> _Loaded:
     loaded = load_resources(paths, namespace=options.daprd_namespace(), app_id=options.app_id)
     configuration, config_diagnostics = load_configuration(list(options.config_files), env)
     return _Loaded(loaded.components, loaded.diagnostics + config_diagnostics, configuration)
+
+
+def _plain_secret_diagnostics(component: Component) -> list[Diagnostic]:
+    from components.references import looks_like_secret_field
+
+    return [
+        Diagnostic(
+            Severity.WARNING,
+            "plain-secret-value",
+            f"{component.name}: metadata {item.name!r} holds a plain value written in the component file",
+            "move the value into a secret store and use secretKeyRef (with auth.secretStore)",
+            Source(component.source.file, item.line or component.source.line),
+            component.name,
+        )
+        for item in component.metadata
+        if item.value and item.secret_key_ref is None and looks_like_secret_field(item.name)
+    ]
 
 
 def _cluster_namespace(options: RuntimeOptions) -> str:

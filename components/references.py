@@ -104,3 +104,18 @@ def build_properties(
             text = text.replace("{podName}", pod_name)
         properties[name] = text.replace("{namespace}", f"{namespace}.{app_id}").replace("{appID}", app_id)
     return properties
+
+
+# Field names that hold credentials in Dapr components (redisPassword, vaultToken, accessKey,
+# azureClientSecret, connectionString...). Matched on the end of the name, so a header *name*
+# such as securityTokenHeader is not taken for a secret.
+_SECRET_FIELD_ENDINGS = (
+    "password", "passwd", "pwd", "secret", "token", "apikey", "accesskey", "secretkey", "masterkey",
+    "privatekey", "connectionstring", "credential", "credentials", "sastoken", "certificate",
+)
+
+
+def looks_like_secret_field(name: str) -> bool:
+    """Whether a metadata item's name says it holds a credential."""
+    folded = name.lower().replace("_", "").replace("-", "")
+    return folded.endswith(_SECRET_FIELD_ENDINGS)

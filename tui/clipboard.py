@@ -5,8 +5,8 @@ with `set-clipboard on`, but is blind: it cannot be read back) and the native cl
 pyperclip (needs xclip/xsel/wl-copy or a desktop; can be read back). `auto` uses both.
 
 A copied secret is cleared after `timeout` seconds; each copy restarts the timer. The native
-clipboard is cleared only if it still holds our value; over OSC 52 an empty string is written
-blind; `App.clipboard` (Textual's in-process copy) is wiped too.
+clipboard is cleared only if it still holds our value; over OSC 52 a single space is written
+blind (tmux ignores an empty payload); `App.clipboard` (Textual's in-process copy) is wiped too.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from textual.timer import Timer
 
 MODES = ("auto", "osc52", "native", "off")
+OSC52_BLANK = " "  # what a cleared terminal clipboard holds: tmux and some terminals ignore ""
 
 
 class NativeClipboard(Protocol):
@@ -127,8 +128,10 @@ class ClipboardService:
                     self._native.copy("")
             except ClipboardUnavailable:
                 pass  # nothing more we can do; the value may stay there
-        if osc52:  # also wipes App.clipboard; blind: the terminal cannot tell us what it holds
-            self._app.copy_to_clipboard("")
+        if osc52:  # blind: the terminal cannot tell us what it holds
+            # tmux ignores an empty OSC 52 payload, so overwrite with a blank instead.
+            self._app.copy_to_clipboard(OSC52_BLANK)
+            self._app._clipboard = ""  # Textual's in-process copy: nothing left at all
 
     def _cancel_timer(self) -> None:
         if self._timer is not None:

@@ -150,3 +150,15 @@ def test_s1_2_pod_name_is_an_error_without_a_pod():
 
 def test_s1_2_later_items_with_the_same_name_win():
     assert build_properties([("a", "1"), ("b", "2"), ("a", "3")], app_id="x", namespace=None) == {"a": "3", "b": "2"}
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [("redisPassword", True), ("vaultToken", True), ("azureClientSecret", True), ("accessKey", True),
+     ("connectionString", True), ("masterKey", True), ("securityTokenHeader", False), ("redisHost", False),
+     ("partitionKey", False), ("vaultKVPrefix", False)],
+)
+def test_looks_like_secret_field(name, expected):
+    from components.references import looks_like_secret_field
+
+    assert looks_like_secret_field(name) is expected

@@ -290,3 +290,43 @@ def test_settings_that_came_from_secrets_never_appear_in_messages(tmp_path):
     assert all("CANARY" not in value for value in details.attributes.values())
     assert rt.store("works").get_secret("a", {}) == {"a": "b"}
     assert all("CANARY" not in d.message for d in rt.doctor())
+
+
+def test_a_store_that_fails_to_open_says_daprd_would_exit_and_keeps_the_stores_hint(tmp_path):
+    """spec.ignoreErrors false: a failed Init stops daprd (§1.1); the store's own hint stays."""
+    missing = Component(
+        "files", "secretstores.local.file", metadata=(MetadataItem("secretsFile", str(tmp_path / "nope.json")),)
+    )
+    status = runtime(missing).open("files")
+    assert status.state == State.ERROR
+    assert status.hint.startswith("daprd would exit at start-up")
+    assert len(status.hint) > len("daprd would exit at start-up (spec.ignoreErrors is false).")
+    tolerant = Component("files", missing.type, metadata=missing.metadata, ignore_errors=True)
+    assert "exit" not in runtime(tolerant).open("files").hint
+
+
+def test_a_failing_reference_with_a_literal_fallback_says_the_literal_is_used():
+    rt = runtime(
+        store("vault", GOOD),
+        Component("app", "state.redis", auth_secret_store="vault", metadata=(MetadataItem("pw", "fallback", SecretKeyRef("good-key", "nope")),)),
+    )
+    status = rt.open("app")
+    assert status.state == State.DEGRADED
+    assert "literal value instead" in status.message and "without it" not in status.message
+
+
+def test_doctor_flags_credentials_written_in_plain_in_a_component_file():
+    rt = runtime(
+        Component(
+            "cache",
+            "state.redis",
+            metadata=(
+                MetadataItem("redisPassword", "hunter2", line=7),
+                MetadataItem("securityTokenHeader", "X-Api-Token"),
+                MetadataItem("redisHost", "localhost:6379"),
+            ),
+        )
+    )
+    flagged = [d for d in rt.doctor() if d.code == "plain-secret-value"]
+    assert [d.message for d in flagged] == ["cache: metadata 'redisPassword' holds a plain value written in the component file"]
+    assert flagged[0].source.line == 7 and "hunter2" not in flagged[0].message

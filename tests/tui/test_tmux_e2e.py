@@ -53,7 +53,7 @@ class Terminal:
 def terminal():
     term = Terminal(f"dapr-secrets-e2e-{os.getpid()}")
     env = " ".join(f"{name}={shlex.quote(value)}" for name, value in {**DEMO_ENV, "TERM": "xterm-256color"}.items())
-    command = shlex.join([*entry_point(), "--resources-path", "examples/components", "--clipboard", "osc52"])
+    command = shlex.join([*entry_point(), "--resources-path", "examples/components", "--clipboard", "osc52", "--clipboard-timeout", "4"])
     term.run("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "36", "-c", str(ROOT), f"env -u COLUMNS -u LINES {env} {command}")
     term.run("set-option", "-g", "set-clipboard", "on")
     try:
@@ -77,4 +77,8 @@ def test_the_app_runs_in_a_terminal_and_copies_through_osc52(terminal):
     screen = terminal.wait_for("Copied demo-file/redis:password (OSC 52)")
     assert terminal.run("show-buffer") == "demo-redis-password"
     assert "demo-redis-password" not in screen  # copied, never shown
+    deadline = time.monotonic() + 15  # --clipboard-timeout 4: then the terminal's copy is overwritten
+    while terminal.run("show-buffer") == "demo-redis-password" and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert terminal.run("show-buffer") == " "  # tmux ignores an empty OSC 52, so a blank replaces it
     terminal.keys("q")

@@ -4,7 +4,6 @@ secretKeyRef whether daprd would resolve it. `enter` on a reference jumps to tha
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -15,6 +14,7 @@ from textual.widgets import DataTable, Static
 from textual.widgets.data_table import CellDoesNotExist
 
 from components.model import Component, MetadataItem, Reference
+from components.references import looks_like_secret_field
 from tui.messages import JumpToSecret
 from tui.safe_text import masked_value, safe_text
 from tui.widgets.references import status_cell
@@ -23,8 +23,6 @@ from tui.widgets.status import status_line
 if TYPE_CHECKING:
     from backends.runtime import ComponentStatus, ReferenceStatus, Runtime
 
-# Plain `value:` fields whose names say they hold a secret are masked like secrets.
-_SENSITIVE = re.compile(r"pass|secret|token|key|credential|connectionstring|pwd|auth|cert", re.IGNORECASE)
 
 
 class MetadataTable(DataTable):
@@ -84,7 +82,7 @@ class ComponentView(Vertical):
             return Text.assemble(("envRef ", "dim"), safe_text(item.env_ref))
         if item.value is None:
             return Text("(no value)", style="dim")
-        if _SENSITIVE.search(item.name):
+        if looks_like_secret_field(item.name):  # a plain value that names itself a secret: mask it
             return Text.assemble(masked_value(), ("  plain value in the file", "yellow"))
         return safe_text(item.value)
 

@@ -11,8 +11,8 @@ GLYPHS: dict[State, tuple[str, str]] = {
     State.PENDING: ("·", "dim"),
     State.OPENING: ("◌", "cyan"),
     State.READY: ("●", "green"),
-    State.DEGRADED: ("▲", "yellow"),
-    State.WAITING: ("~", "yellow"),
+    State.DEGRADED: ("▲", "bold red"),
+    State.WAITING: ("~", "bold red"),  # parked: daprd never initialises it
     State.ERROR: ("!", "bold red"),
     State.UNSUPPORTED: ("✕", "dim"),
 }
@@ -22,7 +22,7 @@ WORDS: dict[State, str] = {
     State.OPENING: "opening…",
     State.READY: "ready",
     State.DEGRADED: "a reference gives no value",
-    State.WAITING: "waiting",
+    State.WAITING: "parked, never initialised",
     State.ERROR: "error",
     State.UNSUPPORTED: "not supported",
 }
