@@ -62,6 +62,16 @@ class SecretTree(Tree[NodeData]):
         Binding("k", "cursor_up", "Up", show=False),
     ]
 
+    def on_focus(self) -> None:
+        # Textual starts with no cursor line; show one at once so that space and enter act on
+        # the row the user sees highlighted.
+        if self.cursor_line < 0 and self.last_line >= 0:
+            self.cursor_line = 0
+
+    def action_toggle_node(self) -> None:
+        if self.cursor_line >= 0:  # Textual would toggle the last row (index -1)
+            super().action_toggle_node()
+
     class KeysWanted(Message):
         """A secret node was expanded and its keys are not known yet."""
 
