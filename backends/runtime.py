@@ -51,12 +51,14 @@ class RuntimeOptions:
     vault_token_from_env: bool = False
 
     def daprd_env(self) -> Mapping[str, str]:
-        return os.environ if self.env is None else self.env
+        """daprd's environment: --namespace stands for its NAMESPACE variable."""
+        env = os.environ if self.env is None else self.env
+        if self.namespace is not None and env.get("NAMESPACE") != self.namespace:
+            return {**env, "NAMESPACE": self.namespace}
+        return env
 
     def daprd_namespace(self) -> str:
         """The NAMESPACE value daprd filters with; "" means no namespace filtering (§1.4)."""
-        if self.namespace is not None:
-            return self.namespace
         return self.daprd_env().get("NAMESPACE", "")
 
 

@@ -2,29 +2,40 @@
 panes, the palette, the doctor, the clipboard service and the keys.
 
 The CLI calls `run_app(runtime, settings)`. Textual is imported only here and below.
+
+In Kubernetes mode one runtime serves one namespace of one context, like one daprd. Switching
+namespace or context loads a new runtime in a thread and swaps it in only if the cluster could be
+read; otherwise the current one keeps working and the reason shows in the header and a notification.
 """
 
 from __future__ import annotations
 
 import base64
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static, Tree
 
 from backends.base import StoreError, go_json
-from backends.runtime import ComponentStatus, Runtime, State
+from backends.runtime import ComponentStatus, Runtime, RuntimeOptions, State
 from components.model import Diagnostic, Severity
 from tui.clipboard import ClipboardService, NativeClipboard
-from tui.commands import ActionsProvider, ComponentsProvider, SecretsProvider
+from tui.commands import (
+    ActionsProvider,
+    ComponentsProvider,
+    ContextProvider,
+    NamespaceProvider,
+    SecretsProvider,
+)
 from tui.formats import api_url, secret_key_ref_yaml
 from tui.messages import JumpToComponent, JumpToSecret
 from tui.name_index import NameIndex
@@ -38,6 +49,12 @@ from tui.widgets.references import ReferencesPane
 from tui.widgets.secret_tree import NodeData, NodeKind, SecretTree
 from tui.widgets.sidebar import Sidebar
 from tui.widgets.store_view import StoreView
+
+if TYPE_CHECKING:
+    from backends.kubernetes_resources import KubeContext
+
+# Diagnostics of a cluster that could not be read at all: a switch that meets one is not made.
+CLUSTER_UNREADABLE = frozenset({"kube-unauthorized", "kube-unreachable", "kube-timeout", "kube-config"})
 
 
 @dataclass(frozen=True)
@@ -63,6 +80,20 @@ class ValueTarget:
         return escape_control(text)
 
 
+def cluster_problems(runtime: Runtime) -> list[Diagnostic]:
+    """Errors from reading the cluster (credentials, reachability, RBAC, Dapr not installed)."""
+    return [
+        d for d in runtime.diagnostics
+        if d.severity == Severity.ERROR and (d.code.startswith("kube-") or d.code == "dapr-not-installed")
+    ]
+
+
+def daprd_options(options: RuntimeOptions, namespace: str | None, context: str | None) -> RuntimeOptions:
+    """The options of a daprd in `namespace` of kubeconfig `context` (the runtime gives its stores
+    NAMESPACE=namespace, as a sidecar's environment has it: the built-in store reads it, §3.3)."""
+    return replace(options, namespace=namespace, kube_context=context)
+
+
 class DaprSecretsApp(App):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere find it too
     TITLE = "dapr-secrets"
@@ -73,12 +104,16 @@ class DaprSecretsApp(App):
         Binding("v", "version", "Version", show=False),
         Binding("slash", "filter", "Filter"),
         Binding("ctrl+r", "refresh", "Refresh"),
+        Binding("n", "switch_namespace", "Namespace"),  # hidden outside Kubernetes mode (check_action)
         Binding("d", "doctor", "Doctor"),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
         Binding("escape", "close_filter", "Close filter", show=False),
     ]
-    MAIN_SCREEN_ACTIONS = frozenset({"reveal", "copy", "version", "filter", "doctor", "close_filter"})
+    MAIN_SCREEN_ACTIONS = frozenset(
+        {"reveal", "copy", "version", "filter", "doctor", "close_filter", "switch_namespace", "switch_context"}
+    )
+    KUBERNETES_ACTIONS = frozenset({"switch_namespace", "switch_context"})
 
     def __init__(self, runtime: Runtime, settings: UiSettings = UiSettings(), native_clipboard: NativeClipboard | None = None) -> None:
         super().__init__()
@@ -88,6 +123,23 @@ class DaprSecretsApp(App):
         self.views: dict[str, Widget] = {}  # component name -> its view, created when first shown
         self.current: str | None = None
         self._view_ids = 0
+        self._cluster_note: Text | None = None  # in the header: a switch under way, or why one failed
+        self._switches = 0  # the latest switch; older results are dropped
+
+    @property
+    def main_screen(self) -> Screen:
+        """The screen with the main layout. `App.query_one` searches only the active screen, and a
+        worker's result may arrive while the palette, the doctor or help is on top."""
+        return self.screen_stack[0]
+
+    @property
+    def kubernetes_mode(self) -> bool:
+        return self.runtime.options.kubernetes
+
+    @property
+    def current_context(self) -> str | None:
+        """The kubeconfig context in use, when known."""
+        return self.runtime.cluster_info.get("context") or self.runtime.options.kube_context
 
     # ----- layout
 
@@ -107,17 +159,17 @@ class DaprSecretsApp(App):
 
     def _header_text(self) -> Text:
         options = self.runtime.options
-        if options.resources_from_cluster:
-            where = f"cluster {self.runtime.cluster_info.get('context') or ''}".strip()
-        else:
-            where = ", ".join(options.resources_paths)
+        where = "cluster" if options.resources_from_cluster else ", ".join(options.resources_paths)
         mode = "kubernetes" if options.kubernetes else "self-hosted"
-        if options.kubernetes and options.kube_context:
-            mode += f" ({options.kube_context})"
-        namespace = options.daprd_namespace()
         text = Text.assemble(("dapr-secrets", "bold"), "  ", escape_control(where), ("  ", ""), (mode, "cyan"), end="")
+        if options.kubernetes and self.current_context:
+            text.append(f"  context: {escape_control(self.current_context)}", style="cyan")
+        namespace = options.daprd_namespace()
         if namespace:
             text.append(f"  ns: {escape_control(namespace)}", style="cyan")
+        if self._cluster_note is not None:
+            text.append("  ")
+            text.append_text(self._cluster_note)
         if options.app_id:
             text.append(f"  app: {escape_control(options.app_id)}", style="cyan")
         if self.settings.no_reveal:
@@ -136,18 +188,39 @@ class DaprSecretsApp(App):
         return Text("Pick a component on the left.", style="dim")
 
     def on_mount(self) -> None:
-        self.query_one(Sidebar).border_title = "Components"
-        self.query_one("#filter").display = False
+        self.main_screen.query_one(Sidebar).border_title = "Components"
+        self.main_screen.query_one("#filter").display = False
         self._show_lower(False)
-        self.query_one(Sidebar).set_components(self.runtime.components)
-        self.query_one(Sidebar).focus()
+        self.main_screen.query_one(Sidebar).set_components(self.runtime.components, self._group_by_namespace())
+        self.main_screen.query_one(Sidebar).focus()
         self.call_after_refresh(self._open_all)  # first frame first: opening competes for the GIL
-        errors = [d for d in self.runtime.diagnostics if d.severity == Severity.ERROR]
+        unreadable = [d for d in cluster_problems(self.runtime) if d.code in CLUSTER_UNREADABLE]
+        if unreadable:
+            self._set_cluster_note(Text(f"✗ {escape_control(unreadable[0].message)}", style="bold red"))
+        self._notify_problems()
+
+    def _notify_problems(self) -> None:
+        """Cluster problems one by one, with their hint; other configuration errors counted."""
+        cluster = cluster_problems(self.runtime)
+        for problem in cluster[:2]:
+            text = escape_control(problem.message) + (f"\nhint: {escape_control(problem.hint)}" if problem.hint else "")
+            self.notify(text, severity="error", markup=False, timeout=10)
+        errors = [d for d in self.runtime.diagnostics if d.severity == Severity.ERROR and d not in cluster]
         if errors:
             self.notify(
                 f"{len(errors)} configuration error(s): daprd would not start like this. Press d for details.",
                 severity="error", markup=False, timeout=8,
             )
+
+    def _group_by_namespace(self) -> bool:
+        """Namespace headings in the sidebar: always for a cluster, and when files span namespaces."""
+        options = self.runtime.options
+        spread = len({c.namespace for c in self.runtime.components}) > 1
+        return options.kubernetes and (options.resources_from_cluster or spread)
+
+    def _set_cluster_note(self, note: Text | None) -> None:
+        self._cluster_note = note
+        self.main_screen.query_one("#header", Static).update(self._header_text())
 
     # ----- opening components (in parallel threads)
 
@@ -158,14 +231,22 @@ class DaprSecretsApp(App):
             self._open(component.name)
 
     def _open(self, name: str) -> None:
+        runtime = self.runtime
+
         def open_component() -> None:
-            status = self.runtime.open(name)
-            self.call_from_thread(self._status_changed, name, status)
+            status = runtime.open(name)
+            self.call_from_thread(self._opened, runtime, name, status)
 
         self.run_worker(open_component, thread=True, group="open", exit_on_error=False, description=f"open {name}")
 
+    def _opened(self, runtime: Runtime, name: str, status: ComponentStatus) -> None:
+        if runtime is self.runtime:
+            self._status_changed(name, status)
+        else:  # switched away meanwhile: close what this late open created
+            self._close_later(runtime)
+
     def _status_changed(self, name: str, status: ComponentStatus) -> None:
-        self.query_one(Sidebar).set_status(name, status)
+        self.main_screen.query_one(Sidebar).set_status(name, status)
         view = self.views.get(name)
         if isinstance(view, (StoreView, ComponentView)):
             view.update_status(status)
@@ -177,10 +258,10 @@ class DaprSecretsApp(App):
             if status.hint:
                 text += f"\nhint: {escape_control(status.hint)}"
             self.notify(text, severity="error", markup=False, timeout=10)
-        detail = self.query_one(DetailPane)
+        detail = self.main_screen.query_one(DetailPane)
         if status.state == State.READY and detail.target is not None and detail.target.store == name:
             detail.reload()  # after a refresh: the store object is new
-            self.query_one(ReferencesPane).recheck()
+            self.main_screen.query_one(ReferencesPane).recheck()
 
     # ----- showing a component
 
@@ -203,14 +284,14 @@ class DaprSecretsApp(App):
             else:
                 view = ComponentView(self.runtime, component, id=view_id, classes="view")
             self.views[name] = view
-            self.query_one("#views", ContentSwitcher).mount(view)
+            self.main_screen.query_one("#views", ContentSwitcher).mount(view)
         self.current = name
-        self.query_one("#views", ContentSwitcher).current = view.id
+        self.main_screen.query_one("#views", ContentSwitcher).current = view.id
         self._show_lower(component.is_secret_store)
         self._highlight_changed()
 
     def _show_lower(self, show: bool) -> None:
-        self.query_one("#lower").display = show
+        self.main_screen.query_one("#lower").display = show
 
     def _focus_view(self) -> None:
         """Focus the shown component's tree or table (after the refresh that composes a new view)."""
@@ -236,16 +317,16 @@ class DaprSecretsApp(App):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if isinstance(event.control, ValueTable) and event.control.has_focus:
-            detail = self.query_one(DetailPane)
+            detail = self.main_screen.query_one(DetailPane)
             key = str(event.row_key.value)
             detail.narrow_reveal({key})
             if detail.target is not None:
-                self.query_one(ReferencesPane).show_for(detail.target.store, detail.target.name, key)
+                self.main_screen.query_one(ReferencesPane).show_for(detail.target.store, detail.target.name, key)
 
     def _highlight_changed(self) -> None:
         """Point the detail and references panes at the tree cursor; re-mask what it left."""
-        detail = self.query_one(DetailPane)
-        refs = self.query_one(ReferencesPane)
+        detail = self.main_screen.query_one(DetailPane)
+        refs = self.main_screen.query_one(ReferencesPane)
         tree = self.current_tree()
         node = tree.cursor_node if tree is not None else None
         data = node.data if node is not None else None
@@ -264,7 +345,7 @@ class DaprSecretsApp(App):
         return "Highlight a secret to see its keys."
 
     def value_target(self) -> ValueTarget | None:
-        detail = self.query_one(DetailPane)
+        detail = self.main_screen.query_one(DetailPane)
         if isinstance(self.focused, ValueTable) and detail.target is not None and detail.values:
             table = self.focused
             if table.row_count:
@@ -319,13 +400,13 @@ class DaprSecretsApp(App):
         target = self._need_target()
         if target is None:
             return
-        detail = self.query_one(DetailPane)
+        detail = self.main_screen.query_one(DetailPane)
         detail.show_secret(target.store, target.name, target.key)
         detail.toggle_reveal(target.key)
 
     def action_version(self) -> None:
         """Read the next older version of the highlighted secret (where the store keeps versions)."""
-        detail = self.query_one(DetailPane)
+        detail = self.main_screen.query_one(DetailPane)
         if detail.target is None or not (detail.details and detail.details.versions):
             self.notify("This secret has no versions to pick from.", severity="warning", markup=False)
             return
@@ -338,7 +419,7 @@ class DaprSecretsApp(App):
         target = self._need_target()
         if target is None:
             return
-        detail = self.query_one(DetailPane)
+        detail = self.main_screen.query_one(DetailPane)
         if detail.target is not None and (detail.target.store, detail.target.name) == (target.store, target.name) and detail.values is not None:
             self._copy_from(target, detail.values)
             return
@@ -402,7 +483,7 @@ class DaprSecretsApp(App):
     def action_copy_url(self) -> None:
         target = self._need_target()
         if target is not None:
-            detail = self.query_one(DetailPane)
+            detail = self.main_screen.query_one(DetailPane)
             version = detail.version if detail.target is not None and detail.target.name == target.name else None
             self._copy_text(api_url(target.store, target.name, version), f"the Dapr API URL of {target.label()}", secret=False)
 
@@ -420,10 +501,10 @@ class DaprSecretsApp(App):
         return {name: view.index for name, view in self.views.items() if isinstance(view, StoreView) and view.index is not None}
 
     def action_filter(self) -> None:
-        field = self.query_one("#filter", FilterInput)
+        field = self.main_screen.query_one("#filter", FilterInput)
         field.display = True
         field.focus()
-        self.query_one("#views", ContentSwitcher).current = "filter-results"
+        self.main_screen.query_one("#views", ContentSwitcher).current = "filter-results"
         self._show_lower(False)
         self._update_filter(field.value)
 
@@ -433,25 +514,25 @@ class DaprSecretsApp(App):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "filter":
-            self.query_one(FilterResults).choose(0)
+            self.main_screen.query_one(FilterResults).choose(0)
 
     def _update_filter(self, query: str) -> None:
         indexes = self.loaded_indexes()
         unloaded = [c.name for c in self.runtime.secret_stores() if c.name not in indexes]
-        self.query_one(FilterResults).show_matches(query, indexes, unloaded)
+        self.main_screen.query_one(FilterResults).show_matches(query, indexes, unloaded)
 
     def action_close_filter(self) -> None:
-        if self.query_one("#filter").display:
+        if self.main_screen.query_one("#filter").display:
             self.close_filter()
             self._focus_view()
 
     def close_filter(self) -> None:
-        field = self.query_one("#filter", FilterInput)
+        field = self.main_screen.query_one("#filter", FilterInput)
         if not field.display:
             return
         field.display = False
         view = self.views.get(self.current or "")
-        self.query_one("#views", ContentSwitcher).current = view.id if view is not None else "welcome"
+        self.main_screen.query_one("#views", ContentSwitcher).current = view.id if view is not None else "welcome"
         component = self.runtime.component(self.current or "")
         self._show_lower(bool(component and component.is_secret_store))
 
@@ -467,7 +548,7 @@ class DaprSecretsApp(App):
         if self.runtime.component(name) is None:
             self.notify(f"There is no component named {escape_control(name)}.", severity="warning", markup=False)
             return
-        self.query_one(Sidebar).highlight_component(name)
+        self.main_screen.query_one(Sidebar).highlight_component(name)
         self.show_component(name)
         self._focus_view()
 
@@ -476,31 +557,35 @@ class DaprSecretsApp(App):
         if component is None or not component.is_secret_store:
             self.notify(f"There is no secret store named {escape_control(store)}.", severity="warning", markup=False)
             return
-        self.query_one(Sidebar).highlight_component(store)
+        self.main_screen.query_one(Sidebar).highlight_component(store)
         self.show_component(store)
         view = self.views[store]
         assert isinstance(view, StoreView)
         await view.jump(name, key)
         self._focus_view()
         if key is not None:
-            self.query_one(DetailPane).show_secret(store, name, key)
+            self.main_screen.query_one(DetailPane).show_secret(store, name, key)
 
     # ----- refresh
 
     def action_refresh(self) -> None:
-        self.query_one(DetailPane).mask()
+        self.main_screen.query_one(DetailPane).mask()
         for view in self.views.values():
             if isinstance(view, StoreView):
                 view.refresh_listing()
 
+        runtime = self.runtime
+
         def reload() -> None:
-            self.runtime.refresh()
-            self.call_from_thread(self._reloaded)
+            runtime.refresh()
+            self.call_from_thread(self._reloaded, runtime)
 
         self.run_worker(reload, thread=True, group="refresh", exclusive=True, exit_on_error=False, description="refresh")
         self.notify("Refreshing: reading the component files and stores again…", markup=False, timeout=3)
 
-    def _reloaded(self) -> None:
+    def _reloaded(self, runtime: Runtime) -> None:
+        if runtime is not self.runtime:  # switched namespace or context meanwhile
+            return
         names = {c.name: c for c in self.runtime.components}
         for name, view in list(self.views.items()):
             component = names.get(name)
@@ -509,22 +594,136 @@ class DaprSecretsApp(App):
                 view.remove()
             elif isinstance(view, StoreView):
                 view.component = component
-        self.query_one(Sidebar).set_components(self.runtime.components)
+        self.main_screen.query_one(Sidebar).set_components(self.runtime.components, self._group_by_namespace())
         current = self.current if self.current in names else None
         if current is not None:
             self.show_component(current)
         else:
-            self.query_one("#views", ContentSwitcher).current = "welcome"
+            self.main_screen.query_one("#views", ContentSwitcher).current = "welcome"
         self._open_all()
+
+    # ----- Kubernetes: switching namespace or context
+
+    def action_switch_namespace(self) -> None:
+        self._pick(NamespaceProvider, "Switch to namespace… (or type any namespace name)")
+
+    def action_switch_context(self) -> None:
+        self._pick(ContextProvider, "Switch to kubeconfig context…")
+
+    def _pick(self, provider: type[Provider], placeholder: str) -> None:
+        if not self.kubernetes_mode:
+            self.notify("Namespaces and contexts are for Kubernetes mode (--kubernetes).", severity="warning", markup=False)
+            return
+        if not CommandPalette.is_open(self):
+            self.main_screen.query_one(DetailPane).mask()
+            self.push_screen(CommandPalette(providers=[provider], placeholder=placeholder))
+
+    def switch_namespace(self, namespace: str) -> None:
+        options = self.runtime.options
+        if namespace == options.daprd_namespace():
+            self.notify(f"Already showing namespace {escape_control(namespace)}.", markup=False)
+            return
+        self._switch(daprd_options(options, namespace, options.kube_context), f"namespace {namespace}")
+
+    def switch_context(self, context: KubeContext) -> None:
+        options = self.runtime.options
+        if context.name == self.current_context:
+            self.notify(f"Already using context {escape_control(context.name)}.", markup=False)
+            return
+        # From a cluster, a context brings its own namespace (kubectl's rule); files keep theirs.
+        namespace = (context.namespace or "default") if options.resources_from_cluster else options.namespace
+        self._switch(daprd_options(options, namespace, context.name), f"context {context.name}")
+
+    def _switch(self, options: RuntimeOptions, what: str) -> None:
+        """Load a runtime for `options` in a thread; swap it in when the cluster could be read."""
+        self._switches += 1
+        generation = self._switches
+        self._set_cluster_note(Text(f"⋯ switching to {escape_control(what)}…", style="italic"))
+
+        def load() -> None:
+            try:
+                runtime = Runtime.load(options)
+            except StoreError as error:
+                self.call_from_thread(self._switch_failed, generation, what, error.message, error.hint)
+                return
+            except Exception as error:  # noqa: BLE001 - a bug must not take the current view down
+                self.call_from_thread(self._switch_failed, generation, what, f"unexpected {type(error).__name__}", "")
+                return
+            self.call_from_thread(self._switched, generation, what, runtime)
+
+        self.run_worker(load, thread=True, group="switch", exit_on_error=False, description=f"switch to {what}")
+
+    def _switched(self, generation: int, what: str, runtime: Runtime) -> None:
+        if generation != self._switches:  # the user picked something else meanwhile
+            self._close_later(runtime)
+            return
+        unreadable = [d for d in cluster_problems(runtime) if d.code in CLUSTER_UNREADABLE]
+        if unreadable:
+            self._close_later(runtime)
+            self._switch_failed(generation, what, unreadable[0].message, unreadable[0].hint)
+            return
+        previous, self.runtime = self.runtime, runtime
+        self._close_later(previous)
+        self._cluster_note = None
+        self._reset_views()
+        self.notify(f"Switched to {escape_control(what)}.", markup=False, timeout=3)
+        self._notify_problems()
+        namespace = runtime.options.daprd_namespace()
+        if namespace not in runtime.cluster_info.get("namespaces", [namespace]):  # a listed cluster, without it
+            self.notify(
+                f"Namespace {escape_control(namespace)} does not exist in context {escape_control(self.current_context or '')}: "
+                "nothing to show there. Check the name (n lists the namespaces).",
+                severity="warning", markup=False, timeout=10,
+            )
+
+    def _switch_failed(self, generation: int, what: str, message: str, hint: str) -> None:
+        if generation != self._switches:
+            return
+        self._set_cluster_note(Text(f"✗ could not switch to {escape_control(what)}: {escape_control(message)}", style="bold red"))
+        text = f"Could not switch to {escape_control(what)}: {escape_control(message)}"
+        if hint:
+            text += f"\nhint: {escape_control(hint)}"
+        self.notify(text + "\nStill showing what was open.", severity="error", markup=False, timeout=10)
+
+    def _reset_views(self) -> None:
+        """Show the (new) runtime from scratch: no view, pane or status of the previous one survives."""
+        self.close_filter()
+        for view in self.views.values():
+            view.remove()
+        self.views.clear()
+        self.current = None
+        detail = self.main_screen.query_one(DetailPane)
+        detail.runtime = self.runtime
+        detail.show_message("Highlight a secret to see its keys.")
+        refs = self.main_screen.query_one(ReferencesPane)
+        refs.runtime = self.runtime
+        refs.show_for(None, None)
+        self.main_screen.query_one("#welcome", Static).update(self._welcome_text())
+        self.main_screen.query_one("#views", ContentSwitcher).current = "welcome"
+        self._show_lower(False)
+        self.main_screen.query_one("#header", Static).update(self._header_text())
+        sidebar = self.main_screen.query_one(Sidebar)
+        sidebar.forget_statuses()
+        sidebar.set_components(self.runtime.components, self._group_by_namespace())
+        sidebar.focus()
+        if sidebar.highlighted_component is not None:
+            self.show_component(sidebar.highlighted_component)
+        self._open_all()
+
+    def _close_later(self, runtime: Runtime) -> None:
+        self.run_worker(runtime.close, thread=True, group="close", exit_on_error=False, description="close a runtime")
 
     # ----- screens
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """x, c, / and d act on the main screen: hidden and off while the doctor or help is shown."""
+        """x, c, / and d act on the main screen: hidden and off while the doctor or help is shown.
+        n (namespace) exists only in Kubernetes mode."""
+        if action in self.KUBERNETES_ACTIONS and not self.kubernetes_mode:
+            return False
         return not (action in self.MAIN_SCREEN_ACTIONS and len(self.screen_stack) > 1)
 
     def action_doctor(self) -> None:
-        self.query_one(DetailPane).mask()
+        self.main_screen.query_one(DetailPane).mask()
         self.push_screen(DoctorScreen(self.runtime), self._doctor_closed)
 
     async def _doctor_closed(self, diagnostic: Diagnostic | None) -> None:
@@ -537,7 +736,7 @@ class DaprSecretsApp(App):
             self.jump_to_component(diagnostic.component)
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(self.kubernetes_mode))
 
     async def action_quit(self) -> None:
         self.clipboard_service.clear()  # do not leave a copied secret behind

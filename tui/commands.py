@@ -1,9 +1,11 @@
-"""Command palette providers: jump to a secret (every loaded name), jump to a component, and the
-app's actions. Names are untrusted, so prompts are built as plain `Text` (Textual's
-`Matcher.highlight` would parse them as markup) and never contain a value."""
+"""Command palette providers: jump to a secret (every loaded name), jump to a component, the
+app's actions, and (Kubernetes mode) the namespace and context pickers. Names are untrusted, so
+prompts are built as plain `Text` (Textual's `Matcher.highlight` and a hit's `help` would parse
+them as markup) and never contain a value."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Callable
 from functools import partial
 from typing import TYPE_CHECKING, cast
@@ -12,21 +14,24 @@ from rich.style import Style
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Matcher, Provider
 
+from backends.base import StoreError
 from tui.safe_text import escape_control
 
 if TYPE_CHECKING:
+    from backends.kubernetes_resources import KubeContext
     from tui.app import DaprSecretsApp
 
 MATCH_STYLE = Style(bold=True, underline=True)
 FUZZY_LIMIT = 2_000  # above this many names in a store, candidates are pre-filtered by substring
 MAX_HITS_PER_STORE = 200
+NAMESPACE_NAME = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")  # a DNS-1123 label, as Kubernetes requires
 
 
-def highlighted(matcher: Matcher, prefix: str, candidate: str) -> Text:
+def highlighted(matcher: Matcher | None, prefix: str, candidate: str) -> Text:
     """`prefix` + `candidate` as plain text, with the matched characters of `candidate` styled."""
     shown = escape_control(candidate)
     text = Text.assemble((prefix, "dim"), shown, end="")
-    if shown == candidate:  # offsets only line up when nothing was escaped
+    if matcher is not None and shown == candidate:  # offsets only line up when nothing was escaped
         _score, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
         for offset in offsets:
             text.stylize(MATCH_STYLE, len(prefix) + offset, len(prefix) + offset + 1)
@@ -100,7 +105,11 @@ class ActionsProvider(_AppProvider):
 
     def _actions(self) -> list[tuple[str, str, Callable[[], object]]]:
         app = self.dapr_app
-        return [
+        kubernetes = [
+            ("Switch namespace…", "n: read the Dapr components of another namespace, like a daprd there", app.action_switch_namespace),
+            ("Switch context…", "another kubeconfig context (cluster or user)", app.action_switch_context),
+        ]
+        return (kubernetes if app.kubernetes_mode else []) + [
             ("Reveal / hide value", "x: show the highlighted value (re-masks on move and after a timeout)", app.action_reveal),
             ("Copy value", "c: copy the highlighted value without showing it", app.action_copy),
             ("Next version", "v: read the next older version of the highlighted secret", app.action_version),
@@ -123,3 +132,138 @@ class ActionsProvider(_AppProvider):
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, matcher.highlight(title), action, text=title, help=help_text)
+
+
+class _PickerProvider(_AppProvider):
+    """A palette that lists choices read in a thread when it opens. When they cannot be read, the
+    reason shows in place (and in a notification), and typing still works where it can."""
+
+    what = ""  # "namespaces" / "contexts", for messages
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.error: StoreError | None = None
+
+    async def startup(self) -> None:
+        worker = self.app.run_worker(self._read, thread=True, group="picker", exit_on_error=False, description=f"list {self.what}")
+        await worker.wait()
+
+    def _read(self) -> None:
+        try:
+            self.load()
+        except Exception as failure:  # noqa: BLE001 - a bug must not leave an empty, silent palette
+            error = failure if isinstance(failure, StoreError) else StoreError(f"unexpected {type(failure).__name__}")
+            self.error = error
+            text = f"Cannot list {self.what}: {escape_control(error.message)}"
+            if error.hint:
+                text += f"\nhint: {escape_control(error.hint)}"
+            self.app.notify(text, severity="error", markup=False, timeout=10)
+
+    def load(self) -> None:
+        """Read the choices (blocking; runs in a thread). Raises StoreError."""
+        raise NotImplementedError
+
+    def error_hit(self, typing_works: bool) -> DiscoveryHit:
+        assert self.error is not None
+        text = Text.assemble((f"✗ cannot list {self.what}: ", "bold red"), escape_control(self.error.message), end="")
+        if self.error.hint:
+            text.append(f"\n{escape_control(self.error.hint)}", style="italic")
+        if typing_works:
+            text.append("\ntype a name to switch to it anyway", style="dim")
+        return DiscoveryHit(text, self.retry, text=f"cannot list {self.what}")
+
+    def retry(self) -> None:
+        raise NotImplementedError
+
+
+class NamespaceProvider(_PickerProvider):
+    """Every namespace the user may list; any typed namespace name too (RBAC often forbids listing)."""
+
+    what = "namespaces"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.namespaces: list[str] = []
+
+    def load(self) -> None:
+        from backends.kubernetes_resources import list_namespaces
+
+        options = self.dapr_app.runtime.options
+        self.namespaces = list_namespaces(kubeconfig=None, context=options.kube_context, env=options.daprd_env())
+
+    def retry(self) -> None:
+        self.dapr_app.action_switch_namespace()
+
+    def _prompt(self, matcher: Matcher | None, namespace: str) -> Text:
+        text = highlighted(matcher, "namespace ", namespace)
+        if namespace == self.dapr_app.runtime.options.daprd_namespace():
+            text.append("  ● current", style="green")
+        return text
+
+    async def discover(self) -> AsyncIterator[DiscoveryHit]:
+        if self.error is not None:
+            yield self.error_hit(typing_works=True)
+        app = self.dapr_app
+        for namespace in self.namespaces:
+            yield DiscoveryHit(self._prompt(None, namespace), partial(app.switch_namespace, namespace), text=namespace)
+
+    async def search(self, query: str) -> AsyncIterator[Hit]:
+        matcher = self.matcher(query)
+        app = self.dapr_app
+        for namespace in self.namespaces:
+            score = matcher.match(namespace)
+            if score > 0:
+                yield Hit(score, self._prompt(matcher, namespace), partial(app.switch_namespace, namespace), text=namespace)
+        typed = query.strip()
+        if typed not in self.namespaces and NAMESPACE_NAME.fullmatch(typed):
+            prompt = highlighted(None, "namespace ", typed).append("  (as typed)", style="dim")
+            yield Hit(0.5, prompt, partial(app.switch_namespace, typed), text=typed, help="switch to this namespace")
+        if self.error is not None:
+            hit = self.error_hit(typing_works=True)
+            yield Hit(0.01, hit.display, hit.command, text=hit.text)
+
+
+class ContextProvider(_PickerProvider):
+    """The contexts of the kubeconfig (KUBECONFIG, else ~/.kube/config)."""
+
+    what = "contexts"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.contexts: list[KubeContext] = []
+        self.current: str | None = None
+
+    def load(self) -> None:
+        from backends.kubernetes_resources import list_contexts
+
+        self.contexts, self.current = list_contexts(None, self.dapr_app.runtime.options.daprd_env())
+
+    def retry(self) -> None:
+        self.dapr_app.action_switch_context()
+
+    def _prompt(self, matcher: Matcher | None, context: KubeContext) -> Text:
+        name = context.name
+        text = highlighted(matcher, "context ", name)
+        if name == (self.dapr_app.current_context or self.current):
+            text.append("  ● current", style="green")
+        where = f"cluster {context.cluster}, user {context.user}, namespace {context.namespace or 'default'}"
+        text.append(f"\n{escape_control(where)}", style="dim")
+        return text
+
+    async def discover(self) -> AsyncIterator[DiscoveryHit]:
+        if self.error is not None:
+            yield self.error_hit(typing_works=False)
+        app = self.dapr_app
+        for context in self.contexts:
+            yield DiscoveryHit(self._prompt(None, context), partial(app.switch_context, context), text=context.name)
+
+    async def search(self, query: str) -> AsyncIterator[Hit]:
+        matcher = self.matcher(query)
+        app = self.dapr_app
+        for context in self.contexts:
+            score = matcher.match(context.name)
+            if score > 0:
+                yield Hit(score, self._prompt(matcher, context), partial(app.switch_context, context), text=context.name)
+        if self.error is not None:
+            hit = self.error_hit(typing_works=False)
+            yield Hit(0.01, hit.display, hit.command, text=hit.text)

@@ -24,11 +24,14 @@ KEYS: list[tuple[str, str]] = [
     ("?", "this help"),
     ("q", "quit (a copied value still waiting to be cleared is cleared first)"),
 ]
+KUBERNETES_KEYS: list[tuple[str, str]] = [
+    ("n", "switch namespace (the palette also switches context)"),
+]
 
 PROMISES = (
     "Values are masked with a fixed-width mask that hides their length. Nothing is written to a store. "
     "Copying never reveals. Notifications name the secret, never the value. Over OSC 52 the terminal "
-    "cannot be read back, so clearing writes an empty clipboard blind; the native clipboard is only "
+    "cannot be read back, so clearing overwrites it blind with a blank; the native clipboard is only "
     "cleared if it still holds the copied value."
 )
 
@@ -38,11 +41,15 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "dismiss", "Close"),
     ]
 
+    def __init__(self, kubernetes_mode: bool = False) -> None:
+        super().__init__()
+        self.keys = KEYS + (KUBERNETES_KEYS if kubernetes_mode else [])
+
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold cyan", no_wrap=True)
         table.add_column()
-        for key, what in KEYS:
+        for key, what in self.keys:
             table.add_row(key, what)
         with VerticalScroll(id="help-body") as body:
             body.border_title = "Keys"

@@ -1,5 +1,5 @@
 """The component list: secret stores first, then every other component by category, each with
-its type and a status glyph."""
+its type and a status glyph. In Kubernetes mode the categories sit under a namespace heading."""
 
 from __future__ import annotations
 
@@ -45,6 +45,20 @@ def ordered(components: list[Component]) -> list[tuple[str, list[Component]]]:
     return [(CATEGORY_TITLES.get(key, "Unknown type"), groups[key]) for key in order if key in groups]
 
 
+def by_namespace(components: list[Component]) -> list[tuple[str, list[Component]]]:
+    """(namespace, components) sorted by namespace; components without one come last."""
+    groups: dict[str, list[Component]] = {}
+    for component in components:
+        groups.setdefault(component.namespace, []).append(component)
+    return sorted(groups.items(), key=lambda item: (item[0] == "", item[0]))
+
+
+def namespace_heading(namespace: str) -> Text:
+    if not namespace:
+        return Text("no namespace", style="bold italic")
+    return Text.assemble(("namespace ", "bold"), (escape_control(namespace), "bold cyan"), end="")
+
+
 class Sidebar(OptionList):
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False),
@@ -66,13 +80,26 @@ class Sidebar(OptionList):
         self._components: dict[str, Component] = {}
         self._statuses: dict[str, ComponentStatus] = {}
 
-    def set_components(self, components: list[Component]) -> None:
-        """(Re)build the list, keeping the highlighted component when it still exists."""
+    def set_components(self, components: list[Component], group_by_namespace: bool = False) -> None:
+        """(Re)build the list, keeping the highlighted component when it still exists.
+        `group_by_namespace`: a namespace heading above each namespace's categories."""
         current = self.highlighted_component
         self.clear_options()
         self._ids.clear()
         self._names.clear()
         self._components = {c.name: c for c in components}
+        options: list[Option] = []
+        groups = by_namespace(components) if group_by_namespace else [(None, components)]
+        for namespace, members in groups:
+            if namespace is not None:
+                options.append(Option(namespace_heading(namespace), disabled=True))
+            options += self._category_options(members)
+        self.add_options(options)
+        target = current if current in self._ids else next(iter(self._ids), None)
+        if target is not None:
+            self.highlight_component(target)
+
+    def _category_options(self, components: list[Component]) -> list[Option]:
         options: list[Option] = []
         for title, members in ordered(components):
             options.append(Option(Text(title, style="bold"), disabled=True))
@@ -81,10 +108,11 @@ class Sidebar(OptionList):
                 self._ids[component.name] = option_id
                 self._names[option_id] = component.name
                 options.append(Option(self._prompt(component), id=option_id))
-        self.add_options(options)
-        target = current if current in self._ids else next(iter(self._ids), None)
-        if target is not None:
-            self.highlight_component(target)
+        return options
+
+    def forget_statuses(self) -> None:
+        """Another runtime is coming: statuses of components with the same names do not carry over."""
+        self._statuses.clear()
 
     def _prompt(self, component: Component) -> Text:
         status = self._statuses.get(component.name, ComponentStatus(State.PENDING))
