@@ -1,29 +1,42 @@
 """The detail pane: the highlighted secret's keys with masked values, and what the store says
-about it without the value.
+about it without the value: notes (Dapr's surprises), the identity we read it as, attributes and
+the versions the store keeps.
 
 Values live here only while their secret is highlighted. They are fetched in a thread worker by
-(store, name), never passed as worker arguments, and shown only for keys the user revealed.
+(store, name[, version]), never passed as worker arguments, and shown only for keys the user revealed.
+Any version the store lists can be picked (highlight or enter in the versions list, or `v`); x and c
+then act on that version.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import DataTable, Static
-from textual.widgets.data_table import CellDoesNotExist
+from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
-from backends.base import SecretDetails, StoreError
+from backends.base import (
+    SecretDetails,
+    SecretStore,
+    SecretVersion,
+    StoreError,
+    StoreTimeout,
+    StoreUnreachable,
+)
 from tui.formats import api_url
 from tui.safe_text import (
     ValueKind,
+    escape_control,
     masked_value,
     safe_text,
     value_display,
@@ -34,8 +47,19 @@ from tui.safe_text import (
 if TYPE_CHECKING:
     from backends.runtime import Runtime
 
-FETCH_DELAY = 0.12  # seconds of cursor rest before a secret is read (debounce)
+FETCH_DELAY = 0.12  # seconds of cursor rest before a secret (or a version) is read (debounce)
 VALUE_WIDTH = 24  # cells of the value column; longer revealed values are shown in full below
+VERSION_ID_WIDTH = 12  # cells of the version column; longer ids (Key Vault's 32 hex digits) are cut
+SUMMARY_VERSIONS = 8  # versions named in the one-line summary
+
+# Why Dapr's GET with version_id fails for a version in this state (SecretVersion.state words).
+UNREADABLE = {
+    "destroyed": "it is destroyed: its value is gone for good",
+    "deleted": "it is deleted: the store answers \"not found\" for it until it is undeleted there",
+    "disabled": "it is disabled: the store refuses to read it until it is enabled there",
+}
+
+_RFC3339 = re.compile(r"(?P<date>\d{4}-\d\d-\d\d)[T ](?P<minute>\d\d:\d\d):\d\d(?:\.\d+)?(?P<zone>Z|[+-]\d\d:\d\d)?")
 
 
 @dataclass(frozen=True)
@@ -44,19 +68,122 @@ class SecretRef:
     name: str
 
 
+def short_time(text: str) -> str:
+    """An RFC 3339 time to the minute, to fit a narrow column ("2026-01-02T03:04:05.123456789Z" ->
+    "2026-01-02 03:04Z"); anything else as it is."""
+    match = _RFC3339.fullmatch(text)
+    return f"{match['date']} {match['minute']}{match['zone'] or ''}" if match else text
+
+
+def multiline_text(text: str, style: str = "") -> Text:
+    """Untrusted text whose lines are kept (an error and its hint), each escaped."""
+    return Text("\n", end="").join(safe_text(line, style) for line in text.split("\n"))
+
+
+def version_states(version: SecretVersion) -> set[str]:
+    """The words of a version's state ("current, expired" -> {"current", "expired"})."""
+    return {word.strip() for word in version.state.split(",") if word.strip()}
+
+
+def is_current(version: SecretVersion) -> bool:
+    return "current" in version_states(version)
+
+
+def unreadable_reason(version: SecretVersion) -> str:
+    """Why this version cannot be read, or "" when it can."""
+    states = version_states(version)
+    return next((reason for state, reason in UNREADABLE.items() if state in states), "")
+
+
 class ValueTable(DataTable):
     """Keys and (masked) values. Not selectable: a revealed value must not leave through a mouse
     selection and ctrl+c, only through the clipboard service."""
 
     ALLOW_SELECT = False
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
     ]
 
 
+class VersionTable(DataTable):
+    """The versions the store keeps, newest first. Highlighting a row reads that version; x and c act
+    on it (and say why when it cannot be read)."""
+
+    ALLOW_SELECT = False
+    DEFAULT_CSS = """
+    VersionTable {
+        height: auto;
+        max-height: 9;
+        margin: 1 0 0 0;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("x", "reveal_version", "Reveal"),
+        Binding("c", "copy_version", "Copy"),
+    ]
+
+    class Wanted(Message):
+        """The user wants to reveal or copy the picked version ("reveal" or "copy")."""
+
+        def __init__(self, action: str) -> None:
+            super().__init__()
+            self.action = action
+
+    def action_reveal_version(self) -> None:
+        self.post_message(self.Wanted("reveal"))
+
+    def action_copy_version(self) -> None:
+        self.post_message(self.Wanted("copy"))
+
+
 class RevealedValue(Static):
     ALLOW_SELECT = False
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What one worker read: the values (or why not) and, for a new secret, what the store says."""
+
+    values: dict[str, str] | None = None
+    error: str = ""
+    details: SecretDetails | None = None  # None: not asked (a version read)
+    details_error: str = ""
+    identity: str = ""
+
+
+def _read_values(store: SecretStore, name: str, metadata: Mapping[str, str]) -> tuple[dict[str, str] | None, str, bool]:
+    """The secret's values (or why not), and whether the store answered at all."""
+    try:
+        return store.get_secret(name, metadata), "", True
+    except (StoreUnreachable, StoreTimeout) as failure:
+        return None, _error_text(failure), False
+    except StoreError as failure:
+        return None, _error_text(failure), True
+    except Exception as failure:  # noqa: BLE001 - a backend bug must not crash the app
+        return None, f"unexpected {type(failure).__name__} while reading the secret", True
+
+
+def _describe(store: SecretStore, name: str) -> tuple[SecretDetails, str]:
+    try:
+        return store.describe(name), ""
+    except StoreError as failure:
+        return SecretDetails(), _error_text(failure)
+    except Exception as failure:  # noqa: BLE001
+        return SecretDetails(), f"unexpected {type(failure).__name__} while describing the secret"
+
+
+def _identity(store: SecretStore) -> str:
+    try:
+        return store.identity()
+    except Exception as failure:  # noqa: BLE001 - who we are is a nicety: never fail the read for it
+        return f"(unknown: {type(failure).__name__})"
+
+
+def _error_text(failure: StoreError) -> str:
+    return failure.message + (f"\nhint: {failure.hint}" if failure.hint else "")
 
 
 class DetailPane(VerticalScroll):
@@ -71,17 +198,22 @@ class DetailPane(VerticalScroll):
         self.scope_text = scope_text  # "may app X read it through the API", or None without --app-id
         self.reveal_timeout = reveal_timeout
         self.target: SecretRef | None = None
-        self.values: dict[str, str] | None = None  # the target's values, once read
+        self.values: dict[str, str] | None = None  # the target's values (of `version`), once read
         self.read_done = False  # the read of the target finished (with values, None or an error)
         self.details: SecretDetails | None = None
+        self.details_error = ""  # describe() failed: the values may still be there
+        self.identity = ""  # who the store read it as (token, credential)
         self.error: str = ""
+        self.unreadable = ""  # the picked version cannot be read: why
         self.revealed: set[str] = set()
+        self.version: str | None = None  # the picked version; None reads the current one
         self._generation = 0
         self._fetch_timer: Timer | None = None
+        self._pick_timer: Timer | None = None
         self._reveal_timer: Timer | None = None
         self._focus_key: str | None = None
         self._pending_reveal: tuple[str | None] | None = None  # `x` pressed while the secret was read
-        self.version: str | None = None  # a version picked with `v`; None reads the current one
+        self._pending_copy = False  # `c` pressed in the versions list while the version was read
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")
@@ -90,11 +222,18 @@ class DetailPane(VerticalScroll):
         table.add_column("value", key="value", width=VALUE_WIDTH)  # fixed: the width never hints at a length
         yield table
         yield RevealedValue(id="revealed")
+        # Next to the values: a picked version's values show right above the list.
+        versions = VersionTable(id="versions", cursor_type="row", show_cursor=True)
+        versions.add_column("version", key="version")
+        versions.add_column("state", key="state")
+        versions.add_column("created", key="created")
+        yield versions
         yield Static(id="detail-info")
 
     def on_mount(self) -> None:
         self.border_title = "Secret"
         self.query_one("#revealed").display = False
+        self.query_one("#versions").display = False
         self.show_message("Highlight a secret to see its keys.")
 
     # ----- what is shown
@@ -105,6 +244,7 @@ class DetailPane(VerticalScroll):
         self.query_one("#detail-title", Static).update(text if isinstance(text, Text) else Text(text, style="dim"))
         self.query_one("#values", ValueTable).display = False
         self.query_one("#detail-info", Static).update("")
+        self.query_one("#versions", VersionTable).display = False
 
     def show_secret(self, store: str, name: str, focus_key: str | None = None) -> None:
         """Show secret `name`; read it after the cursor rests for FETCH_DELAY."""
@@ -114,11 +254,13 @@ class DetailPane(VerticalScroll):
             self._focus_row()
             return
         self._set_target(target)
-        title = Text.assemble(safe_text(name, "bold"), ("  in ", "dim"), safe_text(store))
-        self.query_one("#detail-title", Static).update(title)
+        self._render_title()
         table = self.query_one("#values", ValueTable)
         table.clear()
         table.display = True
+        versions = self.query_one("#versions", VersionTable)
+        versions.clear()
+        versions.display = False
         self.query_one("#detail-info", Static).update(Text("reading…", style="dim"))
         self._fetch_timer = self.set_timer(FETCH_DELAY, self._fetch)
 
@@ -130,10 +272,18 @@ class DetailPane(VerticalScroll):
         self.version = None
         self.values = None
         self.details = None
+        self.details_error = ""
+        self.identity = ""
         self.error = ""
-        if self._fetch_timer is not None:
-            self._fetch_timer.stop()
-            self._fetch_timer = None
+        self.unreadable = ""
+        self._pending_copy = False
+        self._stop_timers()
+
+    def _stop_timers(self) -> None:
+        for timer in (self._fetch_timer, self._pick_timer):
+            if timer is not None:
+                timer.stop()
+        self._fetch_timer = self._pick_timer = None
 
     def reload(self) -> None:
         """Read the current secret again (after a refresh)."""
@@ -142,65 +292,178 @@ class DetailPane(VerticalScroll):
             self.target = None
             self.show_secret(target.store, target.name, self._focus_key)
 
-    # ----- reading, in a thread
+    # ----- versions
 
     def next_version(self) -> str | None:
-        """`v`: read the next older version the store listed, then back to the current one."""
-        listed = self.details.versions if self.details else ()
-        versions = [version.id for version in listed if version.state != "current"]
-        if self.target is None or not versions:
+        """`v`: read the next older readable version the store listed, then back to the current one."""
+        listed = self.details.versions if self.details else ()  # newest first
+        if self.target is None or not listed:
             return None
-        position = versions.index(self.version) + 1 if self.version in versions else 0
-        version = versions[position] if position < len(versions) else None
-        target, details = self.target, self.details
-        self.target = None
-        self.show_secret(target.store, target.name, self._focus_key)
-        self.version, self.details = version, details
+        ids = [v.id for v in listed]
+        start = ids.index(self.version) + 1 if self.version in ids else 0
+        version = next((v.id for v in listed[start:] if not is_current(v) and not unreadable_reason(v)), None)
+        self.pick_version(version)
+        self._sync_version_cursor()
         return version
 
+    def pick_version(self, version: str | None) -> None:
+        """Show version `version` of the secret (None: the current one); values are read in a worker,
+        unless the store says that version cannot be read."""
+        if self.target is None or self.details is None or version == self.version:
+            return
+        self.mask()
+        self._generation += 1
+        self._stop_timers()
+        self.version = version
+        self.values = None
+        self.error = ""
+        self.unreadable = self._unreadable(version)
+        self.read_done = bool(self.unreadable)
+        self._pending_copy = False
+        self._render_title()
+        self._render_rows()
+        self._render_info()
+        if not self.unreadable:
+            self._fetch_version()
+
+    def _unreadable(self, version: str | None) -> str:
+        listed = self._listed(version)
+        reason = unreadable_reason(listed) if listed is not None else ""
+        return f"{reason}, so Dapr's GET with version_id={version} fails" if reason else ""
+
+    def _listed(self, version: str | None) -> SecretVersion | None:
+        return next((v for v in (self.details.versions if self.details else ()) if v.id == version), None)
+
+    def _row_version(self, row_key: str) -> str | None:
+        """The version a row of the list stands for: None for the current one (Dapr's default read)."""
+        listed = self._listed(row_key)
+        return None if listed is not None and is_current(listed) else row_key
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if not isinstance(event.control, VersionTable):
+            return  # the values table: the app follows it
+        event.stop()
+        if not event.control.has_focus or event.row_key.value is None:
+            return
+        version = self._row_version(str(event.row_key.value))
+        if self._pick_timer is not None:
+            self._pick_timer.stop()
+        self._pick_timer = self.set_timer(FETCH_DELAY, lambda: self.pick_version(version))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if isinstance(event.control, VersionTable) and event.row_key.value is not None:
+            event.stop()
+            self.pick_version(self._row_version(str(event.row_key.value)))
+
+    async def on_version_table_wanted(self, event: VersionTable.Wanted) -> None:
+        """x or c in the versions list: act on the version under the cursor, read or not."""
+        event.stop()
+        table = self.query_one("#versions", VersionTable)
+        if table.row_count:
+            row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            self.pick_version(self._row_version(str(row_key)))
+        if self.unreadable:
+            self.app.notify(f"Version {escape_control(self.version or '')} cannot be read: "
+                            f"{escape_control(self.unreadable)}.", severity="warning", markup=False)
+        elif event.action == "copy":
+            await self._copy_picked()
+        else:
+            await self.app.run_action(event.action)
+
+    async def _copy_picked(self) -> None:
+        """Copy the picked version through the app, once read; never another version instead."""
+        if not self.read_done:
+            self._pending_copy = True  # copied when the version arrives
+        elif self.values is None:
+            self.app.notify(f"Nothing to copy: version {escape_control(self.version or 'current')} could not be read.",
+                            severity="error", markup=False)
+        else:
+            await self.app.run_action("copy")
+
+    def _sync_version_cursor(self) -> None:
+        table = self.query_one("#versions", VersionTable)
+        current = next((v.id for v in (self.details.versions if self.details else ()) if is_current(v)), None)
+        row = self.version if self.version is not None else current
+        if row is None:
+            return
+        try:
+            table.move_cursor(row=table.get_row_index(row), animate=False)
+        except RowDoesNotExist:
+            pass
+
+    # ----- reading, in a thread
+
     def _fetch(self) -> None:
+        """Read the secret's current values, what the store says about it, and who we read it as."""
+        target, generation = self.target, self._generation
+        if target is None:
+            return
+
+        def read() -> None:
+            store = self.runtime.store(target.store)
+            if store is None:
+                result = _Read(error=f"store {target.store!r} is not open", details=SecretDetails())
+            else:
+                values, error, answered = _read_values(store, target.name, {})
+                # Even when the read failed (the store's notes say why), unless the store is not there.
+                details, details_error = _describe(store, target.name) if answered else (SecretDetails(), "")
+                result = _Read(values, error, details, details_error, _identity(store))
+            self.app.call_from_thread(self._loaded, generation, result)
+
+        self.run_worker(
+            read, thread=True, group="value", exclusive=True, exit_on_error=False,
+            description=f"read {target.store}/{target.name}",
+        )
+
+    def _fetch_version(self) -> None:
         target, generation, version = self.target, self._generation, self.version
         if target is None:
             return
         metadata = {"version_id": version} if version is not None else {}
 
         def read() -> None:
-            values: dict[str, str] | None = None
-            details = SecretDetails()
-            error = ""
             store = self.runtime.store(target.store)
             if store is None:
-                error = f"store {target.store!r} is not open"
+                result = _Read(error=f"store {target.store!r} is not open")
             else:
-                try:
-                    values = store.get_secret(target.name, metadata)
-                    details = store.describe(target.name)
-                except StoreError as failure:
-                    error = failure.message + (f"\nhint: {failure.hint}" if failure.hint else "")
-                except Exception as failure:  # noqa: BLE001 - a backend bug must not crash the app
-                    error = f"unexpected {type(failure).__name__} while reading the secret"
-            self.app.call_from_thread(self._loaded, generation, values, details, error)
+                values, error, _ = _read_values(store, target.name, metadata)
+                result = _Read(values, error)
+            self.app.call_from_thread(self._loaded, generation, result)
 
         self.run_worker(
             read, thread=True, group="value", exclusive=True, exit_on_error=False,
             description=f"read {target.store}/{target.name}" + (f" version {version}" if version else ""),
         )
 
-    def _loaded(self, generation: int, values: dict[str, str] | None, details: SecretDetails, error: str) -> None:
+    async def _loaded(self, generation: int, result: _Read) -> None:
         if generation != self._generation:
             return  # the cursor moved on
         self.read_done = True
-        self.values = values if not error else None
-        self.details = details
-        self.error = error
+        self.values = result.values if not result.error else None
+        self.error = result.error
+        if result.details is not None:
+            self.details, self.details_error, self.identity = result.details, result.details_error, result.identity
+            self._render_versions()
         self._render_rows()
         self._render_info()
         self._focus_row()
         if self._pending_reveal is not None:
             (key,), self._pending_reveal = self._pending_reveal, None
             self.toggle_reveal(key)
+        if self._pending_copy:
+            self._pending_copy = False
+            await self._copy_picked()
 
     # ----- rendering
+
+    def _render_title(self) -> None:
+        target = self.target
+        if target is None:
+            return
+        title = Text.assemble(safe_text(target.name, "bold"), ("  in ", "dim"), safe_text(target.store))
+        if self.version is not None:
+            title.append_text(Text.assemble(("  version ", "yellow"), safe_text(self.version, "bold yellow")))
+        self.query_one("#detail-title", Static).update(title)
 
     def _render_rows(self) -> None:
         table = self.query_one("#values", ValueTable)
@@ -231,40 +494,71 @@ class DetailPane(VerticalScroll):
         view.update(Text("\n").join(parts) if parts else "")
         view.display = bool(parts)
 
+    def _render_versions(self) -> None:
+        """The versions list, when there is more than one version to pick from."""
+        table = self.query_one("#versions", VersionTable)
+        table.clear()
+        versions = self.details.versions if self.details else ()
+        for version in versions:
+            table.add_row(*self._version_cells(version), key=version.id)
+        table.display = len(versions) > 1
+        self._sync_version_cursor()
+
+    def _version_cells(self, version: SecretVersion) -> tuple[Text, Text, Text]:
+        label = safe_text(version.id)
+        if label.cell_len > VERSION_ID_WIDTH:  # the full id is in the title and the API URL once picked
+            label.truncate(VERSION_ID_WIDTH - 1)
+            label.append("…", style="dim")
+        style = "red" if unreadable_reason(version) else "green" if is_current(version) else ""
+        return label, safe_text(version.state or "-", style), safe_text(short_time(version.created), "dim")
+
     def _render_info(self) -> None:
         target = self.target
         if target is None:
             return
-        lines: list[Text] = []
-        if self.error:
-            lines.append(Text.assemble(("could not read it: ", "bold red"), safe_text(self.error)))
+        details = self.details or SecretDetails()
+        # Dapr's surprises first: they explain what follows (a failed read, most often).
+        lines = [Text.assemble(("⚠ note: ", "bold yellow"), safe_text(note, "yellow")) for note in details.notes]
+        if self.unreadable:
+            lines.append(Text.assemble((f"version {escape_control(self.version or '')} cannot be read: ", "bold red"),
+                                       safe_text(self.unreadable)))
+        elif self.error:
+            lines.append(Text.assemble(("could not read it: ", "bold red"), multiline_text(self.error)))
+        elif not self.read_done:
+            lines.append(Text("reading…", style="dim"))
         elif self.values is None:
             lines.append(Text("Dapr answers 204 No Content: the store returned no data", style="yellow"))
         elif not self.values:
             lines.append(Text("no keys", style="dim"))
+        if self.identity:
+            lines.append(Text.assemble(("as ", "dim"), safe_text(self.identity)))
         scope = self.scope_text(target.store, target.name)
         if scope is not None:
             lines.append(scope)
-        details = self.details or SecretDetails()
+        if self.details_error:
+            lines.append(Text.assemble(("no details from the store: ", "dim"), multiline_text(self.details_error)))
         if details.attributes:
-            attributes = Text("  ·  ", style="dim").join(
+            lines.append(Text("  ·  ", style="dim").join(
                 Text.assemble((f"{name} ", "dim"), safe_text(str(value))) for name, value in details.attributes.items()
-            )
-            lines.append(attributes)
-        if details.versions:
-            shown = ", ".join(
-                version.id + (f" ({version.state})" if version.state else "") for version in details.versions[:8]
-            )
-            more = f" and {len(details.versions) - 8} more" if len(details.versions) > 8 else ""
-            lines.append(Text.assemble(("versions: ", "dim"), safe_text(shown + more)))
-        for note in details.notes:
-            lines.append(Text.assemble(("note: ", "yellow"), safe_text(note)))
+            ))
         if self.version is not None:
             lines.append(Text.assemble(("showing version ", "yellow"), safe_text(self.version), ("  (v: next)", "dim")))
-        elif len(details.versions) > 1:
-            lines.append(Text("v: read an older version", style="dim"))
         lines.append(Text.assemble(("GET ", "dim"), safe_text(api_url(target.store, target.name, self.version))))
+        if self.version is not None:
+            lines.append(Text("A secretKeyRef in a component always reads the current version "
+                              "(it has no version field).", style="dim"))
+        if details.versions:
+            lines.append(self._versions_summary(details.versions))
         self.query_one("#detail-info", Static).update(Text("\n").join(lines))
+
+    def _versions_summary(self, versions: tuple[SecretVersion, ...]) -> Text:
+        shown = ", ".join(v.id + (f" ({v.state})" if v.state else "") for v in versions[:SUMMARY_VERSIONS])
+        more = f" and {len(versions) - SUMMARY_VERSIONS} more" if len(versions) > SUMMARY_VERSIONS else ""
+        summary = Text.assemble(("versions: ", "dim"), safe_text(shown + more))
+        if len(versions) > 1:
+            summary.append("\nin the list above: highlight a version to read it, then x or c  ·  v: next older",
+                           style="dim")
+        return summary
 
     def _focus_row(self) -> None:
         key = self._focus_key
@@ -301,7 +595,7 @@ class DetailPane(VerticalScroll):
             self._refresh_values()
 
     def mask(self) -> None:
-        """Hide every value (cursor left, timeout, refresh, screen change)."""
+        """Hide every value (cursor left, timeout, refresh, screen change, another version)."""
         self._pending_reveal = None
         if self._reveal_timer is not None:
             self._reveal_timer.stop()
