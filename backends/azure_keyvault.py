@@ -206,14 +206,12 @@ class AzureKeyVaultStore(SecretStore):
         now = datetime.now(UTC)
         current = newest_first[0]
         attributes = {**current.info(), "versions": str(len(versions))}
-        notes = current.notes(now) + [
-            "Dapr returns the current version; metadata.version_id reads another "
-            "(GET only: bulk always uses the current one)"
-        ]
+        if len(versions) > 1:  # a fact, not a surprise: an attribute, not a note
+            attributes["older versions"] = "Dapr's GET reads one with metadata.version_id; bulk reads the current one"
         return SecretDetails(
             attributes=attributes,
             versions=tuple(version.as_version(now, version is current) for version in newest_first),
-            notes=tuple(notes),
+            notes=tuple(current.notes(now)),
         )
 
     def identity(self) -> str:

@@ -18,6 +18,7 @@ import os
 import re
 import socket
 import ssl
+import time
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -52,6 +53,7 @@ BULK_WORKERS = 16  # concurrent value reads in bulk_get / diagnostics (Dapr read
 DIAGNOSTIC_SAMPLE = 50  # secrets whose values diagnostics() checks
 DIAGNOSTIC_FOLDERS = 20  # LIST calls diagnostics() may make while collecting that sample
 OWN_TOKEN_FILE = ".vault-token"  # in the user's home, as the Vault CLI writes it
+RECENT_READ = 5.0  # seconds describe() trusts what the last GET saw, instead of reading the value again
 
 _FALSE_WORDS = frozenset({"false", "f", "no", "n", "off", "0"})
 _PEM_CERTIFICATE = re.compile(rb"-----BEGIN CERTIFICATE-----\r?\n(.*?)-----END CERTIFICATE-----", re.S)
@@ -99,12 +101,15 @@ class VaultStore(SecretStore):
         self._adapter = _http_adapter(self.address, token, ssl_context, server_name)
         self._mount_cache: _Mount | None = None
         self._mount_checked = False
+        # What the last GET of a latest version saw: (name, when, key -> Go kind of each non-string
+        # value). Key names and kinds only, never a value.
+        self._last_kinds: tuple[str, float, dict[str, str]] | None = None
 
     # --- Dapr's GetSecret / BulkGetSecret ---------------------------------------------------------
 
     def get_secret(self, name: str, metadata: Mapping[str, str]) -> dict[str, str] | None:
         version = metadata.get("version_id", "0")  # present but empty is passed on as ""
-        data = self._read(name, version)
+        data = self._read(name, version, remember=version == "0")
         if isinstance(data, _Missing):
             raise self._not_found(name, version, data)
         return data
@@ -236,8 +241,9 @@ class VaultStore(SecretStore):
             failure = self._transport_error(error)
         raise failure  # outside the except block: requests' own message (it may quote the token) is not chained
 
-    def _read(self, name: str, version: str) -> dict[str, str] | None | _Missing:
-        """Dapr's getSecret: the secret's map, None for a null data.data, _Missing on 404."""
+    def _read(self, name: str, version: str, remember: bool = False) -> dict[str, str] | None | _Missing:
+        """Dapr's getSecret: the secret's map, None for a null data.data, _Missing on 404.
+        `remember`: keep which values map mode cannot decode, for describe() right after."""
         path = f"{self._kv_path('data', name)}?version={version}"
         response = self._request("GET", path)
         if response.status_code == 404:
@@ -250,7 +256,15 @@ class VaultStore(SecretStore):
             )
         if self.value_type == "text":
             return {name: _jsoniter_text(response.text, ("data", "data"))}
-        return _decode_map(response.text)
+        try:
+            data = _decode_map(response.text)
+        except StoreError:
+            if remember:
+                self._last_kinds = (name, time.monotonic(), _non_string_kinds(response.text))
+            raise
+        if remember:
+            self._last_kinds = (name, time.monotonic(), {})
+        return data
 
     def _list_response(self, path: str) -> Any:
         """One LIST answered 200 or 404 (an empty or missing folder); other answers raise."""
@@ -535,12 +549,21 @@ class VaultStore(SecretStore):
         return self._finding(Severity.WARNING, "vault-non-string-values", message, _NON_STRING_HINT, secret=name)
 
     def _non_string_notes(self, name: str) -> list[str]:
-        try:
-            response = self._request("GET", f"{self._kv_path('data', name)}?version=0")
-        except StoreError:
-            return []
-        kinds = _non_string_kinds(response.text) if response.status_code == 200 else {}
+        kinds = self._recent_kinds(name)
+        if kinds is None:  # not read just now (describe alone): read it, the value stays here
+            try:
+                response = self._request("GET", f"{self._kv_path('data', name)}?version=0")
+            except StoreError:
+                return []
+            kinds = _non_string_kinds(response.text) if response.status_code == 200 else {}
         return [f"{_describe_kinds(kinds)}: in map mode Dapr's GET fails. {_NON_STRING_HINT}"] if kinds else []
+
+    def _recent_kinds(self, name: str) -> dict[str, str] | None:
+        """What a GET of `name`'s latest version saw less than RECENT_READ seconds ago, if one did."""
+        last = self._last_kinds
+        if last is not None and last[0] == name and time.monotonic() - last[1] < RECENT_READ:
+            return last[2]
+        return None
 
 
 _NON_STRING_HINT = 'Store every value as a string, or read the secret with vaultValueType: "text".'
