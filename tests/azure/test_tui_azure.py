@@ -3,6 +3,8 @@ against the local Key Vault and Entra servers of conftest.py, which record every
 
 from __future__ import annotations
 
+import threading
+
 from pathlib import Path
 
 import pytest
@@ -78,7 +80,7 @@ async def test_names_arrive_page_by_page_and_no_value_is_requested_while_listing
     """§6: browsing pages through "list secret properties" (no values); names show as pages arrive."""
     for number in range(60):
         vault.add_secret(f"app-{number:02d}", f"value-{number:02d}")
-    vault.delay = 0.2  # per request: time to see the first page before the others
+    gate = vault.later_pages_gate = threading.Event()  # pages 2 and 3 wait until the test opens it
     app = akv_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         app.query_one(Sidebar).highlight_component("akv")
@@ -90,7 +92,7 @@ async def test_names_arrive_page_by_page_and_no_value_is_requested_while_listing
         assert tree is not None
         await wait_for(pilot, lambda: "app-24" in labels(tree.root), what="the first page in the tree")
         assert "app-25" not in labels(tree.root)  # ...and the first one is already shown
-        vault.delay = 0.0
+        gate.set()
         tree = await open_store(pilot)
         assert [label for label in labels(tree.root) if label.startswith("app-")] == [f"app-{n:02d}" for n in range(60)]
         assert list_pages(vault) == ["0", "25", "50"]

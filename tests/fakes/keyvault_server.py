@@ -154,6 +154,9 @@ class KeyVaultServer:
     permissions: dict[str, set[str]] | None = None
     forbidden_secrets: set[str] = field(default_factory=set)  # RBAC denies reading these, per secret
     delay: float = 0.0
+    # While set to an unset Event, every list page after the first waits for it: lets a test look
+    # at the first page for as long as it likes, whatever the machine's load.
+    later_pages_gate: threading.Event | None = None
     secrets: dict[str, list[FakeSecretVersion]] = field(default_factory=dict)
     requests: list[RecordedRequest] = field(default_factory=list)
     _throttle: _Throttle | None = None
@@ -303,6 +306,8 @@ class KeyVaultServer:
             return denied
         size = min(int(query.get("maxresults", PAGE_LIMIT)), PAGE_LIMIT)
         start = int(query.get("$skiptoken", "0"))
+        if start and self.later_pages_gate is not None:
+            self.later_pages_gate.wait(timeout=30)
         with_version = path.endswith("/versions")
         page = [self._item(name, version, with_version=with_version) for name, version in entries[start : start + size]]
         next_link = None
