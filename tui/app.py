@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.command import CommandPalette, Provider
+from textual.command import CommandInput, CommandPalette, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
@@ -43,18 +43,22 @@ from tui.safe_text import escape_control
 from tui.screens.doctor import DoctorScreen
 from tui.screens.help import HelpScreen
 from tui.widgets.component_view import ComponentView
-from tui.widgets.detail import DetailPane, ValueTable
+from tui.widgets.detail import DetailPane, SecretRef, ValueTable
 from tui.widgets.filter import FilterInput, FilterResults
 from tui.widgets.references import ReferencesPane
 from tui.widgets.secret_tree import NodeData, NodeKind, SecretTree
 from tui.widgets.sidebar import Sidebar
+from tui.widgets.status import WORDS
 from tui.widgets.store_view import StoreView
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from backends.kubernetes_resources import KubeContext
 
 # Diagnostics of a cluster that could not be read at all: a switch that meets one is not made.
 CLUSTER_UNREADABLE = frozenset({"kube-unauthorized", "kube-unreachable", "kube-timeout", "kube-config"})
+SEARCH_REFRESH = 0.3  # seconds between two updates of the filter / palette while names arrive
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,7 @@ class DaprSecretsApp(App):
     COMMANDS = App.COMMANDS | {SecretsProvider, ComponentsProvider, ActionsProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("x", "reveal", "Reveal"),
+        Binding("x", "reveal_off", show=False),  # --no-reveal: x is not offered, but says why
         Binding("c", "copy", "Copy"),
         Binding("v", "version", "Version", show=False),
         Binding("slash", "filter", "Filter"),
@@ -111,9 +116,10 @@ class DaprSecretsApp(App):
         Binding("escape", "close_filter", "Close filter", show=False),
     ]
     MAIN_SCREEN_ACTIONS = frozenset(
-        {"reveal", "copy", "version", "filter", "doctor", "close_filter", "switch_namespace", "switch_context"}
+        {"reveal", "reveal_off", "copy", "version", "filter", "doctor", "close_filter", "switch_namespace", "switch_context"}
     )
     KUBERNETES_ACTIONS = frozenset({"switch_namespace", "switch_context"})
+    SECRET_ACTIONS = frozenset({"version", "copy_name", "copy_reference", "copy_url"})  # need a store shown
 
     def __init__(self, runtime: Runtime, settings: UiSettings = UiSettings(), native_clipboard: NativeClipboard | None = None) -> None:
         super().__init__()
@@ -125,6 +131,10 @@ class DaprSecretsApp(App):
         self._view_ids = 0
         self._cluster_note: Text | None = None  # in the header: a switch under way, or why one failed
         self._switches = 0  # the latest switch; older results are dropped
+        self._told_store_errors: dict[str, str] = {}  # store -> the failure notified: not said twice
+        self._told_native_problem = False  # "no native clipboard" is said once per session
+        self.palette_searching = False  # the palette's secret search is open (it lists stores too)
+        self._search_refresh: Timer | None = None  # a pending update of the filter / palette
 
     @property
     def main_screen(self) -> Screen:
@@ -148,7 +158,7 @@ class DaprSecretsApp(App):
         with Horizontal(id="main"):
             yield Sidebar(id="sidebar")
             with Vertical(id="content"):
-                yield FilterInput(placeholder="filter names in every loaded store", id="filter")
+                yield FilterInput(placeholder="filter the names of every ready store", id="filter")
                 with ContentSwitcher(id="views", initial="welcome"):
                     yield Static(self._welcome_text(), id="welcome")
                     yield FilterResults(id="filter-results")
@@ -174,8 +184,7 @@ class DaprSecretsApp(App):
             text.append(f"  app: {escape_control(options.app_id)}", style="cyan")
         if self.settings.no_reveal:
             text.append("  reveal off", style="yellow")
-        text.append("   ^p palette  ? help", style="dim")
-        return text
+        return text  # the footer shows ^p palette and ? help
 
     def _welcome_text(self) -> Text:
         if not self.runtime.components:
@@ -254,14 +263,24 @@ class DaprSecretsApp(App):
         if component is None or not component.is_secret_store:
             return
         if status.state == State.ERROR:
-            text = f"Secret store {escape_control(name)} failed to open: {escape_control(status.message)}"
-            if status.hint:
-                text += f"\nhint: {escape_control(status.hint)}"
-            self.notify(text, severity="error", markup=False, timeout=10)
+            self._notify_store_error(name, status)
+        elif status.state == State.READY:
+            self._told_store_errors.pop(name, None)
+            if self._searching():
+                self._ensure_view(name)  # listed for the open filter / palette
         detail = self.main_screen.query_one(DetailPane)
         if status.state == State.READY and detail.target is not None and detail.target.store == name:
             detail.reload()  # after a refresh: the store object is new
             self.main_screen.query_one(ReferencesPane).recheck()
+
+    def _notify_store_error(self, name: str, status: ComponentStatus) -> None:
+        """Say why a store failed to open; after a refresh, only if the reason changed."""
+        text = f"Secret store {escape_control(name)} failed to open: {escape_control(status.message)}"
+        if status.hint:
+            text += f"\nhint: {escape_control(status.hint)}"
+        if self._told_store_errors.get(name) != text:
+            self._told_store_errors[name] = text
+            self.notify(text, severity="error", markup=False, timeout=10)
 
     # ----- showing a component
 
@@ -275,20 +294,33 @@ class DaprSecretsApp(App):
         if component is None:
             return
         self.close_filter()
+        previous = self.views.get(self.current or "")
+        if isinstance(previous, ComponentView) and self.current != name:
+            previous.mask()
+        view = self._ensure_view(name)
+        self.current = name
+        self.main_screen.query_one("#views", ContentSwitcher).current = view.id
+        self._show_lower(component.is_secret_store)
+        self._highlight_changed()
+        self.refresh_bindings()  # x and c depend on what is shown
+
+    def _ensure_view(self, name: str) -> Widget:
+        """The component's view, created (hidden) the first time; a store view lists its names
+        as soon as the store is ready."""
         view = self.views.get(name)
-        if view is None:
+        component = self.runtime.component(name)
+        if view is None and component is not None:
             self._view_ids += 1
             view_id = f"view-{self._view_ids}"
             if component.is_secret_store:
                 view = StoreView(self.runtime, component, self.scope_mark, id=view_id, classes="view")
             else:
-                view = ComponentView(self.runtime, component, id=view_id, classes="view")
+                view = ComponentView(self.runtime, component, self.settings.reveal_timeout, id=view_id, classes="view")
             self.views[name] = view
+            view.display = False  # until the switcher shows it
             self.main_screen.query_one("#views", ContentSwitcher).mount(view)
-        self.current = name
-        self.main_screen.query_one("#views", ContentSwitcher).current = view.id
-        self._show_lower(component.is_secret_store)
-        self._highlight_changed()
+        assert view is not None
+        return view
 
     def _show_lower(self, show: bool) -> None:
         self.main_screen.query_one("#lower").display = show
@@ -315,6 +347,17 @@ class DaprSecretsApp(App):
         if isinstance(event.control, SecretTree) and event.control is self.current_tree():
             self._highlight_changed()
 
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeData]) -> None:
+        self._summary_may_change(event.control, event.node)
+
+    def on_tree_node_collapsed(self, event: Tree.NodeCollapsed[NodeData]) -> None:
+        self._summary_may_change(event.control, event.node)
+
+    def _summary_may_change(self, tree: Tree[NodeData], node: object) -> None:
+        """A group under the cursor opened or closed: its summary says "expand" only when closed."""
+        if tree is self.current_tree() and tree.cursor_node is node:
+            self._highlight_changed()
+
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if isinstance(event.control, ValueTable) and event.control.has_focus:
             detail = self.main_screen.query_one(DetailPane)
@@ -330,18 +373,20 @@ class DaprSecretsApp(App):
         tree = self.current_tree()
         node = tree.cursor_node if tree is not None else None
         data = node.data if node is not None else None
-        if tree is None or data is None or data.kind not in (NodeKind.SECRET, NodeKind.KEY):
-            detail.show_message(self._summary(data) if data is not None else "Highlight a secret to see its keys.")
-            refs.show_for(None, None)
+        if tree is None or node is None or data is None or data.kind not in (NodeKind.SECRET, NodeKind.KEY):
+            detail.show_message(self._summary(data, node.is_expanded) if node is not None and data is not None
+                                else "Highlight a secret to see its keys.")
+            refs.show_store_users(self.current if isinstance(self.views.get(self.current or ""), StoreView) else None)
             return
         key = data.secret_key if data.kind == NodeKind.KEY else None
         detail.show_secret(tree.store, data.path, key)
         detail.narrow_reveal(detail.reveal_keys(key))
         refs.show_for(tree.store, data.path, key)
 
-    def _summary(self, data: NodeData) -> str:
+    def _summary(self, data: NodeData, expanded: bool) -> str:
         if data.kind in (NodeKind.GROUP, NodeKind.BUCKET) and data.count:
-            return f"{data.count:,} secrets in here. Expand with enter or space."
+            text = f"{data.count:,} secret{'' if data.count == 1 else 's'} in here."
+            return text if expanded else text + " Expand with enter or space."
         return "Highlight a secret to see its keys."
 
     def value_target(self) -> ValueTarget | None:
@@ -393,9 +438,17 @@ class DaprSecretsApp(App):
 
     # ----- reveal
 
+    def action_reveal_off(self) -> None:
+        self.notify("Reveal is off (--no-reveal). c still copies.", severity="warning", markup=False)
+
     def action_reveal(self) -> None:
         if self.settings.no_reveal:
-            self.notify("Reveal is off (--no-reveal). c still copies.", severity="warning", markup=False)
+            self.action_reveal_off()
+            return
+        view = self.views.get(self.current or "")
+        if isinstance(view, ComponentView):
+            if not view.toggle_reveal():
+                self.notify("Highlight a masked plain value first.", severity="warning", markup=False)
             return
         target = self._need_target()
         if target is None:
@@ -416,14 +469,33 @@ class DaprSecretsApp(App):
     # ----- copy
 
     def action_copy(self) -> None:
+        view = self.views.get(self.current or "")
+        if isinstance(view, ComponentView):
+            self._copy_plain_value(view)
+            return
         target = self._need_target()
         if target is None:
             return
         detail = self.main_screen.query_one(DetailPane)
-        if detail.target is not None and (detail.target.store, detail.target.name) == (target.store, target.name) and detail.values is not None:
-            self._copy_from(target, detail.values)
+        if detail.target != SecretRef(target.store, target.name):
+            self._read_then_copy(target)
+        elif detail.unreadable:  # the version shown, never another one instead
+            self.notify(f"Nothing to copy: {detail.version_label()} cannot be read: {escape_control(detail.unreadable)}.",
+                        severity="warning", markup=False)
+        elif not detail.read_done:
+            detail.copy_when_read()
+        elif detail.values is None:
+            self.notify(f"Nothing to copy: {detail.version_label()} could not be read.", severity="error", markup=False)
+        else:
+            self._copy_from(target, detail.values, detail.version)
+
+    def _copy_plain_value(self, view: ComponentView) -> None:
+        item = view.highlighted_plain_value()
+        if item is None or item.value is None:
+            self.notify("Highlight a masked plain value first.", severity="warning", markup=False)
             return
-        self._read_then_copy(target)
+        what = escape_control(f"{view.component.name}/{item.name}") + " (plain value in the component file)"
+        self._copy_text(item.value, what, secret=True)
 
     def _read_then_copy(self, target: ValueTarget) -> None:
         def read() -> None:
@@ -445,16 +517,17 @@ class DaprSecretsApp(App):
     def _copy_failed(self, target: ValueTarget, message: str) -> None:
         self.notify(f"Could not copy {target.label()}: {escape_control(message)}", severity="error", markup=False)
 
-    def _copy_from(self, target: ValueTarget, values: dict[str, str]) -> None:
+    def _copy_from(self, target: ValueTarget, values: dict[str, str], version: str | None = None) -> None:
+        label = target.label() + (f" version {escape_control(version)}" if version is not None else "")
         if target.key is not None:
             if target.key not in values:
                 self._copy_failed(target, "the key is gone")
                 return
-            value, what = values[target.key], target.label()
+            value, what = values[target.key], label
         elif len(values) == 1:
-            value, what = next(iter(values.values())), target.label()
+            value, what = next(iter(values.values())), label
         else:
-            value, what = go_json(values), f"{target.label()} ({len(values)} keys, as Dapr's JSON)"
+            value, what = go_json(values), f"{label} ({len(values)} keys, as Dapr's JSON)"
         self._copy_text(value, what, secret=True)
 
     def _copy_text(self, text: str, what: str, secret: bool) -> None:
@@ -465,7 +538,8 @@ class DaprSecretsApp(App):
         message = f"Copied {what} ({result.channels()})"
         if result.clears_in:
             message += f"; cleared in {result.clears_in:g} s"
-        if result.native_problem and self.clipboard_service.mode == "auto":
+        if result.native_problem and self.clipboard_service.mode == "auto" and not self._told_native_problem:
+            self._told_native_problem = True  # once per session: it will not change by itself
             message += f"\nnative clipboard: {result.native_problem}"
         self.notify(message, markup=False)
 
@@ -506,6 +580,7 @@ class DaprSecretsApp(App):
         field.focus()
         self.main_screen.query_one("#views", ContentSwitcher).current = "filter-results"
         self._show_lower(False)
+        self.index_ready_stores()
         self._update_filter(field.value)
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -516,10 +591,56 @@ class DaprSecretsApp(App):
         if event.input.id == "filter":
             self.main_screen.query_one(FilterResults).choose(0)
 
+    def _filter_shown(self) -> bool:
+        return bool(self.main_screen.query_one("#filter").display)
+
     def _update_filter(self, query: str) -> None:
-        indexes = self.loaded_indexes()
-        unloaded = [c.name for c in self.runtime.secret_stores() if c.name not in indexes]
-        self.main_screen.query_one(FilterResults).show_matches(query, indexes, unloaded)
+        listing, unsearched = self.search_progress()
+        self.main_screen.query_one(FilterResults).show_matches(query, self.loaded_indexes(), listing, unsearched)
+
+    # ----- searching every store: `/` and the palette list the stores nobody opened yet
+
+    def _searching(self) -> bool:
+        return self._filter_shown() or self.palette_searching
+
+    def index_ready_stores(self) -> None:
+        """List (in thread workers) every ready store not indexed yet, through its store view,
+        created hidden when the store was never shown: flat stores whole, hierarchical ones their
+        top level (folders the user opened are already in their index). Stores that are not ready
+        are left alone."""
+        for component in self.runtime.secret_stores():
+            if self.runtime.status(component.name).state == State.READY:
+                self._ensure_view(component.name)
+
+    def search_progress(self) -> tuple[list[str], list[tuple[str, str]]]:
+        """Stores whose names are still arriving, and (store, why) for those that cannot be searched."""
+        listing: list[str] = []
+        unsearched: list[tuple[str, str]] = []
+        for component in self.runtime.secret_stores():
+            name, view = component.name, self.views.get(component.name)
+            state = self.runtime.status(name).state
+            if state != State.READY:
+                unsearched.append((name, WORDS[state]))
+            elif isinstance(view, StoreView) and view.list_error and not view.listing:
+                unsearched.append((name, "could not list names"))
+            elif not isinstance(view, StoreView) or view.listing or not view.listed:
+                listing.append(name)
+        return listing, unsearched
+
+    def on_store_view_index_changed(self, event: StoreView.IndexChanged) -> None:
+        """More names: update the open filter or palette, at most every SEARCH_REFRESH seconds."""
+        if self._searching() and self._search_refresh is None:
+            self._search_refresh = self.set_timer(SEARCH_REFRESH, self._refresh_searches)
+
+    def _refresh_searches(self) -> None:
+        self._search_refresh = None
+        if self._filter_shown():
+            self._update_filter(self.main_screen.query_one("#filter", FilterInput).value)
+        if self.palette_searching and isinstance(self.screen, CommandPalette):
+            # The palette searches again when its input changes: tell it so, with the same text.
+            field = self.screen.query_one(CommandInput)
+            if field.value.strip():
+                field.post_message(Input.Changed(field, field.value))
 
     def action_close_filter(self) -> None:
         if self.main_screen.query_one("#filter").display:
@@ -569,7 +690,7 @@ class DaprSecretsApp(App):
     # ----- refresh
 
     def action_refresh(self) -> None:
-        self.main_screen.query_one(DetailPane).mask()
+        self.mask_values()
         for view in self.views.values():
             if isinstance(view, StoreView):
                 view.refresh_listing()
@@ -600,6 +721,8 @@ class DaprSecretsApp(App):
             self.show_component(current)
         else:
             self.main_screen.query_one("#views", ContentSwitcher).current = "welcome"
+            self.current = None
+            self.refresh_bindings()
         self._open_all()
 
     # ----- Kubernetes: switching namespace or context
@@ -615,7 +738,7 @@ class DaprSecretsApp(App):
             self.notify("Namespaces and contexts are for Kubernetes mode (--kubernetes).", severity="warning", markup=False)
             return
         if not CommandPalette.is_open(self):
-            self.main_screen.query_one(DetailPane).mask()
+            self.mask_values()
             self.push_screen(CommandPalette(providers=[provider], placeholder=placeholder))
 
     def switch_namespace(self, namespace: str) -> None:
@@ -692,6 +815,7 @@ class DaprSecretsApp(App):
             view.remove()
         self.views.clear()
         self.current = None
+        self._told_store_errors.clear()  # another runtime: its failures are news
         detail = self.main_screen.query_one(DetailPane)
         detail.runtime = self.runtime
         detail.show_message("Highlight a secret to see its keys.")
@@ -701,6 +825,7 @@ class DaprSecretsApp(App):
         self.main_screen.query_one("#welcome", Static).update(self._welcome_text())
         self.main_screen.query_one("#views", ContentSwitcher).current = "welcome"
         self._show_lower(False)
+        self.refresh_bindings()
         self.main_screen.query_one("#header", Static).update(self._header_text())
         sidebar = self.main_screen.query_one(Sidebar)
         sidebar.forget_statuses()
@@ -717,13 +842,32 @@ class DaprSecretsApp(App):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """x, c, / and d act on the main screen: hidden and off while the doctor or help is shown.
-        n (namespace) exists only in Kubernetes mode."""
-        if action in self.KUBERNETES_ACTIONS and not self.kubernetes_mode:
+        Otherwise offered when they can work (see `can`)."""
+        if action in self.MAIN_SCREEN_ACTIONS and len(self.screen_stack) > 1:
             return False
-        return not (action in self.MAIN_SCREEN_ACTIONS and len(self.screen_stack) > 1)
+        return self.can(action)
+
+    def can(self, action: str) -> bool:
+        """Whether an action can do anything with what is shown: the footer and the palette offer
+        only those. x and c need a store, or a component with a masked plain value; x also needs
+        reveal on; n (namespace) exists only in Kubernetes mode."""
+        view = self.views.get(self.current or "")
+        if action in ("reveal", "reveal_off", "copy"):
+            shows_values = isinstance(view, StoreView) or (isinstance(view, ComponentView) and view.has_plain_values)
+            return shows_values and (action == "copy" or (action == "reveal_off") == self.settings.no_reveal)
+        if action in self.SECRET_ACTIONS:
+            return isinstance(view, StoreView)
+        return not (action in self.KUBERNETES_ACTIONS and not self.kubernetes_mode)
+
+    def mask_values(self) -> None:
+        """Hide every revealed value (refresh, another screen on top)."""
+        self.main_screen.query_one(DetailPane).mask()
+        for view in self.views.values():
+            if isinstance(view, ComponentView):
+                view.mask()
 
     def action_doctor(self) -> None:
-        self.main_screen.query_one(DetailPane).mask()
+        self.mask_values()
         self.push_screen(DoctorScreen(self.runtime), self._doctor_closed)
 
     async def _doctor_closed(self, diagnostic: Diagnostic | None) -> None:

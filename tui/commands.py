@@ -1,7 +1,8 @@
-"""Command palette providers: jump to a secret (every loaded name), jump to a component, the
-app's actions, and (Kubernetes mode) the namespace and context pickers. Names are untrusted, so
-prompts are built as plain `Text` (Textual's `Matcher.highlight` and a hit's `help` would parse
-them as markup) and never contain a value."""
+"""Command palette providers: jump to a secret (every ready store's names: opening the palette lists
+the stores nobody opened yet, and results follow as names arrive), jump to a component, the app's
+actions that can work on what is shown, and (Kubernetes mode) the namespace and context pickers.
+Names are untrusted, so prompts are built as plain `Text` (Textual's `Matcher.highlight` and a
+hit's `help` would parse them as markup) and never contain a value."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 MATCH_STYLE = Style(bold=True, underline=True)
 FUZZY_LIMIT = 2_000  # above this many names in a store, candidates are pre-filtered by substring
 MAX_HITS_PER_STORE = 200
+LISTING_SCORE = 0.001  # the "still listing" line sorts below every match
 NAMESPACE_NAME = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")  # a DNS-1123 label, as Kubernetes requires
 
 
@@ -45,13 +47,26 @@ class _AppProvider(Provider):
 
 
 class SecretsProvider(_AppProvider):
-    """Jump to any secret of a store whose names are loaded."""
+    """Jump to any secret of a ready store. Opening the palette lists the stores not indexed yet;
+    the app searches again as their names arrive."""
+
+    async def startup(self) -> None:
+        self.dapr_app.palette_searching = True
+        self.dapr_app.index_ready_stores()
+
+    async def shutdown(self) -> None:
+        self.dapr_app.palette_searching = False
 
     async def search(self, query: str) -> AsyncIterator[Hit]:
         if not query:
             return
         matcher = self.matcher(query)
         app = self.dapr_app
+        listing, _ = app.search_progress()
+        if listing:
+            stores = escape_control(", ".join(listing))
+            yield Hit(LISTING_SCORE, Text(f"⋯ still listing names of {stores}: more may match", style="dim italic"),
+                      _nothing, text="still listing")
         for store, index in app.loaded_indexes().items():
             if len(index) <= FUZZY_LIMIT:
                 candidates = index.names()
@@ -68,6 +83,10 @@ class SecretsProvider(_AppProvider):
                         text=f"{store}: {name}",
                         help="jump to this secret",
                     )
+
+
+def _nothing() -> None:
+    """What choosing an information line does."""
 
 
 class ComponentsProvider(_AppProvider):
@@ -101,26 +120,26 @@ class ComponentsProvider(_AppProvider):
 
 
 class ActionsProvider(_AppProvider):
-    """What the keys do, plus the copy variants that have no key."""
+    """What the keys do, plus the copy variants that have no key: those that can work on what is
+    shown (the app's `can`, the rule the footer follows too)."""
 
     def _actions(self) -> list[tuple[str, str, Callable[[], object]]]:
         app = self.dapr_app
-        kubernetes = [
-            ("Switch namespace…", "n: read the Dapr components of another namespace, like a daprd there", app.action_switch_namespace),
-            ("Switch context…", "another kubeconfig context (cluster or user)", app.action_switch_context),
+        actions = [
+            ("switch_namespace", "Switch namespace…", "n: read the Dapr components of another namespace, like a daprd there"),
+            ("switch_context", "Switch context…", "another kubeconfig context (cluster or user)"),
+            ("reveal", "Reveal / hide value", "x: show the highlighted value (re-masks on move and after a timeout)"),
+            ("copy", "Copy value", "c: copy the highlighted value without showing it"),
+            ("version", "Next version", "v: read the next older version of the highlighted secret"),
+            ("copy_name", "Copy name", "copy the highlighted secret's name"),
+            ("copy_reference", "Copy as secretKeyRef YAML", "a component metadata item that reads this secret"),
+            ("copy_url", "Copy Dapr API URL", "GET http://localhost:3500/v1.0/secrets/<store>/<name>"),
+            ("filter", "Filter names", "/: filter the names of every ready store"),
+            ("refresh", "Refresh", "ctrl+r: read the files and stores again, keeping what is open"),
+            ("doctor", "Doctor", "d: everything wrong, with a jump to each problem"),
+            ("help", "Help", "?: every key"),
         ]
-        return (kubernetes if app.kubernetes_mode else []) + [
-            ("Reveal / hide value", "x: show the highlighted value (re-masks on move and after a timeout)", app.action_reveal),
-            ("Copy value", "c: copy the highlighted value without showing it", app.action_copy),
-            ("Next version", "v: read the next older version of the highlighted secret", app.action_version),
-            ("Copy name", "copy the highlighted secret's name", app.action_copy_name),
-            ("Copy as secretKeyRef YAML", "a component metadata item that reads this secret", app.action_copy_reference),
-            ("Copy Dapr API URL", "GET http://localhost:3500/v1.0/secrets/<store>/<name>", app.action_copy_url),
-            ("Filter names", "/: filter the names of every loaded store", app.action_filter),
-            ("Refresh", "ctrl+r: read the files and stores again, keeping what is open", app.action_refresh),
-            ("Doctor", "d: everything wrong, with a jump to each problem", app.action_doctor),
-            ("Help", "?: every key", app.action_help),
-        ]
+        return [(title, help_text, getattr(app, f"action_{name}")) for name, title, help_text in actions if app.can(name)]
 
     async def discover(self) -> AsyncIterator[DiscoveryHit]:
         for title, help_text, action in self._actions():

@@ -2,7 +2,8 @@
 command palette. No Textual here, so it is cheap to test and to benchmark.
 
 Names are split at the store's separator into groups (`db:password` -> group `db`, secret
-`password`). A level with more than LEVEL_LIMIT entries is shown as buckets of a common label
+`password`); while no name contains it, at "/" when names contain that (`svc12/key1` in a store
+whose separator is ":"). Labels sort naturally (`key2` before `key10`). A level with more than LEVEL_LIMIT entries is shown as buckets of a common label
 prefix (`secret-0…`, `secret-1…`), bucketed again when opened, so no tree level ever holds tens of
 thousands of nodes. Buckets are computed when a level is shown, never stored.
 
@@ -11,6 +12,7 @@ Thread-safe: a loader thread adds pages while the UI reads levels.
 
 from __future__ import annotations
 
+import re
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
@@ -19,6 +21,15 @@ from enum import Enum
 from os.path import commonprefix
 
 LEVEL_LIMIT = 1000
+FALLBACK_SEPARATOR = "/"
+_DIGITS = re.compile(r"(\d+)", re.ASCII)
+
+
+def natural_key(text: str) -> tuple[str | int, ...]:
+    """Sorts `key2` before `key10`, ignoring case. Text and numbers alternate (re.split with a
+    group), so two keys always compare text with text and numbers with numbers."""
+    parts = _DIGITS.split(text.casefold())
+    return tuple(int(part) if position % 2 else part for position, part in enumerate(parts))
 
 
 class EntryKind(str, Enum):
@@ -40,8 +51,8 @@ class Entry:
     loaded: bool = True  # GROUP of a hierarchical store: its folder has been listed
 
     @property
-    def sort_key(self) -> tuple[str, str, str]:
-        return (self.label.casefold(), self.label, self.kind.value)
+    def sort_key(self) -> tuple[tuple[str | int, ...], str, str]:
+        return (natural_key(self.label), self.label, self.kind.value)
 
 
 class _Level:
@@ -70,8 +81,10 @@ class _Level:
 
 class NameIndex:
     def __init__(self, separator: str | None, hierarchical: bool = False) -> None:
-        self.separator = separator or "/"
+        self.store_separator = separator or FALLBACK_SEPARATOR
+        self.separator = self.store_separator  # what groups the levels: see _pick_separator
         self.hierarchical = hierarchical
+        self._store_separator_seen = False  # some name contains the store's separator
         self._root = _Level(loaded=not hierarchical)
         self._names: list[str] = []
         self._folded: list[str] = []  # casefolded names, for search
@@ -93,24 +106,53 @@ class NameIndex:
 
     def add(self, names: Iterable[str]) -> int:
         """Add secret names (duplicates ignored); returns how many were new."""
-        sep = self.separator
-        added = 0
         with self._lock:
+            new = []
             for name in names:
-                if name in self._known:
-                    continue
-                self._known.add(name)
-                self._names.append(name)
-                self._folded.append(name.casefold())
-                added += 1
-                level, rest = self._root, name
-                level.count += 1
-                while sep in rest:
-                    segment, _, rest = rest.partition(sep)
-                    level = self._child(level, segment)
-                    level.count += 1
-                level.leaves.append(rest)
-        return added
+                if name not in self._known:
+                    self._known.add(name)
+                    self._names.append(name)
+                    self._folded.append(name.casefold())
+                    new.append(name)
+            if self._pick_separator(new):
+                self._regroup()
+            else:
+                for name in new:
+                    self._insert(name)
+        return len(new)
+
+    def _pick_separator(self, new: list[str]) -> bool:
+        """Group at the store's separator once a name contains it; until then at "/" when names
+        contain that. True when the choice changed (at most twice: names are only added)."""
+        store = self.store_separator
+        if self.hierarchical or self._store_separator_seen or store == FALLBACK_SEPARATOR:
+            return False
+        if any(store in name for name in new):
+            self._store_separator_seen = True
+            wanted = store
+        elif self.separator == FALLBACK_SEPARATOR or any(FALLBACK_SEPARATOR in name for name in new):
+            wanted = FALLBACK_SEPARATOR
+        else:
+            wanted = store
+        changed = wanted != self.separator
+        self.separator = wanted
+        return changed
+
+    def _regroup(self) -> None:
+        """Rebuild the levels at the current separator (flat stores only: nothing is 'loaded')."""
+        self._root = _Level(loaded=True)
+        for name in self._names:
+            self._insert(name)
+
+    def _insert(self, name: str) -> None:
+        sep = self.separator
+        level, rest = self._root, name
+        level.count += 1
+        while sep in rest:
+            segment, _, rest = rest.partition(sep)
+            level = self._child(level, segment)
+            level.count += 1
+        level.leaves.append(rest)
 
     def add_folder(self, path: str) -> None:
         """A folder seen in a hierarchical listing (its path ends with the separator)."""

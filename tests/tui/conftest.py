@@ -13,7 +13,7 @@ import pytest
 
 from backends import registry
 from backends.runtime import Runtime, RuntimeOptions
-from tests.tui.stores import FolderStore, GatedStore, MemoryStore
+from tests.tui.stores import FolderStore, GatedStore, MemoryStore, SlowVersionStore
 from tui.app import DaprSecretsApp, UiSettings
 from tui.clipboard import ClipboardUnavailable
 
@@ -31,16 +31,19 @@ def test_store_types(monkeypatch):
         "test.gated": "tests.tui.stores:GatedStore",
         "test.down": "tests.tui.stores:DownStore",
         "test.folders": "tests.tui.stores:FolderStore",
+        "test.slowversions": "tests.tui.stores:SlowVersionStore",
     }.items():
         monkeypatch.setitem(registry.SECRET_STORE_TYPES, short, target)
     monkeypatch.setattr(MemoryStore, "secrets", {})
     monkeypatch.setattr(MemoryStore, "reads", [])
     monkeypatch.setattr(MemoryStore, "page_size", 1000)
     monkeypatch.setattr(GatedStore, "gate", __import__("threading").Event())
+    monkeypatch.setattr(SlowVersionStore, "version_gate", __import__("threading").Event())
     monkeypatch.setattr(FolderStore, "tree", {})
     monkeypatch.setattr(FolderStore, "listed", [])
     yield
     GatedStore.gate.set()  # never leave a listing thread waiting
+    SlowVersionStore.version_gate.set()
 
 
 class FakeNativeClipboard:

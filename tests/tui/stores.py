@@ -66,6 +66,22 @@ class GatedStore(MemoryStore):
         yield from pages
 
 
+class SlowVersionStore(MemoryStore):
+    """A store whose older versions arrive only when the test opens `version_gate`; version "2"
+    is destroyed, so it cannot be read at all."""
+
+    version_gate: ClassVar[threading.Event] = threading.Event()
+
+    def get_secret(self, name: str, metadata: Mapping[str, str]) -> dict[str, str] | None:
+        if "version_id" in metadata and not self.version_gate.wait(timeout=20):
+            raise StoreUnreachable("the test never opened the version gate")
+        return super().get_secret(name, metadata)
+
+    def describe(self, name: str) -> SecretDetails:
+        versions = (SecretVersion("3", state="current"), SecretVersion("2", state="destroyed"), SecretVersion("1"))
+        return SecretDetails(versions=versions)
+
+
 class DownStore(SecretStore):
     """Opens (no I/O at Init, like daprd) but every call fails as if the server were down."""
 

@@ -606,7 +606,7 @@ async def test_plain_values_of_password_like_fields_are_masked_in_the_component_
         app.jump_to_component("cache")
         await settle(pilot)
         text = screen_text(app)
-        assert "h:1" in text and "plain-pw-value" not in text and "plain value in the file" in text
+        assert "h:1" in text and "plain-pw-value" not in text and "redisPassword: plain value in the component file: doctor suggests secretKeyRef" in text
 
 
 async def test_doctor_lists_the_problems_and_enter_jumps_to_the_component(resources):

@@ -124,3 +124,34 @@ def test_hierarchical_folders_are_known_before_they_are_listed():
     index.mark_loaded("team/")
     assert index.is_loaded("team/")
     assert [e.path for e in index.entries("team/")] == ["team/db"]
+
+
+def test_without_the_stores_separator_in_any_name_names_group_by_slash():
+    index = NameIndex(":")
+    index.add(["svc1/key1", "svc1/key2"])
+    index.add(["svc2/key1", "plain"])  # a later page
+    assert labels(index.entries()) == [("secret", "plain", 0), ("group", "svc1", 2), ("group", "svc2", 1)]
+    assert [e.path for e in index.entries("svc1/")] == ["svc1/key1", "svc1/key2"]
+    assert [e.label for e in index.route("svc2/key1")] == ["svc2", "key1"]
+
+
+def test_once_a_name_has_the_stores_separator_it_groups_again():
+    index = NameIndex(":")
+    index.add(["svc1/key1", "svc2/key1"])
+    index.add(["db:password"])
+    assert index.separator == ":"
+    assert labels(index.entries()) == [("group", "db", 1), ("secret", "svc1/key1", 0), ("secret", "svc2/key1", 0)]
+    index.add(["svc3/key1"])  # the store's separator stays
+    assert index.separator == ":" and len(index.entries()) == 4
+
+
+def test_a_hierarchical_index_keeps_its_separator():
+    index = NameIndex("/", hierarchical=True)
+    index.add(["team/db"])
+    assert index.separator == "/"
+
+
+def test_labels_sort_naturally():
+    index = NameIndex(":")
+    index.add(["key10", "key2", "Key1", "key1a", "a:x", "b10:x", "b9:x"])
+    assert [e.label for e in index.entries()] == ["a", "b9", "b10", "Key1", "key1a", "key2", "key10"]

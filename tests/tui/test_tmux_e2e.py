@@ -68,6 +68,7 @@ def test_the_app_runs_in_a_terminal_and_copies_through_osc52(terminal):
     terminal.keys("j", "j")  # demo-env, demo-file: shown, so its names are loaded
     terminal.wait_for("8 secrets")
     terminal.keys("/")
+    terminal.wait_for("filter the names of every ready store")  # focused: keys now type, "d" is no doctor
     terminal.keys("-l", "redis:pass")
     terminal.wait_for("demo-file  redis:password")
     terminal.keys("Enter")

@@ -1,5 +1,9 @@
 """`d`: everything `dapr-secrets doctor` finds. `enter` closes the screen with the diagnostic, and the
-app jumps to its component or secret."""
+app jumps to its component or secret; when there is nothing to jump to (a component daprd never
+loads, a file-level problem), the screen stays and says where to fix it.
+
+Names are written with one escaper (tui.escape.escape_control) in every column, also where the
+message quotes them the way daprd does (Go's %q)."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from components.model import Diagnostic, Severity
+from components.values import go_quote
 from tui.safe_text import escape_control, safe_text
 
 if TYPE_CHECKING:
@@ -72,7 +77,7 @@ class DoctorScreen(Screen[Diagnostic | None]):
             where = diagnostic.component or (str(diagnostic.source) if diagnostic.source else "")
             if diagnostic.secret:
                 where += f" / {diagnostic.secret}"
-            table.add_row(Text(word, style=style), safe_text(where), safe_text(diagnostic.message), key=str(index))
+            table.add_row(Text(word, style=style), safe_text(where), safe_text(shown_message(diagnostic)), key=str(index))
         counts = {s: sum(d.severity == s for d in diagnostics) for s in Severity}
         if error:
             summary = error
@@ -87,11 +92,13 @@ class DoctorScreen(Screen[Diagnostic | None]):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_hint(event.cursor_row)
 
-    def _show_hint(self, row: int) -> None:
+    def _show_hint(self, row: int, stayed: bool = False) -> None:
+        """The highlighted problem in full; `stayed`: enter found nothing to jump to, so say where to go."""
         if not 0 <= row < len(self.diagnostics):
             return
         diagnostic = self.diagnostics[row]
-        lines = [Text.assemble(("problem: ", "dim"), escape_control(diagnostic.message))]
+        lines = [self._nowhere_to_jump(diagnostic)] if stayed else []
+        lines.append(Text.assemble(("problem: ", "dim"), escape_control(shown_message(diagnostic))))
         if diagnostic.hint:
             lines.append(Text.assemble(("hint: ", "dim"), (escape_control(diagnostic.hint), "italic")))
         if diagnostic.source:
@@ -99,8 +106,34 @@ class DoctorScreen(Screen[Diagnostic | None]):
         lines.append(Text(f"code: {diagnostic.code}", style="dim"))
         self.query_one("#doctor-hint", Static).update(Text("\n").join(lines))
 
+    def _nowhere_to_jump(self, diagnostic: Diagnostic) -> Text:
+        where = f"fix it in {diagnostic.source}" if diagnostic.source else "nothing on screen shows it"
+        if diagnostic.component:
+            what = f"{escape_control(diagnostic.component)} was never loaded (daprd skips it), so there is nothing to jump to"
+        else:
+            what = "This is about a file, not a loaded component"
+        return Text(f"{what}: {escape_control(where)}.", style="bold yellow")
+
+    def can_jump(self, diagnostic: Diagnostic) -> bool:
+        return bool(diagnostic.component) and self.runtime.component(diagnostic.component) is not None
+
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         index = int(event.row_key.value or 0)
-        if index < len(self.diagnostics):
+        if index >= len(self.diagnostics):
+            return
+        if self.can_jump(self.diagnostics[index]):
             self.dismiss(self.diagnostics[index])
+        else:
+            self._show_hint(index, stayed=True)
+
+
+def shown_message(diagnostic: Diagnostic) -> str:
+    """The message, with the names it quotes Go-style (%q, as daprd) written like the where column
+    writes them."""
+    message = diagnostic.message
+    for name in filter(None, (diagnostic.component, diagnostic.secret)):
+        quoted = go_quote(name)
+        if quoted[1:-1] != escape_control(name):
+            message = message.replace(quoted, f'"{escape_control(name)}"')
+    return message

@@ -11,10 +11,18 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 KEYS: list[tuple[str, str]] = [
-    ("x", "reveal or hide the highlighted value (re-masks when the cursor leaves, and after the reveal timeout)"),
-    ("c", "copy the highlighted value without showing it (cleared after the clipboard timeout)"),
-    ("v", "read the next older version of the secret (stores with versions: Vault, Key Vault)"),
-    ("/", "filter the names of every loaded store; enter jumps, esc closes"),
+    ("x", (
+        "reveal or hide the highlighted value (re-masks when the cursor leaves, and after the reveal timeout); "
+        "on a secret with several keys, reveals its first key in the Secret pane, where you pick the others"
+    )),
+    ("c", "copy the highlighted value without showing it (cleared after the clipboard timeout); the version shown"),
+    ("v", "read the next older version of the secret, then the current one again (Vault, Key Vault)"),
+    ("versions list", (
+        "below the keys in the Secret pane (tab into it): moving the cursor reads that version, "
+        "x / c act on it, and the pane says why a version cannot be read"
+    )),
+    ("x / c", "on a component's metadata: reveal / copy a credential written as a plain value in its file"),
+    ("/", "filter the names of every ready store (stores not listed yet are listed now); enter jumps, esc closes"),
     ("ctrl+p", "command palette: jump to a secret or component, copy name / secretKeyRef / API URL, …"),
     ("ctrl+r", "refresh: read the component files and stores again, keeping what is open"),
     ("d", "doctor: everything wrong; enter jumps to the component or secret"),

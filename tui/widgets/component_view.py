@@ -1,5 +1,9 @@
 """What a component that is not a secret store needs: its status, its metadata fields, and for each
 secretKeyRef whether daprd would resolve it. `enter` on a reference jumps to that secret.
+
+A plain value written in the file under a credential-like name (looks_like_secret_field) is masked
+like a secret: x reveals it (re-masked when the cursor leaves and after the reveal timeout) and c
+copies it, through the app.
 """
 
 from __future__ import annotations
@@ -10,19 +14,23 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.timer import Timer
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import CellDoesNotExist
 
 from components.model import Component, MetadataItem, Reference
 from components.references import looks_like_secret_field
 from tui.messages import JumpToSecret
-from tui.safe_text import masked_value, safe_text
+from tui.safe_text import masked_value, safe_text, value_preview
 from tui.widgets.references import status_cell
 from tui.widgets.status import status_line
 
 if TYPE_CHECKING:
     from backends.runtime import ComponentStatus, ReferenceStatus, Runtime
 
+PLAIN_VALUE_NOTE = "plain value in the component file: doctor suggests secretKeyRef"
+PLAIN_VALUE_CELL = "plain value in the file"  # the row's short form; the note is above the table
+REVEALED_WIDTH = 40  # cells of a revealed plain value in the table
 
 
 class MetadataTable(DataTable):
@@ -36,11 +44,17 @@ class MetadataTable(DataTable):
 class ComponentView(Vertical):
     """One component's metadata and references."""
 
-    def __init__(self, runtime: Runtime, component: Component, **kwargs) -> None:
+    def __init__(self, runtime: Runtime, component: Component, reveal_timeout: float = 30.0, **kwargs) -> None:
         super().__init__(**kwargs)
         self.runtime = runtime
         self.component = component
+        self.reveal_timeout = reveal_timeout
         self._references: dict[str, Reference] = {}  # row key -> reference
+        self._plain: dict[str, MetadataItem] = {  # row key -> a credential written in the file: masked
+            str(index): item for index, item in enumerate(component.metadata) if _is_plain_credential(item)
+        }
+        self.revealed: str | None = None  # the row key of the revealed plain value
+        self._reveal_timer: Timer | None = None
         self._composed = False  # statuses that arrive before on_mount are read again there
 
     def compose(self) -> ComposeResult:
@@ -63,8 +77,9 @@ class ComponentView(Vertical):
             ref = references.get((item.name, item.secret_key_ref.name)) if item.secret_key_ref else None
             if ref is not None:
                 self._references[row] = ref
+            note = Text(PLAIN_VALUE_CELL, style="yellow") if row in self._plain else Text("")
             table.add_row(
-                safe_text(item.name), self._value_cell(item, ref), status_cell(None) if ref else Text(""), Text(""),
+                safe_text(item.name), self._value_cell(item, ref), status_cell(None) if ref else Text(""), note,
                 key=row,
             )
         self.update_status(self.runtime.status(component.name))
@@ -82,17 +97,22 @@ class ComponentView(Vertical):
             return Text.assemble(("envRef ", "dim"), safe_text(item.env_ref))
         if item.value is None:
             return Text("(no value)", style="dim")
-        if looks_like_secret_field(item.name):  # a plain value that names itself a secret: mask it
-            return Text.assemble(masked_value(), ("  plain value in the file", "yellow"))
+        if _is_plain_credential(item):  # a plain value that names itself a secret: masked until revealed
+            return masked_value()
         return safe_text(item.value)
 
     def update_status(self, status: ComponentStatus) -> None:
         if not self._composed:
             return
         where = f"{self.component.source}"
-        self.query_one("#component-status", Static).update(
-            Text.assemble(status_line(status), ("\n", ""), (where, "dim"))
-        )
+        text = Text.assemble(status_line(status), ("\n", ""), (where, "dim"))
+        if self._plain:
+            fields = ", ".join(item.name for item in self._plain.values())
+            text.append("\n⚠ ", style="yellow")
+            text.append_text(safe_text(fields, "bold"))
+            text.append(f": {PLAIN_VALUE_NOTE}", style="yellow")
+            text.append("  (x reveals, c copies)", style="dim")
+        self.query_one("#component-status", Static).update(text)
 
     def _check(self) -> None:
         references = dict(self._references)
@@ -116,8 +136,64 @@ class ComponentView(Vertical):
         if self._references:
             self._check()
 
+    # ----- plain credentials: x and c (the app calls these)
+
+    @property
+    def has_plain_values(self) -> bool:
+        return bool(self._plain)
+
+    def highlighted_plain_value(self) -> MetadataItem | None:
+        """The plain credential under the cursor, if the cursor is on one."""
+        return self._plain.get(self._cursor_row() or "")
+
+    def toggle_reveal(self) -> bool:
+        """Reveal the plain credential under the cursor, or hide it; False when there is none."""
+        row = self._cursor_row()
+        if row not in self._plain:
+            return False
+        if self.revealed == row:
+            self.mask()
+            return True
+        self.mask()
+        self.revealed = row
+        value = self._plain[row].value or ""
+        self._set_value_cell(row, value_preview(value, REVEALED_WIDTH))
+        if self.reveal_timeout > 0:
+            self._reveal_timer = self.set_timer(self.reveal_timeout, self.mask, name="reveal-timeout")
+        return True
+
+    def mask(self) -> None:
+        if self._reveal_timer is not None:
+            self._reveal_timer.stop()
+            self._reveal_timer = None
+        row, self.revealed = self.revealed, None
+        if row is not None:
+            self._set_value_cell(row, masked_value())
+
+    def _set_value_cell(self, row: str, text: Text) -> None:
+        try:
+            self.query_one(MetadataTable).update_cell(row, "value", text, update_width=True)
+        except CellDoesNotExist:
+            pass
+
+    def _cursor_row(self) -> str | None:
+        table = self.query_one(MetadataTable)
+        if not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if self.revealed is not None and str(event.row_key.value) != self.revealed:
+            self.mask()  # the cursor left the revealed value
+
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         ref = self._references.get(str(event.row_key.value))
         if ref is not None and ref.store:
             self.post_message(JumpToSecret(ref.store, ref.secret, ref.key))
+
+
+def _is_plain_credential(item: MetadataItem) -> bool:
+    """A value written in the file (no secretKeyRef, no envRef in use) under a credential-like name:
+    what the doctor flags as plain-secret-value."""
+    return item.secret_key_ref is None and bool(item.value) and looks_like_secret_field(item.name)

@@ -6,6 +6,10 @@ Values live here only while their secret is highlighted. They are fetched in a t
 (store, name[, version]), never passed as worker arguments, and shown only for keys the user revealed.
 Any version the store lists can be picked (highlight or enter in the versions list, or `v`); x and c
 then act on that version.
+
+The keys table is laid out per secret: the key column as wide as the longest key, at most
+KEY_SHARE of the pane (longer keys end in "…"), so the value column is always there. Every revealed
+value is also shown in full below the table.
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -34,6 +37,7 @@ from backends.base import (
     StoreUnreachable,
 )
 from tui.formats import api_url
+from tui.name_index import natural_key
 from tui.safe_text import (
     ValueKind,
     escape_control,
@@ -48,7 +52,11 @@ if TYPE_CHECKING:
     from backends.runtime import Runtime
 
 FETCH_DELAY = 0.12  # seconds of cursor rest before a secret (or a version) is read (debounce)
-VALUE_WIDTH = 24  # cells of the value column; longer revealed values are shown in full below
+VALUE_WIDTH = 24  # cells of the value column (less in a narrow pane); revealed values are shown in full below
+MIN_VALUE_WIDTH = 12  # the mask and a little more: the value column never gets narrower
+KEY_SHARE = 0.4  # of the pane's width, at most, for the key column
+CELL_PADDING = 2  # cells a DataTable column adds around its content
+ASSUMED_ROOM = 60  # the pane's width before it has been laid out
 VERSION_ID_WIDTH = 12  # cells of the version column; longer ids (Key Vault's 32 hex digits) are cut
 SUMMARY_VERSIONS = 8  # versions named in the one-line summary
 
@@ -95,6 +103,18 @@ def unreadable_reason(version: SecretVersion) -> str:
     return next((reason for state, reason in UNREADABLE.items() if state in states), "")
 
 
+def _cut(text: Text, width: int) -> Text:
+    """`text` in at most `width` cells, ending in "…" when cut."""
+    if text.cell_len > width:
+        text.truncate(width - 1)
+        text.append("…", style="dim")
+    return text
+
+
+def _full_value(value: str) -> Text:
+    return value_display(value) if value else Text("(empty)", style="dim italic")
+
+
 class ValueTable(DataTable):
     """Keys and (masked) values. Not selectable: a revealed value must not leave through a mouse
     selection and ctrl+c, only through the clipboard service."""
@@ -131,6 +151,11 @@ class VersionTable(DataTable):
         def __init__(self, action: str) -> None:
             super().__init__()
             self.action = action
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """x and c here are the app's x and c: offered when the app offers them (not x with --no-reveal)."""
+        app_action = {"reveal_version": "reveal", "copy_version": "copy"}.get(action)
+        return self.app.check_action(app_action, parameters) if app_action else True
 
     def action_reveal_version(self) -> None:
         self.post_message(self.Wanted("reveal"))
@@ -213,14 +238,12 @@ class DetailPane(VerticalScroll):
         self._reveal_timer: Timer | None = None
         self._focus_key: str | None = None
         self._pending_reveal: tuple[str | None] | None = None  # `x` pressed while the secret was read
-        self._pending_copy = False  # `c` pressed in the versions list while the version was read
+        self._pending_copy = False  # `c` pressed while the secret (or the picked version) was read
+        self._widths: tuple[int, int] = (0, 0)  # of the key and value columns, as laid out
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")
-        table = ValueTable(id="values", cursor_type="row", show_cursor=True)
-        table.add_column("key", key="key")
-        table.add_column("value", key="value", width=VALUE_WIDTH)  # fixed: the width never hints at a length
-        yield table
+        yield ValueTable(id="values", cursor_type="row", show_cursor=True)  # columns: _render_rows
         yield RevealedValue(id="revealed")
         # Next to the values: a picked version's values show right above the list.
         versions = VersionTable(id="versions", cursor_type="row", show_cursor=True)
@@ -365,20 +388,15 @@ class DetailPane(VerticalScroll):
         if self.unreadable:
             self.app.notify(f"Version {escape_control(self.version or '')} cannot be read: "
                             f"{escape_control(self.unreadable)}.", severity="warning", markup=False)
-        elif event.action == "copy":
-            await self._copy_picked()
         else:
-            await self.app.run_action(event.action)
+            await self.app.run_action(event.action)  # the app copies the picked version, once read
 
-    async def _copy_picked(self) -> None:
-        """Copy the picked version through the app, once read; never another version instead."""
-        if not self.read_done:
-            self._pending_copy = True  # copied when the version arrives
-        elif self.values is None:
-            self.app.notify(f"Nothing to copy: version {escape_control(self.version or 'current')} could not be read.",
-                            severity="error", markup=False)
-        else:
-            await self.app.run_action("copy")
+    def copy_when_read(self) -> None:
+        """`c` before the shown secret (or picked version) arrived: the app copies it on arrival."""
+        self._pending_copy = True
+
+    def version_label(self) -> str:
+        return f"version {escape_control(self.version)}" if self.version is not None else "the current version"
 
     def _sync_version_cursor(self) -> None:
         table = self.query_one("#versions", VersionTable)
@@ -452,7 +470,7 @@ class DetailPane(VerticalScroll):
             self.toggle_reveal(key)
         if self._pending_copy:
             self._pending_copy = False
-            await self._copy_picked()
+            await self.app.run_action("copy")
 
     # ----- rendering
 
@@ -467,30 +485,49 @@ class DetailPane(VerticalScroll):
 
     def _render_rows(self) -> None:
         table = self.query_one("#values", ValueTable)
-        table.clear()
-        for key in self._keys():
-            table.add_row(safe_text(key), self._value_cell(key), key=key)
+        cursor = table.cursor_row
+        keys = self._keys()
+        key_width, value_width = self._widths = self._column_widths(keys)
+        table.clear(columns=True)  # the column widths are this secret's, not the widest seen so far
+        table.add_column("key", key="key", width=key_width)
+        table.add_column("value", key="value", width=value_width)  # never as wide as a value: no length hint
+        for key in keys:
+            table.add_row(_cut(safe_text(key), key_width), self._value_cell(key), key=key)
+        if 0 < cursor < len(keys):
+            table.move_cursor(row=cursor, animate=False)
         self._render_revealed()
 
+    def _column_widths(self, keys: list[str]) -> tuple[int, int]:
+        """(key, value) widths: keys as wide as the longest, capped at KEY_SHARE of the pane; values
+        VALUE_WIDTH, or what is left when the pane is narrow."""
+        room = self.scrollable_content_region.width or ASSUMED_ROOM
+        longest = max((safe_text(key).cell_len for key in keys), default=0)
+        key_width = max(3, min(longest, int(room * KEY_SHARE) - CELL_PADDING))
+        value_width = max(MIN_VALUE_WIDTH, min(VALUE_WIDTH, room - key_width - 2 * CELL_PADDING))
+        return key_width, value_width
+
+    def on_resize(self) -> None:
+        if self.values and self._column_widths(self._keys()) != self._widths:
+            self._render_rows()
+
     def _keys(self) -> list[str]:
-        return sorted(self.values or {}, key=str.casefold)
+        return sorted(self.values or {}, key=natural_key)
 
     def _value_cell(self, key: str) -> Text:
         value = self.values[key] if self.values else ""
         if key in self.revealed:
-            return value_preview(value, VALUE_WIDTH)
+            return value_preview(value, self._widths[1])
         kind = value_kind(value)  # what to expect once revealed; never the length
         return masked_value() if kind == ValueKind.TEXT else Text.assemble(masked_value(), (f"  {kind.value}", "dim"))
 
     def _render_revealed(self) -> None:
-        """Revealed values that do not fit one line (multi-line, JSON, binary), in full."""
+        """Every revealed value in full (the table cell may be cut): JSON pretty, lines kept."""
         view = self.query_one("#revealed", RevealedValue)
-        parts = []
-        for key in self._keys():
-            if key in self.revealed and self.values is not None:
-                value = self.values[key]
-                if value_kind(value) != ValueKind.TEXT or cell_len(value) > VALUE_WIDTH:
-                    parts.append(Text.assemble(safe_text(key, "bold"), ("\n", ""), value_display(value)))
+        parts = [
+            Text.assemble(safe_text(key, "bold"), ("\n", ""), _full_value(self.values[key]))
+            for key in self._keys()
+            if key in self.revealed and self.values is not None
+        ]
         view.update(Text("\n").join(parts) if parts else "")
         view.display = bool(parts)
 
@@ -505,10 +542,7 @@ class DetailPane(VerticalScroll):
         self._sync_version_cursor()
 
     def _version_cells(self, version: SecretVersion) -> tuple[Text, Text, Text]:
-        label = safe_text(version.id)
-        if label.cell_len > VERSION_ID_WIDTH:  # the full id is in the title and the API URL once picked
-            label.truncate(VERSION_ID_WIDTH - 1)
-            label.append("…", style="dim")
+        label = _cut(safe_text(version.id), VERSION_ID_WIDTH)  # in full in the title and the API URL once picked
         style = "red" if unreadable_reason(version) else "green" if is_current(version) else ""
         return label, safe_text(version.state or "-", style), safe_text(short_time(version.created), "dim")
 
@@ -569,24 +603,46 @@ class DetailPane(VerticalScroll):
     # ----- reveal / mask
 
     def reveal_keys(self, key: str | None) -> set[str]:
-        """The keys `x` acts on: one key, or every key of the secret."""
+        """The keys shown while the cursor is on one key, or on the whole secret (None)."""
         return {key} if key is not None else set(self.values or {})
 
     def toggle_reveal(self, key: str | None) -> None:
-        """Reveal one key (or all, for None), or hide it if shown. If the secret is still being
-        read, the reveal happens when it arrives."""
+        """Reveal one key, or hide it if shown. For the whole secret (None): its only key; with
+        several, never all of them at once (DESIGN.md: reveal is per value). If the
+        secret is still being read, this happens when it arrives."""
         if self.target is not None and not self.read_done:
             self._pending_reveal = (key,)
             return
-        keys = self.reveal_keys(key)
-        if not keys:
+        if key is None:
+            key = self._key_for_whole_secret()
+        if key is None:
             return
-        if keys <= self.revealed:
-            self.revealed -= keys
+        if key in self.revealed:
+            self.revealed.discard(key)
         else:
-            self.revealed |= keys
+            self.revealed.add(key)
         self._restart_reveal_timer()
         self._refresh_values()
+
+    def _key_for_whole_secret(self) -> str | None:
+        """`x` on a secret: its only key. With several keys, hide what is shown, or else move the
+        cursor to the first key of the keys table (focused) and reveal that one."""
+        keys = self._keys()
+        if len(keys) <= 1:
+            return keys[0] if keys else None
+        if self.revealed:
+            self.mask()
+            return None
+        table = self.query_one("#values", ValueTable)
+        table.focus()
+        table.move_cursor(row=0, animate=False)
+        assert self.target is not None
+        self.app.notify(
+            f"{escape_control(self.target.name)} has {len(keys)} keys: showing {escape_control(keys[0])}. "
+            "Move in the Secret pane to pick another key; x reveals it.",
+            markup=False,
+        )
+        return keys[0]
 
     def narrow_reveal(self, keys: set[str]) -> None:
         """The cursor moved: keep revealed only what it still points at."""

@@ -1,7 +1,8 @@
 """`/`: an incremental filter over the names of every loaded store, as a list of matches.
 
 It works on the stores' in-memory name indexes, never on tree widgets, and shows at most
-MAX_SHOWN matches, so a keystroke costs a scan of the names and nothing more.
+MAX_SHOWN matches, so a keystroke costs a scan of the names and nothing more. Stores still being
+listed are searched as far as their names have arrived, and named below the matches.
 """
 
 from __future__ import annotations
@@ -38,9 +39,16 @@ class FilterResults(OptionList):
         super().__init__(markup=False, **kwargs)
         self._matches: list[tuple[str, str]] = []
 
-    def show_matches(self, query: str, indexes: dict[str, NameIndex], unloaded: list[str] = ()) -> int:
-        """List the names containing `query` in every loaded store; returns how many matched.
-        `unloaded`: stores whose names were never listed (they are searched once shown)."""
+    def show_matches(
+        self,
+        query: str,
+        indexes: dict[str, NameIndex],
+        listing: list[str] = (),
+        unsearched: list[tuple[str, str]] = (),
+    ) -> int:
+        """List the names containing `query` in every indexed store; returns how many matched.
+        `listing`: stores whose names are still arriving; `unsearched`: (store, why) for stores
+        that cannot be listed (not ready, or the listing failed)."""
         self._matches = []
         total = 0
         for store, index in indexes.items():
@@ -55,10 +63,14 @@ class FilterResults(OptionList):
         if total > len(self._matches):
             options.append(Option(Text(f"… and {total - len(self._matches):,} more: type more to narrow", style="dim italic"), disabled=True))
         if not total:
-            options.append(Option(Text("No name matches." if indexes else "No store is loaded yet.", style="dim"), disabled=True))
-        if unloaded:
-            names = escape_control(", ".join(unloaded))
-            options.append(Option(Text(f"Not searched (never opened): {names}", style="dim italic"), disabled=True))
+            empty = "No match so far." if listing else "No name matches." if indexes else "No store is ready yet."
+            options.append(Option(Text(empty, style="dim"), disabled=True))
+        if listing:
+            still = ", ".join(_progress(store, indexes.get(store)) for store in listing)
+            options.append(Option(Text(f"⋯ still listing names: {still}", style="dim italic"), disabled=True))
+        if unsearched:
+            names = ", ".join(f"{escape_control(store)} ({escape_control(why)})" for store, why in unsearched)
+            options.append(Option(Text(f"Not searched: {names}", style="dim italic"), disabled=True))
         self.set_options(options)
         return total
 
@@ -72,3 +84,7 @@ class FilterResults(OptionList):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.choose(event.option_index)
+
+
+def _progress(store: str, index: NameIndex | None) -> str:
+    return escape_control(store) + (f" ({len(index):,} so far)" if index is not None else "")

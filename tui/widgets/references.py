@@ -1,5 +1,6 @@
 """The "Referenced by" pane: every component metadata field whose secretKeyRef points at the
-highlighted secret (and key), with whether daprd would resolve it. `enter` jumps to the component.
+highlighted secret (and key), with whether daprd would resolve it; with no secret highlighted, the
+components that use the shown store. `enter` jumps to the component.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from textual.binding import Binding
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from components.model import Reference
+from components.model import Component, Reference
 from tui.messages import JumpToComponent
-from tui.safe_text import safe_text
+from tui.safe_text import escape_control, safe_text
 
 if TYPE_CHECKING:
     from backends.runtime import ReferenceStatus, Runtime
@@ -54,6 +55,7 @@ class ReferencesPane(OptionList):
         self.runtime = runtime
         self.references: list[Reference] = []
         self.statuses: list[ReferenceStatus | None] = []
+        self.users: list[str] = []  # components using the shown store, when no secret is highlighted
         self._generation = 0
         self._shown: tuple[str | None, str | None, str | None] = (None, None, None)
 
@@ -65,6 +67,7 @@ class ReferencesPane(OptionList):
         """List the references to store/secret (only those using `key`, when given)."""
         self._shown = (store, secret, key)
         self._generation += 1
+        self.users = []
         references = self.runtime.references_to(store, secret) if store is not None and secret is not None else []
         if key is not None:
             references = [ref for ref in references if ref.key == key]
@@ -73,6 +76,25 @@ class ReferencesPane(OptionList):
         self._render()
         if references:
             self._check(references, self._generation)
+
+    def show_store_users(self, store: str | None) -> None:
+        """No secret highlighted: the components whose secretKeyRefs go to `store` (auth.secretStore,
+        or the default store of Kubernetes mode), each with how many it has."""
+        self.show_for(None, None)
+        if store is None:
+            return
+        refs: dict[str, int] = {}
+        for ref in self.runtime.references():
+            if ref.store == store:
+                refs[ref.component] = refs.get(ref.component, 0) + 1
+        users = [c for c in self.runtime.components if c.name in refs or c.auth_secret_store == store]
+        self.users = [c.name for c in users]
+        if not users:
+            self.set_options([Option(Text(f"No component uses {escape_control(store)}: none names it in "
+                                          "auth.secretStore.", style="dim"), disabled=True)])
+            return
+        heading = Option(Text(f"Components using {escape_control(store)}:", style="dim"), disabled=True)
+        self.set_options([heading, *(Option(_user_prompt(c, refs.get(c.name, 0)), id=c.name) for c in users)])
 
     def recheck(self) -> None:
         """Check the shown references again (after a refresh)."""
@@ -105,11 +127,19 @@ class ReferencesPane(OptionList):
             self.replace_option_prompt_at_index(index, reference_prompt(self.references[index], status))
 
     def on_focus(self) -> None:
-        if self.highlighted is None and self.references:
-            self.highlighted = 0
+        if self.highlighted is None and (self.references or self.users):
+            self.highlighted = 1 if self.users else 0  # past the heading
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         index = event.option_index
-        if 0 <= index < len(self.references):
+        if self.users and event.option.id in self.users:
+            self.post_message(JumpToComponent(event.option.id))
+        elif 0 <= index < len(self.references):
             self.post_message(JumpToComponent(self.references[index].component))
+
+
+def _user_prompt(component: Component, refs: int) -> Text:
+    text = Text.assemble(safe_text(component.name, "bold"), (f"  {component.type}", "dim"), end="")
+    text.append(f"\n  {refs} secretKeyRef{'' if refs == 1 else 's'}" if refs else "\n  no secretKeyRef", style="dim")
+    return text

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode, UnknownNodeID
 
-from tui.name_index import Entry, EntryKind, NameIndex
+from tui.name_index import Entry, EntryKind, NameIndex, natural_key
 from tui.safe_text import safe_text
 
 CHUNK = 200  # nodes added between two yields to the event loop
@@ -186,12 +186,13 @@ class SecretTree(Tree[NodeData]):
             return
         path = "" if node.is_root else data.path
         entries = self.index.entries(path, data.bucket if data.kind == NodeKind.BUCKET else "")
-        wanted = {entry.key for entry in entries}
+        # Key and path: when the index regroups at another separator, a group may keep its label.
+        wanted = {entry.key: entry.path for entry in entries}
         children = [c for c in node.children if c.data is not None and c.data.kind != NodeKind.STATUS]
         for child in children:
-            if child.data.key not in wanted:
+            if wanted.get(child.data.key) != child.data.path:
                 child.remove()
-        existing = [c for c in children if c.data.key in wanted]
+        existing = [c for c in children if wanted.get(c.data.key) == c.data.path]
         # Children stay sorted like `entries`, so one pass merges them: the next existing child is
         # always at `position` when its entry comes up.
         position = 0
@@ -251,7 +252,7 @@ class SecretTree(Tree[NodeData]):
             assert node.data is not None
             node.data.keys_loaded = True
             node.remove_children()
-            for key in sorted(keys, key=str.casefold):
+            for key in sorted(keys, key=natural_key):
                 node.add_leaf(safe_text(key), NodeData(NodeKind.KEY, "k:" + key, name, secret_key=key))
             if not keys:
                 node.allow_expand = False

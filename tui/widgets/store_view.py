@@ -2,7 +2,11 @@
 
 Names are listed in a thread worker the first time the store is shown (and per folder, when a
 folder of a hierarchical store is expanded); each page goes into the store's NameIndex and the
-tree catches up. A failure shows in place and in a notification; other stores are not affected.
+tree catches up. A failure shows in place and in a notification (again only when it changed);
+other stores are not affected.
+
+A view may exist without being shown: `/` and the palette create one for every ready store so its
+names are listed and searchable (IndexChanged tells the app when more arrived).
 """
 
 from __future__ import annotations
@@ -32,6 +36,13 @@ if TYPE_CHECKING:
 
 
 class StoreView(Vertical):
+    class IndexChanged(Message):
+        """Names arrived, or a listing ended: the filter and the palette can show more."""
+
+        def __init__(self, view: StoreView) -> None:
+            super().__init__()
+            self.view = view
+
     class NamesArrived(Message):
         def __init__(self, view: StoreView, generation: int) -> None:
             super().__init__()
@@ -66,6 +77,8 @@ class StoreView(Vertical):
         self.secret_tree: SecretTree | None = None
         self.listing = False
         self.listed = False  # the whole listing (or top folder) arrived at least once
+        self.list_error = ""  # why the last listing failed
+        self._told: dict[str, str] = {}  # failure notified, by what failed: said again only when it changes
         self._generation = 0
         self._cursor_keys: list[str] = []  # where the cursor was before a refresh
         self._generation_stale = False  # set by refresh_listing(): the next READY lists again
@@ -203,6 +216,7 @@ class StoreView(Vertical):
             self.secret_tree.index_changed()
             self.secret_tree.set_status(Text(f"⋯ loading names… {len(self.index):,} so far", style="dim italic"))
             self._update_title()
+            self.post_message(self.IndexChanged(self))
 
     async def on_store_view_listing_done(self, event: ListingDone) -> None:
         event.stop()
@@ -210,11 +224,13 @@ class StoreView(Vertical):
             return
         self.listing = False
         self.listed = True
+        self.list_error = event.error
         if event.error:
             self.secret_tree.set_status(Text.assemble(("✗ could not list names: ", "bold red"), safe_text(event.error)))
             self._notify_failure("could not list names", event.error, event.hint)
         else:
             self.secret_tree.set_status(None)
+            self._told.clear()
         if event.index is not self.index and not event.error:  # a refresh finished: swap
             self.index = event.index
             self.secret_tree.replace_index(event.index)
@@ -222,6 +238,7 @@ class StoreView(Vertical):
         else:
             self.secret_tree.index_changed()
         self._update_title()
+        self.post_message(self.IndexChanged(self))
         await self._retry_jump(bool(event.error))
 
     async def on_store_view_folder_done(self, event: FolderDone) -> None:
@@ -231,12 +248,16 @@ class StoreView(Vertical):
         if event.error:
             self._notify_failure(f"could not list folder {event.path}", event.error, event.hint)
         self.secret_tree.index_changed()
+        self.post_message(self.IndexChanged(self))
         await self._retry_jump(bool(event.error))
 
     def _notify_failure(self, what: str, error: str, hint: str) -> None:
-        text = f"{self.store_name}: {what}: {escape_control(error)}"
+        text = f"{escape_control(self.store_name)}: {escape_control(what)}: {escape_control(error)}"
         if hint:
             text += f"\nhint: {escape_control(hint)}"
+        if self._told.get(what) == text:  # a refresh met the same failure: it is still in place
+            return
+        self._told[what] = text
         self.app.notify(text, severity="error", markup=False, timeout=10)
 
     def on_secret_tree_folder_wanted(self, event: SecretTree.FolderWanted) -> None:
