@@ -14,12 +14,15 @@ from tests.fakes.keyvault_server import KeyVaultServer
 from tests.tui.conftest import (
     Resources,
     component_yaml,
+    detail_info,
+    highlight,
     make_app,
+    notifications,
     screen_text,
     settle,
     wait_for,
 )
-from tui.widgets.detail import DetailPane, VersionTable
+from tui.widgets.detail import VersionTable
 from tui.widgets.secret_tree import SecretTree
 from tui.widgets.sidebar import Sidebar
 from tui.widgets.store_view import StoreView
@@ -49,22 +52,10 @@ async def open_store(pilot) -> SecretTree:
     return tree
 
 
-async def highlight(pilot, tree: SecretTree, name: str) -> DetailPane:
-    tree.focus()
-    assert await tree.select_secret(name)
-    detail = pilot.app.query_one(DetailPane)
-    await wait_for(pilot, lambda: detail.target is not None and detail.target.name == name and detail.read_done,
-                   what=f"{name} read")
-    await settle(pilot)
-    return detail
 
 
-def info(app) -> str:
-    return str(app.query_one("#detail-info").render())
 
 
-def notifications(app) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 def labels(node) -> list[str]:
@@ -108,7 +99,7 @@ async def test_s3_5_a_disabled_secret_is_marked_in_the_list_and_its_get_failure_
         assert labels(tree.root) == ["active", "switched-off  disabled: hidden from Dapr bulk; GET fails"]
         assert vault.value_requests() == []
         await highlight(pilot, tree, "switched-off")
-        text = info(app)
+        text = detail_info(app)
         assert "could not read it: secret 'switched-off' is disabled, so Key Vault refuses to read it" in text
         assert "⚠ note: disabled: hidden from Dapr bulk; GET fails" in text
         assert "switched-off-value" not in screen_text(app)
@@ -124,13 +115,13 @@ async def test_s3_5_version_id_any_version_can_be_revealed_or_copied_and_a_disab
         detail = await highlight(pilot, tree, "rotated")
         assert detail.values == {"rotated": "rotated-three"}
         assert [row.key.value for row in app.query_one(VersionTable).ordered_rows] == [latest, disabled, oldest]
-        assert "as client secret of app app-1 in tenant tenant-1 (answered)" in info(app)
+        assert "as client secret of app app-1 in tenant tenant-1 (answered)" in detail_info(app)
 
         app.query_one(VersionTable).focus()
         await pilot.press("down", "down", "c")  # copy the oldest at once: it is copied when it arrives
         await wait_for(pilot, lambda: app.clipboard == "rotated-one", what="the oldest version copied")
         assert detail.version == oldest
-        assert f"GET http://localhost:3500/v1.0/secrets/akv/rotated?metadata.version_id={oldest}" in info(app)
+        assert f"GET http://localhost:3500/v1.0/secrets/akv/rotated?metadata.version_id={oldest}" in detail_info(app)
         assert not any("rotated-one" in message for message in notifications(app))
         assert "rotated-one" not in screen_text(app)
         await pilot.press("x")
@@ -141,7 +132,7 @@ async def test_s3_5_version_id_any_version_can_be_revealed_or_copied_and_a_disab
         await pilot.pause()
         assert detail.version == disabled and detail.values is None
         assert "rotated-one" not in screen_text(app)
-        assert "cannot be read: it is disabled" in info(app)
+        assert "cannot be read: it is disabled" in detail_info(app)
         value_paths = [r.path for r in vault.value_requests()]
         assert f"/secrets/rotated/{oldest}" in value_paths
         assert f"/secrets/rotated/{disabled}" not in value_paths
@@ -152,4 +143,4 @@ async def test_s3_5_version_id_any_version_can_be_revealed_or_copied_and_a_disab
         await pilot.pause()
         assert app.clipboard == "rotated-one"
         assert notifications(app)[-1] == f"Nothing to copy: version {oldest} could not be read."
-        assert "could not read it: Key Vault refused the client secret of app app-1" in info(app)
+        assert "could not read it: Key Vault refused the client secret of app app-1" in detail_info(app)

@@ -20,6 +20,7 @@ from tests.tui.conftest import (
     Resources,
     component_yaml,
     make_app,
+    notifications,
     screen_text,
     settle,
     wait_for,
@@ -88,8 +89,6 @@ def header(app) -> str:
     return app.main_screen.query_one("#header").render().plain
 
 
-def notifications(app) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 def store_listed(app, store: str = "kubernetes") -> bool:

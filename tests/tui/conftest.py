@@ -155,3 +155,26 @@ def screen_text(app) -> str:
 
     svg = app.export_screenshot()
     return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
+
+
+def notifications(app) -> list[str]:
+    """Every notification's text so far (tests assert none carries a value)."""
+    return [n.message for n in app._notifications]
+
+
+def detail_info(app) -> str:
+    """The detail pane's information block, as plain text."""
+    return str(app.query_one("#detail-info").render())
+
+
+async def highlight(pilot, tree, name: str):
+    """Put the tree cursor on a secret and wait until the detail pane has read it."""
+    from tui.widgets.detail import DetailPane
+
+    tree.focus()
+    assert await tree.select_secret(name)
+    detail = pilot.app.query_one(DetailPane)
+    await wait_for(pilot, lambda: detail.target is not None and detail.target.name == name and detail.read_done,
+                   what=f"{name} read")
+    await settle(pilot)
+    return detail

@@ -8,6 +8,7 @@ from tests.tui.conftest import (
     FakeNativeClipboard,
     component_yaml,
     make_app,
+    notifications,
     screen_text,
     settle,
     wait_for,
@@ -55,8 +56,6 @@ async def cursor_to(pilot, tree: SecretTree, name: str, key: str | None = None) 
     await pilot.pause()
 
 
-def notifications(app) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 # ----- loading

@@ -11,7 +11,7 @@ import pytest
 from tests.azure.conftest import SERVICE_PRINCIPAL, ca, entra, local_azure, vault  # noqa: F401 - fixtures
 from tests.fakes.keyvault_server import KeyVaultServer
 from tests.fakes.vault_fault import VaultFault
-from tests.tui.conftest import Resources, component_yaml, make_app, settle, wait_for
+from tests.tui.conftest import Resources, component_yaml, detail_info, make_app, settle, wait_for
 from tests.vault.conftest import openbao  # noqa: F401 - a fixture: a real OpenBao, seeded
 from tests.vault.openbao import Bao
 from tui.widgets.detail import DetailPane
@@ -43,10 +43,6 @@ async def highlight(pilot, store: str, name: str) -> DetailPane:
     return detail
 
 
-def info(app) -> str:
-    return str(app.query_one("#detail-info").render())
-
-
 @pytest.mark.integration
 @pytest.mark.parametrize("name", ["numbers", "fine"])
 async def test_s3_4_vault_reads_a_highlighted_secrets_value_once_and_still_explains_non_strings(tmp_path, proxy, name):
@@ -62,8 +58,8 @@ async def test_s3_4_vault_reads_a_highlighted_secrets_value_once_and_still_expla
         assert reads == [f"/v1/types/data/dapr/{name}?version=0"]
         assert any(r.path == f"/v1/types/metadata/dapr/{name}" for r in proxy.requests)  # describe ran
         notes = "⚠ note: not every value is a string: n (number): in map mode Dapr's GET fails"
-        assert (notes in info(app)) == (name == "numbers")
-        assert "s3cr3t-string" not in info(app)
+        assert (notes in detail_info(app)) == (name == "numbers")
+        assert "s3cr3t-string" not in detail_info(app)
 
 
 @pytest.mark.usefixtures("local_azure")
@@ -77,8 +73,8 @@ async def test_s3_5_key_vault_details_carry_no_general_note(tmp_path, vault: Key
     app = make_app(resources.runtime())
     async with app.run_test(size=SIZE) as pilot:
         await highlight(pilot, "akv", "single")
-        assert "⚠ note" not in info(app) and "older versions" not in info(app)
+        assert "⚠ note" not in detail_info(app) and "older versions" not in detail_info(app)
         await highlight(pilot, "akv", "rotated")
-        assert "⚠ note" not in info(app)
-        assert "older versions Dapr's GET reads one with metadata.version_id; bulk reads the current one" in info(app)
+        assert "⚠ note" not in detail_info(app)
+        assert "older versions Dapr's GET reads one with metadata.version_id; bulk reads the current one" in detail_info(app)
 

@@ -13,13 +13,16 @@ from tests.fakes.vault_fault import VaultFault
 from tests.tui.conftest import (
     Resources,
     component_yaml,
+    detail_info,
+    highlight,
     make_app,
+    notifications,
     screen_text,
     settle,
     wait_for,
 )
 from tests.vault.openbao import Bao
-from tui.widgets.detail import DetailPane, VersionTable
+from tui.widgets.detail import VersionTable
 from tui.widgets.secret_tree import SecretTree
 from tui.widgets.sidebar import Sidebar
 from tui.widgets.store_view import StoreView
@@ -79,23 +82,12 @@ async def open_store(pilot) -> SecretTree:
     return view.secret_tree
 
 
-async def highlight(pilot, tree: SecretTree, name: str) -> DetailPane:
-    """Put the tree cursor on a secret and wait until the detail pane has read it."""
-    tree.focus()
-    assert await tree.select_secret(name)
-    detail = pilot.app.query_one(DetailPane)
-    await wait_for(pilot, lambda: detail.target is not None and detail.target.name == name and detail.read_done,
-                   what=f"{name} read")
-    await settle(pilot)
-    return detail
 
 
 def child(node, label: str):
     return next(c for c in node.children if c.label.plain.startswith(label))
 
 
-def info(app) -> str:
-    return str(app.query_one("#detail-info").render())
 
 
 def data_reads(proxy: VaultFault) -> list[str]:
@@ -103,8 +95,6 @@ def data_reads(proxy: VaultFault) -> list[str]:
     return [r.path for r in proxy.requests if r.method == "GET" and f"/v1/{MOUNT}/data/" in r.path]
 
 
-def notifications(app) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 def version_rows(app) -> list[str]:
@@ -143,7 +133,7 @@ async def test_each_folder_is_listed_once_when_expanded_and_no_value_is_read_unt
             f"/v1/{MOUNT}/data/dapr/apps/orders/db"
         }
         assert sorted(detail.values or {}) == ["password", "user"]
-        assert "as token from vaultToken" in info(app)
+        assert "as token from vaultToken" in detail_info(app)
         assert "tui-orders-db-password" not in screen_text(app)
 
 
@@ -154,7 +144,7 @@ async def test_s3_4_version_id_any_of_five_versions_can_be_picked_revealed_and_c
         detail = await highlight(pilot, tree, "versioned")
         assert detail.values == {"versioned": "tui-latestValue"}
         assert version_rows(app) == ["5", "4", "3", "2", "1"]
-        assert "versions: 5 (current), 4 (deleted), 3 (destroyed), 2, 1" in info(app)
+        assert "versions: 5 (current), 4 (deleted), 3 (destroyed), 2, 1" in detail_info(app)
 
         await pilot.press("v")  # the next older version that can be read: 4 (deleted) and 3 (destroyed) cannot
         await wait_for(pilot, lambda: detail.version == "2" and detail.values is not None, what="v: version 2")
@@ -170,7 +160,7 @@ async def test_s3_4_version_id_any_of_five_versions_can_be_picked_revealed_and_c
         await wait_for(pilot, lambda: detail.version == "2" and detail.values is not None, what="version 2 read")
         assert data_reads(proxy)[-1] == f"/v1/{MOUNT}/data/dapr/versioned?version=2"
         assert "tui-secondVersion" not in screen_text(app)  # masked until revealed
-        assert "GET http://localhost:3500/v1.0/secrets/vault/versioned?metadata.version_id=2" in info(app)
+        assert "GET http://localhost:3500/v1.0/secrets/vault/versioned?metadata.version_id=2" in detail_info(app)
 
         await pilot.press("x")
         await pilot.pause()
@@ -184,8 +174,8 @@ async def test_s3_4_version_id_any_of_five_versions_can_be_picked_revealed_and_c
         await pilot.press("up")  # version 3: destroyed, so nothing is read and the pane says why
         await wait_for(pilot, lambda: detail.version == "3", what="version 3 picked")
         assert "tui-secondVersion" not in screen_text(app)  # another version: masked again
-        assert "version 3 cannot be read: it is destroyed" in info(app)
-        assert "Dapr's GET with version_id=3 fails" in info(app)
+        assert "version 3 cannot be read: it is destroyed" in detail_info(app)
+        assert "Dapr's GET with version_id=3 fails" in detail_info(app)
         await pilot.press("c")
         await pilot.pause()
         assert app.clipboard == "tui-secondVersion"  # unchanged: nothing was copied
@@ -203,7 +193,7 @@ async def test_s3_4_a_soft_deleted_latest_version_shows_daprs_failure_its_note_a
     async with app.run_test(size=SIZE) as pilot:
         tree = await open_store(pilot)
         detail = await highlight(pilot, tree, "softdeleted")
-        text = info(app)
+        text = detail_info(app)
         assert "could not read it: getSecret softdeleted failed secret key or version not exist" in text
         assert "⚠ note: The latest version (2) is deleted: Vault still lists this secret, but Dapr's bulk" in text
         assert version_rows(app) == ["2", "1"]
@@ -212,7 +202,7 @@ async def test_s3_4_a_soft_deleted_latest_version_shows_daprs_failure_its_note_a
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: detail.version == "1" and detail.values is not None, what="version 1 read")
         assert detail.values == {"k": "tui-soft-one"}
-        assert "⚠ note: The latest version (2) is deleted" in info(app)  # the note stays with the secret
+        assert "⚠ note: The latest version (2) is deleted" in detail_info(app)  # the note stays with the secret
 
 
 async def test_s3_4_non_string_values_in_map_mode_show_the_get_failure_and_why(tmp_path, proxy):
@@ -220,7 +210,7 @@ async def test_s3_4_non_string_values_in_map_mode_show_the_get_failure_and_why(t
     async with app.run_test(size=SIZE) as pilot:
         tree = await open_store(pilot)
         await highlight(pilot, tree, "numbers")
-        text = info(app)
+        text = detail_info(app)
         assert "could not read it: couldn't decode response body: json: cannot unmarshal number" in text
         assert "⚠ note: not every value is a string: n (number): in map mode Dapr's GET fails" in text
         assert "tui-string" not in screen_text(app)
@@ -232,7 +222,7 @@ async def test_the_pane_says_plainly_when_the_users_own_token_is_used_instead_of
         tree = await open_store(pilot)
         detail = await highlight(pilot, tree, "top")
         assert detail.values == {"top": "tui-top-value"}
-        assert "as your own Vault token (VAULT_TOKEN), not the component's" in info(app)
+        assert "as your own Vault token (VAULT_TOKEN), not the component's" in detail_info(app)
         assert {r.token for r in proxy.requests} == {"root"}
 
 
@@ -242,7 +232,7 @@ async def test_a_vault_that_is_down_is_asked_once_for_the_secret_not_again_for_i
     async with app.run_test(size=SIZE) as pilot:
         tree = await open_store(pilot)
         await highlight(pilot, tree, "db")
-        assert "could not read it: couldn't get successful response, status code 503" in info(app)
-        assert "\nhint: Vault is sealed: unseal it" in info(app)  # the hint on a line of its own
+        assert "could not read it: couldn't get successful response, status code 503" in detail_info(app)
+        assert "\nhint: Vault is sealed: unseal it" in detail_info(app)  # the hint on a line of its own
         gets = [r.path for r in fault_vault.requests if r.method == "GET"]
         assert gets == ["/v1/secret/data/dapr/db?version=0"]  # no metadata read after the failure
