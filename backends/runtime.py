@@ -26,7 +26,6 @@ from components.model import (
     Component,
     Configuration,
     Diagnostic,
-    MetadataItem,
     Reference,
     ScopeDecision,
     Severity,
