@@ -280,10 +280,8 @@ class Runtime:
         return None
 
     def _denied_reason(self, component: Component) -> str | None:
-        try:
-            from components.config import is_component_denied
-        except ImportError:  # older components package
-            return None
+        from components.config import is_component_denied
+
         return is_component_denied(self.configuration, component)
 
     def _open_dependency_then(self, component: Component) -> ComponentStatus:

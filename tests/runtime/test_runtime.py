@@ -330,3 +330,14 @@ def test_doctor_flags_credentials_written_in_plain_in_a_component_file():
     flagged = [d for d in rt.doctor() if d.code == "plain-secret-value"]
     assert [d.message for d in flagged] == ["cache: metadata 'redisPassword' holds a plain value written in the component file"]
     assert flagged[0].source.line == 7 and "hunter2" not in flagged[0].message
+
+
+def test_s1_4_a_component_on_the_config_deny_list_is_refused():
+    rt = runtime(
+        store("vault", GOOD),
+        Component("cache", "state.redis", version="v1"),
+        configuration=Configuration(component_deny=("state.redis",)),
+    )
+    status = rt.open("cache")
+    assert status.state == State.ERROR and "spec.components.deny" in status.hint
+    assert rt.open("vault").state == State.READY
