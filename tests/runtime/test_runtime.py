@@ -333,11 +333,16 @@ def test_doctor_flags_credentials_written_in_plain_in_a_component_file():
 
 
 def test_s1_4_a_component_on_the_config_deny_list_is_refused():
+    """With a deny list, daprd also refuses components without spec.version."""
+    versioned = store("vault", GOOD)
+    versioned = Component(versioned.name, versioned.type, version="v1", metadata=versioned.metadata)
     rt = runtime(
-        store("vault", GOOD),
+        versioned,
+        store("unversioned", GOOD),
         Component("cache", "state.redis", version="v1"),
         configuration=Configuration(component_deny=("state.redis",)),
     )
     status = rt.open("cache")
     assert status.state == State.ERROR and "spec.components.deny" in status.hint
     assert rt.open("vault").state == State.READY
+    assert rt.open("unversioned").state == State.ERROR
