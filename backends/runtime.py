@@ -243,7 +243,7 @@ class Runtime:
             )
         denied = self._denied_reason(component)
         if denied:
-            return ComponentStatus(State.ERROR, denied, "remove it from spec.components.deny in --config")
+            return ComponentStatus(State.ERROR, denied, "check spec.components.deny in the --config file; with a deny list daprd also needs spec.type and spec.version")
         seen = [component.name]
         current = component
         while current.references:
