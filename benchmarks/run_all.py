@@ -15,7 +15,7 @@ INTRO = """# Benchmarks
 Every figure is measured against a baseline run in the same process or the same run, because these
 machines are noisy: read the ratios, not the absolute times. Tests never assert timings.
 
-Re-run everything with `make benchmarks` (about two minutes), or one script with
+Re-run everything with `make benchmarks` (several minutes), or one script with
 `.venv/bin/python benchmarks/<script>.py`. Each script writes `results/<name>.md`; this page is
 rebuilt from them.
 """
