@@ -38,6 +38,17 @@ async def _quiet(pilot: Pilot) -> None:
     await pilot.pause()
 
 
+async def _until_stable(pilot: Pilot, measure: Callable[[], object], rounds: int = 5) -> None:
+    """Until `measure()` has not changed for `rounds` pauses in a row (results stream in)."""
+    last, same = object(), 0
+    while same < rounds:
+        await asyncio.sleep(0.1)
+        await pilot.pause()
+        current = measure()
+        same = same + 1 if current == last else 0
+        last = current
+
+
 async def _open_secret(pilot: Pilot, store: str, name: str) -> None:
     app = pilot.app
     app.query_one(Sidebar).highlight_component(store)
@@ -94,8 +105,12 @@ async def palette(pilot: Pilot) -> None:
     """ctrl+p with "redis": secrets of every loaded store, components and actions."""
     await _open_secret(pilot, "demo-multi", "redis")
     await _open_secret(pilot, "demo-file", "redis:password")
+    app = pilot.app
+    app.index_ready_stores()  # what opening the palette starts: done first, so the hits are final
+    await _until(pilot, lambda: not app.search_progress()[0])
+    await _quiet(pilot)
     await pilot.press("ctrl+p", *"redis")
-    await asyncio.sleep(0.3)
+    await _until_stable(pilot, lambda: app.screen.query("OptionList").first().option_count)
     await _quiet(pilot)
 
 
