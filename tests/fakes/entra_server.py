@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from tests.fakes.keyvault_server import JsonHandler, _TLSServer, start_https_server, stop_https_server
+from tests.fakes.keyvault_server import JsonHandler, ServerLifecycle, _TLSServer, start_https_server
 from tests.fakes.tls import TestCA
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -39,7 +39,7 @@ class TokenRequest:
 
 
 @dataclass
-class EntraServer:
+class EntraServer(ServerLifecycle):
     ca: TestCA
     tenant_id: str
     token_requests: list[TokenRequest] = field(default_factory=list)
@@ -84,16 +84,6 @@ class EntraServer:
         self._server, self._thread = start_https_server(Handler, self.ca)
         return self
 
-    def stop(self) -> None:
-        if self._server is not None and self._thread is not None:
-            stop_https_server(self._server, self._thread)
-            self._server = None
-
-    def __enter__(self) -> EntraServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # --- protocol --------------------------------------------------------------------------------
 

@@ -110,6 +110,27 @@ def stop_https_server(server: _TLSServer, thread: threading.Thread) -> None:
     thread.join(timeout=5)
 
 
+class ServerLifecycle:
+    """stop() and the context manager for a fake whose start() fills `_server` and `_thread`."""
+
+    _server: _TLSServer | None
+    _thread: threading.Thread | None
+
+    def start(self):  # pragma: no cover - each fake defines it
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        if self._server is not None and self._thread is not None:
+            stop_https_server(self._server, self._thread)
+            self._server = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
 @dataclass
 class FakeSecretVersion:
     version: str
@@ -141,7 +162,7 @@ class _Throttle:
 
 
 @dataclass
-class KeyVaultServer:
+class KeyVaultServer(ServerLifecycle):
     """A local Key Vault. `authorize(token)` returns the client id a bearer token belongs to, or None.
 
     `permissions` maps client id -> allowed operations ("get", "list"); None allows everything.
@@ -203,16 +224,6 @@ class KeyVaultServer:
         self._server, self._thread = start_https_server(Handler, self.ca)
         return self
 
-    def stop(self) -> None:
-        if self._server is not None and self._thread is not None:
-            stop_https_server(self._server, self._thread)
-            self._server = None
-
-    def __enter__(self) -> KeyVaultServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # --- protocol --------------------------------------------------------------------------------
 
