@@ -158,6 +158,7 @@ class Runtime:
         self._statuses: dict[str, ComponentStatus] = {}
         self._stores: dict[str, SecretStore] = {}
         self._reference_cache: dict[tuple[str, str, str], dict[str, str] | StoreError | None] = {}
+        self._references: list[Reference] | None = None  # derived from the components, once
 
     # ----- what is configured
 
@@ -168,9 +169,12 @@ class Runtime:
         return [c for c in self.components if c.is_secret_store]
 
     def references(self) -> list[Reference]:
-        from components.references import build_references
+        """Every secretKeyRef; the components never change for a runtime, so built once."""
+        if self._references is None:
+            from components.references import build_references
 
-        return build_references(self.components, self.options.kubernetes)
+            self._references = build_references(self.components, self.options.kubernetes)
+        return list(self._references)
 
     def references_to(self, store: str, secret: str) -> list[Reference]:
         return [r for r in self.references() if r.store == store and r.secret == secret]
