@@ -48,6 +48,7 @@ class RuntimeOptions:
     env: Mapping[str, str] | None = None  # daprd's environment; None -> os.environ
     cwd: str | None = None  # daprd's working directory; None -> os.getcwd()
     vault_token_from_env: bool = False
+    sidecar_url: str | None = None  # components and answers come from a running sidecar (issue #18)
 
     def daprd_env(self) -> Mapping[str, str]:
         """daprd's environment: --namespace stands for its NAMESPACE variable."""
@@ -96,12 +97,15 @@ class ApiResponse:
 
     status: int
     body: dict | None = None
+    raw: str | None = None  # the body exactly as a running sidecar sent it (issue #18)
 
     @property
     def ok(self) -> bool:
         return self.status in (200, 204)
 
     def text(self) -> str:
+        if self.raw is not None:
+            return self.raw
         return "" if self.body is None else go_json(self.body) + "\n"
 
 
@@ -164,6 +168,10 @@ class Runtime:
 
     def component(self, name: str) -> Component | None:
         return self._by_name.get(name)
+
+    def describe_source(self) -> str:
+        """Where the components come from, for headers and messages."""
+        return "cluster" if self.options.resources_from_cluster else ", ".join(self.options.resources_paths)
 
     def secret_stores(self) -> list[Component]:
         return [c for c in self.components if c.is_secret_store]

@@ -169,8 +169,8 @@ class DaprSecretsApp(App):
 
     def _header_text(self) -> Text:
         options = self.runtime.options
-        where = "cluster" if options.resources_from_cluster else ", ".join(options.resources_paths)
-        mode = "kubernetes" if options.kubernetes else "self-hosted"
+        where = self.runtime.describe_source()
+        mode = "sidecar" if options.sidecar_url else "kubernetes" if options.kubernetes else "self-hosted"
         text = Text.assemble(("dapr-secrets", "bold"), "  ", escape_control(where), ("  ", ""), (mode, "cyan"), end="")
         if options.kubernetes and self.current_context:
             text.append(f"  context: {escape_control(self.current_context)}", style="cyan")
@@ -419,8 +419,11 @@ class DaprSecretsApp(App):
         """'API for app orders: allowed (rule)' for the detail pane."""
         if not self._scopes_shown():
             return None
-        decision = self.runtime.scope_decision(store, name)
         app_id = self.runtime.options.app_id or "any app"
+        if self.runtime.options.sidecar_url:
+            return Text.assemble(("Dapr API for ", "dim"), escape_control(app_id), ": ", ("the sidecar decides", "cyan"),
+                                 ("  a secret its scopes deny answers 403 when opened", "dim"))
+        decision = self.runtime.scope_decision(store, name)
         verdict = ("allowed", "green") if decision.allowed else ("denied (403)", "bold red")
         return Text.assemble(
             ("Dapr API for ", "dim"), escape_control(app_id), ": ", verdict, (f"  {escape_control(decision.rule)}", "dim")
