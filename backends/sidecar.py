@@ -139,7 +139,7 @@ class SidecarClient:
 
 def _answer(status: int, raw: bytes) -> SidecarAnswer:
     if len(raw) > MAX_BODY:
-        raise StoreError(f"the sidecar's answer is larger than {MAX_BODY // (1024 * 1024)} MiB; not read")
+        raise StoreError(f"the sidecar's answer is larger than {MAX_BODY:,} bytes; not read")
     text = raw.decode("utf-8", "replace")
     try:
         body = json.loads(text) if text.strip() else None
@@ -246,8 +246,13 @@ class SidecarRuntime(Runtime):
 
         self.client = client
         self.info = client.metadata()
-        options = replace(options, sidecar_url=client.url, app_id=options.app_id or self.info.app_id or None)
+        self._prediction = replace(options, sidecar_url=None)  # the files, for drift
+        options = replace(options, resources_paths=(), sidecar_url=client.url, app_id=options.app_id or self.info.app_id or None)
         super().__init__(options, _components(self.info, client.url))
+
+    def prediction_options(self) -> RuntimeOptions:
+        """How to read the files (or the cluster) whose prediction drift compares with this sidecar."""
+        return self._prediction
 
     def refresh(self) -> None:
         self.close()

@@ -54,6 +54,7 @@ from tui.widgets.store_view import StoreView
 if TYPE_CHECKING:
     from textual.timer import Timer
 
+    from backends.drift import DriftRow
     from backends.kubernetes_resources import KubeContext
 
 # Diagnostics of a cluster that could not be read at all: a switch that meets one is not made.
@@ -860,6 +861,8 @@ class DaprSecretsApp(App):
             return shows_values and (action == "copy" or (action == "reveal_off") == self.settings.no_reveal)
         if action in self.SECRET_ACTIONS:
             return isinstance(view, StoreView)
+        if action == "drift":
+            return bool(self.runtime.options.sidecar_url)
         return not (action in self.KUBERNETES_ACTIONS and not self.kubernetes_mode)
 
     def mask_values(self) -> None:
@@ -881,6 +884,21 @@ class DaprSecretsApp(App):
             await self.jump_to_secret(component.name, diagnostic.secret)
         else:
             self.jump_to_component(diagnostic.component)
+
+    def action_drift(self) -> None:
+        from tui.screens.drift import DriftScreen
+
+        self.mask_values()
+        self.push_screen(DriftScreen(self.runtime), self._drift_closed)  # type: ignore[arg-type]  # can() allows it only for a SidecarRuntime
+
+    async def _drift_closed(self, row: DriftRow | None) -> None:
+        component = self.runtime.component(row.component) if row is not None else None
+        if component is None or row is None:
+            return
+        if row.secret and component.is_secret_store:
+            await self.jump_to_secret(component.name, row.secret)
+        else:
+            self.jump_to_component(component.name)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.kubernetes_mode))

@@ -156,13 +156,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _sidecar_runtime(args: argparse.Namespace) -> Runtime:
-    from dataclasses import replace
-
     from backends.sidecar import SidecarClient, SidecarRuntime, token_from
 
     client = SidecarClient(args.sidecar, token_from(args.dapr_api_token))
-    options = replace(options_from_args(args), resources_paths=())
-    return SidecarRuntime(options, client)
+    return SidecarRuntime(options_from_args(args), client)
 
 
 def _drift(args: argparse.Namespace) -> int:
@@ -174,7 +171,7 @@ def _drift(args: argparse.Namespace) -> int:
         return 2
     try:
         sidecar = _sidecar_runtime(args)
-        predicted = Runtime.load(options_from_args(args))
+        predicted = Runtime.load(sidecar.prediction_options())
     except StoreError as error:
         _fail(error.message, error.hint)
         return 2

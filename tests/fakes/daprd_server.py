@@ -34,6 +34,7 @@ class FakeDaprd:
     denied: dict[str, set[str]] = field(default_factory=dict)  # store -> names its scopes deny
     failing: dict[str, str] = field(default_factory=dict)  # store -> the store error text
     token: str | None = None
+    port: int = 0  # 0: any free port
     requests: list[tuple[str, dict[str, str], str | None]] = field(default_factory=list)
     _server: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
@@ -55,7 +56,7 @@ class FakeDaprd:
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
                 fake._handle(self)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
@@ -161,3 +162,28 @@ def _send(request: BaseHTTPRequestHandler, status: int, payload: bytes, content_
     request.send_header("Content-Length", str(len(payload)))
     request.end_headers()
     request.wfile.write(payload)
+
+
+def demo_sidecar(port: int = 0) -> FakeDaprd:
+    """A sidecar for app `orders` that has drifted from the demo folder (`make run`): the value of
+    demo-file's `redis:password` rotated, `audit-log` not loaded, a cron binding the files do not
+    have, and its secret scopes deny `api:orders-key`. For the drift screenshot."""
+    import os
+
+    from backends.runtime import Runtime, RuntimeOptions
+
+    demo = Runtime.load(RuntimeOptions(
+        resources_paths=("examples/components",), config_files=("examples/config.yaml",), app_id="orders",
+        env={"DEMO_API_TOKEN": "demo-token-not-real", "DEMO_SMTP_PASSWORD": "demo-smtp-password-not-real"}, cwd=os.getcwd(),
+    ))
+    demo.start()
+    components = {
+        c.name: (c.type, c.version, ())
+        for c in demo.components
+        if c.name != "audit-log" and demo.status(c.name).state.value in ("ready", "degraded", "unsupported")
+    }
+    components["nightly-report"] = ("bindings.cron", "v1", ())
+    secrets = {name: dict(demo.api_bulk(name).body or {}) for name, (kind, _, _) in components.items() if kind == "secretstores.local.file"}
+    secrets["demo-file"]["redis:password"] = {"redis:password": "rotated-demo-password"}
+    demo.close()
+    return FakeDaprd(components=components, secrets=secrets, denied={"demo-file": {"api:orders-key"}}, port=port)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from backends.base import AccessDenied, StoreTimeout, StoreUnreachable
+from backends.base import AccessDenied, StoreError, StoreTimeout, StoreUnreachable
 from backends.drift import compare
 from backends.runtime import Runtime, RuntimeOptions, State
 from backends.sidecar import SidecarClient, SidecarRuntime, api_path
@@ -272,3 +272,28 @@ def test_the_token_comes_from_dapr_api_token_env(capsys, monkeypatch):
     with fake_sidecar(token="tok") as daprd:
         monkeypatch.setenv("DAPR_API_TOKEN", "tok")
         assert run(capsys, "get", "files", "db-password", "--sidecar", daprd.url)[0] == 0
+
+
+# ----- the sidecar is untrusted input
+
+
+def test_an_oversized_answer_is_refused(monkeypatch):
+    import backends.sidecar as sidecar
+
+    big = {"files": {f"name-{i}": {f"name-{i}": "v" * 100} for i in range(100)}}
+    with fake_sidecar(secrets=big, denied={}) as daprd:
+        runtime = SidecarRuntime(RuntimeOptions(resources_paths=()), SidecarClient(daprd.url))
+        runtime.open("files")
+        monkeypatch.setattr(sidecar, "MAX_BODY", 4096)
+        with pytest.raises(StoreError, match="larger than 4,096 bytes; not read"):
+            list(runtime.store("files").list_names())
+
+
+def test_names_from_the_sidecar_are_escaped_in_every_line(files, capsys):
+    components, _ = files
+    evil = "evil\x1b]0;pwned\x07\u202e"
+    with fake_sidecar(components={evil: ("bindings.cron", "v1", ())}) as daprd:
+        code, out, _ = run(capsys, "drift", "--sidecar", daprd.url, "--resources-path", str(components))
+    assert code == 1
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    assert "evil" in out

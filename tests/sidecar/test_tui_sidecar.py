@@ -46,3 +46,39 @@ async def test_the_ui_browses_a_sidecars_stores_without_showing_values():
             await cursor_to(pilot, tree, "blocked")
             await wait_for(pilot, lambda: "ERR_PERMISSION_DENIED" in detail_info(app) or "ERR_PERMISSION_DENIED" in screen_text(app),
                            what="403 shown")
+
+
+async def test_the_prediction_vs_sidecar_screen_lists_the_planted_differences(tmp_path):
+    from dataclasses import replace
+
+    from tests.sidecar.test_sidecar import CANARY, fake_sidecar, write_files
+    from tui.screens.drift import DriftScreen
+
+    components = write_files(tmp_path)
+    options = RuntimeOptions(resources_paths=(str(components),), config_files=(str(tmp_path / "config.yaml"),), app_id="orders", env={})
+    with fake_sidecar() as daprd:
+        app = make_app(SidecarRuntime(options, SidecarClient(daprd.url)))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert app.can("drift")
+            app.action_drift()
+            await wait_for(pilot, lambda: isinstance(app.screen, DriftScreen) and app.screen.rows, what="drift rows")
+            text = screen_text(app)
+            assert "value-differs" in text and "files/api-key" in text and "type-differs" in text
+            assert CANARY not in text and "files-key" not in text
+            screen = app.screen
+            index = next(i for i, r in enumerate(screen.rows) if r.kind == "value-differs")
+            table = screen.query_one("#drift-rows")
+            table.move_cursor(row=index)
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: not isinstance(app.screen, DriftScreen), what="jump back")
+            await wait_for(pilot, lambda: app.current == "files", what="files shown")
+    assert replace(options, sidecar_url=None) == app.runtime.prediction_options()
+
+
+async def test_drift_is_offered_only_with_a_sidecar(tmp_path):
+    from tests.tui.conftest import Resources
+
+    app = make_app(Resources(tmp_path).runtime())
+    async with app.run_test(size=SIZE):
+        assert not app.can("drift")
