@@ -297,3 +297,10 @@ def test_names_from_the_sidecar_are_escaped_in_every_line(files, capsys):
     assert code == 1
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
     assert "evil" in out
+
+
+def test_https_to_a_plain_http_sidecar_says_so():
+    with fake_sidecar() as daprd:
+        with pytest.raises(StoreUnreachable) as error:
+            SidecarClient(daprd.url.replace("http://", "https://"), timeout=3).metadata()
+    assert "TLS" in error.value.message and "http://" in error.value.hint
