@@ -25,7 +25,7 @@ from backends.base import (
     StoreUnreachable,
 )
 from backends.runtime import ApiResponse, ComponentStatus, Runtime, RuntimeOptions, State, _Loaded
-from components.model import Component, Configuration, ScopeDecision, Source
+from components.model import Component, Configuration, Diagnostic, ScopeDecision, Severity, Source
 
 MAX_BODY = 64 * 1024 * 1024  # a bulk answer of a big store fits; a runaway one is cut off
 TOKEN_ENV = "DAPR_API_TOKEN"  # the variable the Dapr SDKs and CLI read for the dapr-api-token header
@@ -286,8 +286,20 @@ class SidecarRuntime(Runtime):
     def api_bulk(self, store: str, metadata: Mapping[str, str] | None = None) -> ApiResponse:
         return _api_response(self.client.get(api_path("secrets", store, "bulk"), metadata))
 
-    def doctor(self) -> list:
-        return list(self.diagnostics)
+    def doctor(self) -> list[Diagnostic]:
+        """A running sidecar reports no problems of its own: check the files it was started from."""
+        predicted = Runtime.load(self._prediction)
+        try:
+            found = predicted.doctor()
+        finally:
+            predicted.close()
+        where = predicted.describe_source() or "the files"
+        note = Diagnostic(
+            Severity.INFO, "sidecar-mode",
+            f"the problems below are predicted from {where}; the sidecar at {self.client.url} reports none of its own",
+            "`dapr-secrets drift` (or Prediction vs sidecar in the palette) compares the two",
+        )
+        return [note, *found]
 
     def describe_source(self) -> str:
         version = self.info.runtime_version or "version not reported"

@@ -136,8 +136,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "drift":
         return _drift(args)
+    if args.sidecar and args.command == "refs":  # a sidecar does not show its components' metadata
+        print("note: refs reads the files; `drift --sidecar` compares them with the sidecar", file=sys.stderr)
     try:
-        runtime = _sidecar_runtime(args) if args.sidecar else Runtime.load(options_from_args(args))
+        sidecar = args.sidecar and args.command != "refs"
+        runtime = _sidecar_runtime(args) if sidecar else Runtime.load(options_from_args(args))
     except StoreError as error:  # e.g. the cluster or the sidecar is unreachable
         _fail(error.message, error.hint)
         return 2

@@ -304,3 +304,17 @@ def test_https_to_a_plain_http_sidecar_says_so():
         with pytest.raises(StoreUnreachable) as error:
             SidecarClient(daprd.url.replace("http://", "https://"), timeout=3).metadata()
     assert "TLS" in error.value.message and "http://" in error.value.hint
+
+
+def test_doctor_and_refs_with_a_sidecar_check_the_files_and_say_so(files, capsys):
+    components, config = files
+    (components / "broken.yaml").write_text(
+        "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata: {name: broken}\nspec:\n  type: state.redis\n"
+        "  version: v1\n  metadata:\n  - name: redisPassword\n    secretKeyRef: {name: nope, key: nope}\nauth:\n  secretStore: files\n"
+    )
+    with fake_sidecar() as daprd:
+        code, out, _ = run(capsys, "doctor", "--json", "--sidecar", daprd.url, "--resources-path", str(components))
+        codes = [d["code"] for d in json.loads(out)]
+        assert code == 1 and codes[0] == "sidecar-mode" and "ref-secret-not-found" in codes
+        code, out, err = run(capsys, "refs", "--json", "--sidecar", daprd.url, "--resources-path", str(components))
+        assert "refs reads the files" in err and json.loads(out)[0]["component"] == "broken"
