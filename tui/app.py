@@ -198,6 +198,7 @@ class DaprSecretsApp(App):
         return Text("Pick a component on the left.", style="dim")
 
     def on_mount(self) -> None:
+        self._clear_clipboard_on_signals()
         self.main_screen.query_one(Sidebar).border_title = "Components"
         self.main_screen.query_one("#filter").display = False
         self._show_lower(False)
@@ -742,7 +743,6 @@ class DaprSecretsApp(App):
             self.notify("Namespaces and contexts are for Kubernetes mode (--kubernetes).", severity="warning", markup=False)
             return
         if not CommandPalette.is_open(self):
-            self.mask_values()
             self.push_screen(CommandPalette(providers=[provider], placeholder=placeholder))
 
     def switch_namespace(self, namespace: str) -> None:
@@ -867,13 +867,13 @@ class DaprSecretsApp(App):
 
     def mask_values(self) -> None:
         """Hide every revealed value (refresh, another screen on top)."""
-        self.main_screen.query_one(DetailPane).mask()
+        for pane in self.main_screen.query(DetailPane):  # none yet while the app starts
+            pane.mask()
         for view in self.views.values():
             if isinstance(view, ComponentView):
                 view.mask()
 
     def action_doctor(self) -> None:
-        self.mask_values()
         self.push_screen(DoctorScreen(self.runtime), self._doctor_closed)
 
     async def _doctor_closed(self, diagnostic: Diagnostic | None) -> None:
@@ -888,7 +888,6 @@ class DaprSecretsApp(App):
     def action_drift(self) -> None:
         from tui.screens.drift import DriftScreen
 
-        self.mask_values()
         self.push_screen(DriftScreen(self.runtime), self._drift_closed)  # type: ignore[arg-type]  # can() allows it only for a SidecarRuntime
 
     async def _drift_closed(self, row: DriftRow | None) -> None:
@@ -902,6 +901,31 @@ class DaprSecretsApp(App):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.kubernetes_mode))
+
+    def push_screen(self, *args, **kwargs):  # type: ignore[override]  # Textual's overloads, passed through
+        """Nothing revealed stays visible behind another screen or modal (help, palette, doctor)."""
+        self.mask_values()
+        return super().push_screen(*args, **kwargs)
+
+    def on_app_blur(self) -> None:
+        """The terminal lost focus (another window, a screen share switched away): hide values."""
+        self.mask_values()
+
+    def _clear_clipboard_on_signals(self) -> None:
+        """Closing the terminal (SIGHUP) or `kill` (SIGTERM) must not leave a copied secret behind."""
+        import asyncio
+        import signal
+
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            try:
+                loop.add_signal_handler(number, self._terminated)
+            except (NotImplementedError, RuntimeError, ValueError):  # not the main thread (tests), or no such signal
+                pass
+
+    def _terminated(self) -> None:
+        self.clipboard_service.clear()
+        self.exit(return_code=143)
 
     async def action_quit(self) -> None:
         self.clipboard_service.clear()  # do not leave a copied secret behind
