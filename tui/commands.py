@@ -80,7 +80,7 @@ class SecretsProvider(_AppProvider):
                         score,
                         highlighted(matcher, prefix, name),
                         partial(app.jump_to_secret, store, name),
-                        text=f"{store}: {name}",
+                        text=escape_control(f"{store}: {name}"),
                         help="jump to this secret",
                     )
 
@@ -93,7 +93,7 @@ class ComponentsProvider(_AppProvider):
     """Jump to any component."""
 
     def _components(self) -> list[tuple[str, str]]:
-        return [(c.name, c.type) for c in self.dapr_app.runtime.components]
+        return [(c.name, escape_control(c.type)) for c in self.dapr_app.runtime.components]
 
     async def discover(self) -> AsyncIterator[DiscoveryHit]:
         app = self.dapr_app
@@ -101,7 +101,7 @@ class ComponentsProvider(_AppProvider):
             yield DiscoveryHit(
                 Text.assemble(("component ", "dim"), escape_control(name), (f"  {kind}", "dim"), end=""),
                 partial(app.jump_to_component, name),
-                text=f"component {name}",
+                text=escape_control(f"component {name}"),
             )
 
     async def search(self, query: str) -> AsyncIterator[Hit]:
@@ -114,7 +114,7 @@ class ComponentsProvider(_AppProvider):
                     score,
                     highlighted(matcher, "component ", name).append(f"  {kind}", style="dim"),
                     partial(app.jump_to_component, name),
-                    text=f"component {name}",
+                    text=escape_control(f"component {name}"),
                     help="jump to this component",
                 )
 
@@ -225,7 +225,7 @@ class NamespaceProvider(_PickerProvider):
             yield self.error_hit(typing_works=True)
         app = self.dapr_app
         for namespace in self.namespaces:
-            yield DiscoveryHit(self._prompt(None, namespace), partial(app.switch_namespace, namespace), text=namespace)
+            yield DiscoveryHit(self._prompt(None, namespace), partial(app.switch_namespace, namespace), text=escape_control(namespace))
 
     async def search(self, query: str) -> AsyncIterator[Hit]:
         matcher = self.matcher(query)
@@ -233,7 +233,7 @@ class NamespaceProvider(_PickerProvider):
         for namespace in self.namespaces:
             score = matcher.match(namespace)
             if score > 0:
-                yield Hit(score, self._prompt(matcher, namespace), partial(app.switch_namespace, namespace), text=namespace)
+                yield Hit(score, self._prompt(matcher, namespace), partial(app.switch_namespace, namespace), text=escape_control(namespace))
         typed = query.strip()
         if typed not in self.namespaces and NAMESPACE_NAME.fullmatch(typed):
             prompt = highlighted(None, "namespace ", typed).append("  (as typed)", style="dim")

@@ -17,11 +17,14 @@ _YAML_SPECIAL = frozenset(
 )
 
 
-def api_url(store: str, name: str, version: str | None = None) -> str:
-    """Where an app reads this secret through its sidecar's HTTP API."""
-    url = f"{DAPR_HTTP}/v1.0/secrets/{quote(store, safe='')}/{quote(name, safe='')}"
+def api_url(store: str, name: str, version: str | None = None, base: str | None = None) -> str:
+    """Where an app reads this secret through its sidecar's HTTP API (`base`: a running sidecar's
+    address, else Dapr's default port), encoded the way daprd decodes it."""
+    from backends.sidecar import api_path
+
+    url = (base or DAPR_HTTP) + api_path("secrets", store, name)
     if version:
-        url += f"?metadata.version_id={quote(version, safe='')}"
+        url += f"?metadata.version_id={quote(version.encode('utf-8', 'surrogateescape'), safe='')}"
     return url
 
 

@@ -32,3 +32,14 @@ def test_secret_key_ref_snippet_is_a_metadata_item_with_the_store_as_a_comment()
 def test_secret_key_ref_snippet_names_the_key_of_a_multi_key_secret():
     parsed = yaml.safe_load(secret_key_ref_yaml("demo-multi", "redis", "password"))
     assert parsed[0]["secretKeyRef"] == {"name": "redis", "key": "password"}
+
+
+def test_api_url_of_a_name_that_is_not_utf8_keeps_its_bytes():
+    """Issue #13: an environment variable name need not be UTF-8 (kept as surrogate escapes); the
+    URL carries its original bytes instead of raising UnicodeEncodeError."""
+    assert api_url("env", "bad\udcff") == "http://localhost:3500/v1.0/secrets/env/bad%FF"
+    assert api_url("env", "x", version="v\udc80") == "http://localhost:3500/v1.0/secrets/env/x?metadata.version_id=v%80"
+
+
+def test_api_url_of_a_running_sidecar():
+    assert api_url("s", "n", base="http://127.0.0.1:3501") == "http://127.0.0.1:3501/v1.0/secrets/s/n"

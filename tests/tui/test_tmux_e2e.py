@@ -126,3 +126,27 @@ def test_a_copied_secret_is_cleared_when_the_app_is_killed(how):
         assert "dapr-secrets" not in term.run("list-buffers", "-F", "#{buffer_name}").split()
     finally:
         term.run("kill-server")
+
+
+def test_a_crafted_component_cannot_write_the_terminal_title_or_clipboard(tmp_path):
+    """Issue #13: `spec.type` (like every resource field) used to reach the terminal raw."""
+    (tmp_path / "evil.yaml").write_text(
+        'apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: "evil\\e]0;pwned-name\\a"\n'
+        'spec:\n  type: "state.redis\\e]0;pwned-title\\a\\e]52;c;cHduZWQ=\\a"\n  version: v1\n'
+    )
+    term = Terminal(f"dapr-secrets-inject-{os.getpid()}")
+    command = shlex.join([*entry_point(), "--resources-path", str(tmp_path)])
+    term.run("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "36", f"env -u COLUMNS -u LINES TERM=xterm-256color {command}")
+    term.run("set-option", "-g", "set-clipboard", "on")
+    term.run("set-option", "-g", "allow-rename", "on")
+    try:
+        term.wait_for("evil")
+        term.keys("Down")
+        screen = term.wait_for("pwned-title")  # shown, escaped
+        assert "\\e]0;pwned-title" in screen or "\\x1b]0;pwned-title" in screen
+        assert "pwned" not in term.run("display-message", "-p", "-t", "e2e", "#{pane_title}")
+        assert "pwned" not in term.run("display-message", "-p", "-t", "e2e", "#{window_name}")
+        for name in term.run("list-buffers", "-F", "#{buffer_name}").split():
+            assert "pwned" not in term.run("show-buffer", "-b", name)
+    finally:
+        term.run("kill-server")

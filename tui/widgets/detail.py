@@ -577,7 +577,7 @@ class DetailPane(VerticalScroll):
             ))
         if self.version is not None:
             lines.append(Text.assemble(("showing version ", "yellow"), safe_text(self.version), ("  (v: next)", "dim")))
-        lines.append(Text.assemble(("GET ", "dim"), safe_text(api_url(target.store, target.name, self.version))))
+        lines.append(Text.assemble(("GET ", "dim"), safe_text(api_url(target.store, target.name, self.version, self.runtime.options.sidecar_url))))
         if self.version is not None:
             lines.append(Text("A secretKeyRef in a component always reads the current version "
                               "(it has no version field).", style="dim"))

@@ -143,6 +143,6 @@ class ReferencesPane(OptionList):
 
 
 def _user_prompt(component: Component, refs: int) -> Text:
-    text = Text.assemble(safe_text(component.name, "bold"), (f"  {component.type}", "dim"), end="")
+    text = Text.assemble(safe_text(component.name, "bold"), (f"  {escape_control(component.type)}", "dim"), end="")
     text.append(f"\n  {refs} secretKeyRef{'' if refs == 1 else 's'}" if refs else "\n  no secretKeyRef", style="dim")
     return text

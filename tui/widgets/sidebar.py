@@ -117,7 +117,7 @@ class Sidebar(OptionList):
     def _prompt(self, component: Component) -> Text:
         status = self._statuses.get(component.name, ComponentStatus(State.PENDING))
         return Text.assemble(
-            " ", glyph(status.state), " ", (escape_control(component.name), ""), "  ", (short_type(component), "dim"),
+            " ", glyph(status.state), " ", (escape_control(component.name), ""), "  ", (escape_control(short_type(component)), "dim"),
             end="",
         )
 
