@@ -26,6 +26,7 @@ from components.model import (
     Component,
     Configuration,
     Diagnostic,
+    MetadataItem,
     Reference,
     ScopeDecision,
     Severity,
@@ -252,15 +253,8 @@ class Runtime:
         current = component
         while current.references:
             store_name = self.auth_store_name(current)
-            if not store_name:
-                return ComponentStatus(
-                    State.WAITING,
-                    f"{current.name} uses secretKeyRef but has no auth.secretStore; in self-hosted "
-                    "mode daprd has no default secret store, so it never initialises"
-                    + ("" if current is component else f" (and {component.name} waits for it)"),
-                    "add `auth: {secretStore: <store name>}` to the component",
-                    waiting_for="",
-                )
+            if not store_name:  # self-hosted, no auth.secretStore: daprd does not park, it initialises (§2.3)
+                return None
             if store_name in seen:
                 cycle = " -> ".join(seen + [store_name])
                 return ComponentStatus(
@@ -289,8 +283,8 @@ class Runtime:
         return is_component_denied(self.configuration, component)
 
     def _open_dependency_then(self, component: Component) -> ComponentStatus:
-        if component.references:
-            store_name = self.auth_store_name(component)
+        store_name = self.auth_store_name(component)
+        if component.references and store_name:
             dependency = self.open(store_name)
             if dependency.state != State.READY:
                 reason = dependency.message or dependency.state.value
@@ -309,6 +303,33 @@ class Runtime:
         redactor = Redactor(properties[name] for name in from_secrets)
         return self._construct_store(component, properties, problems, redactor)
 
+    def unresolved_without_auth_store(self, component: Component) -> list[MetadataItem]:
+        """Self-hosted, no auth.secretStore: ProcessResource looks up store "", fails, and returns at
+        the first secretKeyRef; preprocessOneComponent parks only behind a non-empty store name, so
+        daprd initialises the component at once with that item and every later ref or envRef item
+        unresolved (§2.3, corrected). The items left unresolved, in order; [] when this does not apply."""
+        from components.references import uses_env_ref
+
+        if self.auth_store_name(component):
+            return []
+        first = next((i for i, item in enumerate(component.metadata) if item.secret_key_ref and not uses_env_ref(item)), None)
+        if first is None:
+            return []
+        later = component.metadata[first:]
+        return [item for item in later if item.secret_key_ref is not None or uses_env_ref(item)]
+
+    def _no_auth_store_message(self, component: Component) -> str:
+        items = self.unresolved_without_auth_store(component)
+        empty = [item.name for item in items if item.value is None]
+        literal = [item.name for item in items if item.value is not None]
+        parts = ([", ".join(empty) + " empty"] if empty else []) + (
+            [", ".join(literal) + " at its literal value"] if literal else []
+        )
+        return (
+            f"not resolved: no auth.secretStore in self-hosted mode; daprd initialises {component.name} "
+            f"with {' and '.join(parts)}"
+        )
+
     def _resolve_properties(self, component: Component) -> tuple[dict[str, str], list[str], set[str]]:
         """The property map daprd passes to Init (§1.2, §2): envRef, secretKeyRef (key defaults to
         the name; only a non-empty value replaces the item's value), then template tags.
@@ -321,9 +342,14 @@ class Runtime:
         values: list[tuple[str, str | None]] = []
         problems: list[str] = []
         from_secrets: set[str] = set()
+        unresolved = {id(item) for item in self.unresolved_without_auth_store(component)}
+        if unresolved:
+            problems.append(self._no_auth_store_message(component))
         for item in component.metadata:
             value = item.value
-            if item.env_ref and item.value is None:
+            if id(item) in unresolved:
+                pass  # daprd's loop returned before this item: it keeps its literal value, or none
+            elif item.env_ref and item.value is None:
                 value = resolve_env_ref(item, env)
                 from_secrets.add(item.name)
             elif item.secret_key_ref is not None:
@@ -381,7 +407,10 @@ class Runtime:
             store = store_class(component.name, properties, context)
         except StoreError as error:
             redactor.error(error)
-            return ComponentStatus(State.ERROR, error.message, _init_failure_hint(component, error.hint))
+            message = error.message
+            if self.unresolved_without_auth_store(component):
+                message = f"{self._no_auth_store_message(component)}, and its Init fails: {message}"
+            return ComponentStatus(State.ERROR, message, _init_failure_hint(component, error.hint or _NO_AUTH_STORE_HINT))
         except ImportError as error:
             return ComponentStatus(State.UNSUPPORTED, f"the backend for {component.type} could not be loaded: {error.name}")
         except Exception as error:  # noqa: BLE001 - a backend bug must not take the app down
@@ -389,11 +418,14 @@ class Runtime:
         with self._lock:
             self._stores[component.name] = RedactedStore(store, redactor) if redactor else store
         message = "; ".join(problems)
-        return ComponentStatus(State.READY, message)
+        hint = _NO_AUTH_STORE_HINT if self.unresolved_without_auth_store(component) else ""
+        return ComponentStatus(State.READY, message, hint)
 
     def _reference_summary(self, component: Component) -> ComponentStatus:
         """A component daprd would initialise: READY when every reference gives a value, else
         DEGRADED naming the first that does not (daprd starts it without that value, silently)."""
+        if self.unresolved_without_auth_store(component):
+            return ComponentStatus(State.DEGRADED, self._no_auth_store_message(component), _NO_AUTH_STORE_HINT)
         refs = [r for r in self.references() if r.component == component.name]
         broken = [(r, s) for r in refs if not (s := self.check_reference(r)).ok]
         if not broken:
@@ -412,9 +444,12 @@ class Runtime:
     def check_reference(self, ref: Reference) -> ReferenceStatus:
         """Would daprd resolve this secretKeyRef, and to a usable value? Never returns the value."""
         if not ref.store:
+            component = self._by_name.get(ref.component)
+            what = "empty" if not ref.has_fallback_value else "at its literal value"
+            name = component.name if component else ref.component
             return ReferenceStatus(
                 "no-auth-store",
-                "no auth.secretStore: in self-hosted mode daprd has no default store and parks the component forever",
+                f"not resolved: no auth.secretStore in self-hosted mode; daprd initialises {name} with {ref.field} {what}",
             )
         target = self._by_name.get(ref.store)
         if target is None or not target.is_secret_store:
@@ -488,12 +523,12 @@ class Runtime:
             found += _plain_secret_diagnostics(component)
         for ref in self.references():
             status = self.check_reference(ref)
-            if not status.ok and status.code not in ("no-auth-store", "store-missing", "store-not-loaded"):
+            if not status.ok and status.code not in ("store-missing", "store-not-loaded"):
                 found.append(
                     Diagnostic(
                         Severity.WARNING if status.code == "empty-value" else Severity.ERROR,
                         f"ref-{status.code}",
-                        f"{ref.component}: metadata {ref.field!r} -> {ref.store}/{ref.secret}[{ref.key}]: {status.message}",
+                        f"{ref.component}: metadata {ref.field!r} -> {ref.store or '(no store)'}/{ref.secret}[{ref.key}]: {status.message}",
                         _reference_hint(status.code, ref),
                         source=ref.source,
                         component=ref.component,
@@ -609,12 +644,21 @@ def _missing_store_hint(store_name: str, runtime: Runtime) -> str:
     return f"set auth.secretStore to one of the configured secret stores ({stores}), or add a store named {store_name!r}"
 
 
+_NO_AUTH_STORE_HINT = "add `auth: {secretStore: <store name>}` to the component: self-hosted daprd has no default secret store"
+
+
 def _init_failure_hint(component: Component, extra: str) -> str:
-    exits = "" if component.ignore_errors else "daprd would exit at start-up (spec.ignoreErrors is false). "
-    return (exits + extra).strip()
+    """What daprd does after a failed Init: exits, or with ignoreErrors logs it and skips the component."""
+    if component.ignore_errors:
+        outcome = "skipped: ignoreErrors (daprd logs the error and goes on without this component). "
+    else:
+        outcome = "daprd would exit at start-up (spec.ignoreErrors is false). "
+    return (outcome + extra).strip()
 
 
 def _reference_hint(code: str, ref: Reference) -> str:
+    if code == "no-auth-store":
+        return _NO_AUTH_STORE_HINT
     if code == "secret-not-found":
         return f"create secret {ref.secret!r} in store {ref.store!r}, or fix secretKeyRef.name"
     if code == "key-not-found":

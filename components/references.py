@@ -20,7 +20,8 @@ def build_references(components: Iterable[Component], kubernetes_mode: bool) -> 
     """Every secretKeyRef daprd would resolve, in component and item order.
 
     The store is `auth.secretStore`; when empty it is `kubernetes` in Kubernetes mode and "" in
-    self-hosted mode (no store has that name, so daprd never loads the component, §2.3). The key
+    self-hosted mode (no store has that name: daprd initialises the component with the item unresolved,
+    §2.3). The key
     is `secretKeyRef.key`, or the secret name when empty (§2.6). An item with an envRef and no
     value reads the environment instead, so its secretKeyRef is not used (§2.1).
     """

@@ -73,11 +73,62 @@ def test_s1_5_a_store_may_depend_on_a_store_defined_later():
     assert rt.api_get("main", "good-key").body == {"good-key": "life is good"}
 
 
-def test_s2_3_self_hosted_ref_without_auth_store_parks_forever():
+# The five tests below: dapr:pkg/runtime/processor/secret/secret.go ProcessResource (store "" is
+# not found: warn and return at the first ref) and dapr:pkg/runtime/processor/components.go
+# preprocessOneComponent (parks only behind a non-empty store name) / processComponents.
+
+
+def test_s2_3_self_hosted_ref_without_auth_store_is_not_parked_but_initialised_with_the_field_empty():
     rt = runtime(store("a", GOOD), Component("db", "state.redis", metadata=(MetadataItem("password", None, SecretKeyRef("good-key")),)))
     status = rt.open("db")
-    assert status.state == State.WAITING
-    assert "no auth.secretStore" in status.message
+    assert status.state == State.DEGRADED and status.waiting_for is None
+    assert status.message == "not resolved: no auth.secretStore in self-hosted mode; daprd initialises db with password empty"
+    assert "auth: {secretStore:" in status.hint
+    [ref] = rt.references()
+    assert rt.check_reference(ref).code == "no-auth-store"
+    assert "park" not in status.message + rt.check_reference(ref).message
+    assert [d.code for d in rt.doctor() if d.component == "db"] == ["ref-no-auth-store"]
+
+
+def test_s2_3_without_auth_store_a_literal_value_beside_the_ref_is_kept():
+    rt = runtime(Component("db", "state.redis", metadata=(MetadataItem("password", "literal", SecretKeyRef("good-key")),)))
+    assert rt._resolve_properties(rt.component("db"))[0] == {"password": "literal"}
+    assert rt.open("db").message.endswith("with password at its literal value")
+
+
+def test_s2_3_without_auth_store_items_after_the_first_ref_are_not_resolved():
+    items = (
+        MetadataItem("before", None, env_ref="MY_VAR"),
+        MetadataItem("password", None, SecretKeyRef("good-key")),
+        MetadataItem("after", None, env_ref="MY_VAR"),
+        MetadataItem("plain", "kept"),
+    )
+    rt = Runtime(RuntimeOptions(resources_paths=(), env={"MY_VAR": "from-env"}), [Component("db", "state.redis", metadata=items)])
+    properties, problems, _ = rt._resolve_properties(rt.component("db"))
+    assert properties == {"before": "from-env", "password": "", "after": "", "plain": "kept"}
+    assert rt.open("db").message.endswith("with password, after empty")
+
+
+def test_s2_3_without_auth_store_a_store_whose_init_fails_makes_daprd_exit_unless_ignore_errors():
+    ref = (MetadataItem("secretsFile", None, SecretKeyRef("path")),)
+    rt = runtime(
+        Component("files", "secretstores.local.file", metadata=ref),
+        Component("tolerant", "secretstores.local.file", metadata=ref, ignore_errors=True),
+    )
+    status = rt.open("files")
+    assert status.state == State.ERROR
+    assert "daprd initialises files with secretsFile empty" in status.message
+    assert "missing local secrets file in metadata" in status.message
+    assert status.hint.startswith("daprd would exit at start-up")
+    assert rt.open("tolerant").hint.startswith("skipped: ignoreErrors")
+    assert rt.api_get("files", "x").status == 500  # no store loaded at all: the usual answer
+
+
+def test_s2_3_without_auth_store_a_store_that_inits_is_loaded_and_answers():
+    rt = runtime(store("lenient", GOOD, refs={"token": ("t", "")}))
+    status = rt.open("lenient")
+    assert status.state == State.READY and "daprd initialises lenient with token empty" in status.message
+    assert rt.api_get("lenient", "good-key").body == {"good-key": "life is good"}
 
 
 def test_s2_3_kubernetes_mode_defaults_to_the_kubernetes_store():
