@@ -35,6 +35,7 @@ from components.model import (
 
 DEFAULT_RESOURCES_PATH = "~/.dapr/components"
 BUILTIN_KUBERNETES_STORE = "kubernetes"
+POD_NAME_PLACEHOLDER = "<pod name>"  # {podName} in Kubernetes mode when POD_NAME is not given here
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,16 @@ class Runtime:
         with self._lock:
             self._statuses[name] = status
 
+    def pod_name(self) -> str:
+        """What daprd fills {podName} with: its POD_NAME variable, in every mode (runtime.go passes
+        os.Getenv("POD_NAME") to meta.New). The Kubernetes injector always sets it; in Kubernetes
+        mode without it here, the tool stands in a placeholder rather than report an error daprd
+        would not have."""
+        pod_name = self.options.daprd_env().get("POD_NAME", "")
+        if not pod_name and self.options.kubernetes:
+            return POD_NAME_PLACEHOLDER
+        return pod_name
+
     def auth_store_name(self, component: Component) -> str:
         """The store every secretKeyRef of this component goes to (§2.3)."""
         if component.auth_secret_store:
@@ -297,7 +308,8 @@ class Runtime:
         try:
             properties, problems, from_secrets = self._resolve_properties(component)
         except ValueError as error:  # a template tag daprd cannot fill: Init fails
-            return ComponentStatus(State.ERROR, str(error), _init_failure_hint(component, "{podName} only exists in Kubernetes"))
+            hint = "daprd fills {podName} from its POD_NAME variable (the Kubernetes injector sets it); set POD_NAME, or use --kubernetes"
+            return ComponentStatus(State.ERROR, str(error), _init_failure_hint(component, hint))
         if not component.is_secret_store:
             return self._reference_summary(component)
         redactor = Redactor(properties[name] for name in from_secrets)
@@ -337,6 +349,7 @@ class Runtime:
         secret or the environment (to keep them out of messages).
         Raises ValueError with daprd's message when a template tag cannot be filled."""
         from components.references import build_properties, resolve_env_ref
+        from components.values import component_value
 
         env = self.options.daprd_env()
         values: list[tuple[str, str | None]] = []
@@ -350,7 +363,7 @@ class Runtime:
             if id(item) in unresolved:
                 pass  # daprd's loop returned before this item: it keeps its literal value, or none
             elif item.env_ref and item.value is None:
-                value = resolve_env_ref(item, env)
+                value = component_value(resolve_env_ref(item, env))
                 from_secrets.add(item.name)
             elif item.secret_key_ref is not None:
                 ref = item.secret_key_ref
@@ -358,11 +371,11 @@ class Runtime:
                 if isinstance(secret, StoreError):
                     problems.append(f"{item.name}: error getting secret {ref.name!r}: {secret.message}")
                 elif secret and secret.get(ref.effective_key):
-                    value = secret[ref.effective_key]
+                    value = component_value(secret[ref.effective_key])
                     from_secrets.add(item.name)
             values.append((item.name, value))
         namespace = self.options.namespace if self.options.namespace is not None else env.get("NAMESPACE")
-        properties = build_properties(values, app_id=self.options.app_id or "", namespace=namespace)
+        properties = build_properties(values, app_id=self.options.app_id or "", namespace=namespace, pod_name=self.pod_name())
         return properties, problems, from_secrets
 
     def _lookup_for_component(self, component: Component, secret: str) -> dict[str, str] | StoreError | None:
@@ -521,6 +534,7 @@ class Runtime:
         for component in self.components:
             found += self._component_diagnostics(component)
             found += _plain_secret_diagnostics(component)
+            found += self._unquote_diagnostics(component)
         for ref in self.references():
             status = self.check_reference(ref)
             if not status.ok and status.code not in ("store-missing", "store-not-loaded"):
@@ -533,6 +547,41 @@ class Runtime:
                         source=ref.source,
                         component=ref.component,
                         secret=ref.secret,
+                    )
+                )
+        return found
+
+    def _unquote_diagnostics(self, component: Component) -> list[Diagnostic]:
+        """Resolved values (secretKeyRef, envRef) that are Go quoted literals: the component gets
+        strconv.Unquote of them (DynamicValue.String, §2 rule 7). Names the item, never the value."""
+        from components.references import resolve_env_ref
+        from components.values import go_unquote
+
+        skipped = {id(item) for item in self.unresolved_without_auth_store(component)}
+        env = self.options.daprd_env()
+        found = []
+        for item in component.metadata:
+            if id(item) in skipped:
+                continue
+            origin, value = "", None
+            if item.env_ref and item.value is None:
+                origin, value = f"environment variable {item.env_ref}", resolve_env_ref(item, env)
+            elif item.secret_key_ref is not None and self.auth_store_name(component) and self.store(self.auth_store_name(component)):
+                ref = item.secret_key_ref
+                secret = self._lookup_for_component(component, ref.name)
+                if isinstance(secret, dict) and secret.get(ref.effective_key):
+                    origin = f"{self.auth_store_name(component)}/{ref.name}[{ref.effective_key}]"
+                    value = secret[ref.effective_key]
+            if value and go_unquote(value) is not None:
+                found.append(
+                    Diagnostic(
+                        Severity.WARNING,
+                        "value-unquoted",
+                        f"{component.name}: metadata {item.name!r} <- {origin}: daprd will unquote this value "
+                        "(it is a Go quoted literal), so the component gets it without its quotes and with escapes decoded",
+                        "store the value without surrounding quotes, or quote it once more if the quotes belong to it",
+                        Source(component.source.file, item.line or component.source.line),
+                        component.name,
                     )
                 )
         return found

@@ -86,9 +86,10 @@ def build_properties(
 
     `values` are (item name, resolved value or None) in item order; a later item with the same name
     wins. Template tags are filled after resolution, so a secret holding `{uuid}` is templated too:
-    each `{uuid}` gets a new UUID, `{podName}` the pod name (an error when there is none, as always
-    in self-hosted mode), `{namespace}` "<namespace>.<app ID>" (namespace "default" when daprd has
-    no NAMESPACE variable), `{appID}` the app ID. Raises ValueError with daprd's message.
+    each `{uuid}` gets a new UUID, `{podName}` daprd's POD_NAME (an error when it is unset, in any
+    mode), `{namespace}` "<namespace>.<app ID>" (namespace "default" when daprd has no NAMESPACE
+    variable, security.CurrentNamespace), `{appID}` the app ID, in that order (meta.go
+    convertItemsToProps). Raises ValueError with daprd's message.
     """
     namespace = "default" if namespace is None else namespace
     properties: dict[str, str] = {}

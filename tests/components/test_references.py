@@ -142,7 +142,8 @@ def test_s1_2_each_uuid_is_new_and_app_tags_are_filled():
     assert build_properties([("ns", "{namespace}")], app_id="a", namespace="") == {"ns": ".a"}
 
 
-def test_s1_2_pod_name_is_an_error_without_a_pod():
+def test_s1_2_pod_name_comes_from_pod_name_only_an_unset_one_fails():
+    # dapr:pkg/runtime/meta/meta.go convertItemsToProps; runtime.go passes os.Getenv("POD_NAME")
     with pytest.raises(ValueError, match=r"property group refers to \{podName\} but podName is not set"):
         build_properties([("group", "g-{podName}")], app_id="a", namespace=None)
     assert build_properties([("group", "g-{podName}")], app_id="a", namespace=None, pod_name="p") == {"group": "g-p"}

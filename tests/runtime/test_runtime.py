@@ -306,6 +306,40 @@ def test_s1_2_template_tags_after_resolution():
     assert status.message == "failed to parse metadata: property b refers to {podName} but podName is not set"
 
 
+def test_s1_2_pod_name_is_filled_from_pod_name_in_every_mode():
+    # dapr:pkg/runtime/runtime.go (meta.New with os.Getenv("POD_NAME")), pkg/runtime/meta/meta.go convertItemsToProps
+    pod = Component("pod", "state.redis", metadata=(MetadataItem("b", "{podName}/{namespace}"),))
+
+    def resolved(**options):
+        rt = Runtime(RuntimeOptions(resources_paths=(), app_id="orders", **options), [pod])
+        return rt._resolve_properties(rt.component("pod"))[0]["b"]
+
+    assert resolved(env={"POD_NAME": "orders-7d9f"}) == "orders-7d9f/default.orders"  # self-hosted too
+    assert resolved(env={"POD_NAME": "p", "NAMESPACE": ""}) == "p/.orders"  # set but empty: no default
+    assert resolved(env={}, kubernetes=True, namespace="prod").startswith("<pod name>/prod.orders")  # the injector sets it
+    rt = Runtime(RuntimeOptions(resources_paths=(), env={}), [pod])
+    status = rt.open("pod")
+    assert status.state == State.ERROR and "POD_NAME" in status.hint
+
+
+def test_s2_7_resolved_values_reach_the_component_go_unquoted():
+    # dapr:pkg/apis/common/namevalue.go DynamicValue.String (strconv.Unquote), applied after
+    # pkg/runtime/processor/secret/secret.go ProcessResource sets the raw value
+    secrets = {"q": {"q": '"abc"'}, "r": {"r": "'x'"}, "t": {"t": '"a\\tb"'}, "raw": {"raw": "`raw`"}, "n": {"n": '"not closed'}}
+    items = tuple(MetadataItem(name, None, SecretKeyRef(name)) for name in secrets)
+    items += (MetadataItem("env", None, env_ref="QUOTED"), MetadataItem("literal", '"kept"'))
+    rt = Runtime(
+        RuntimeOptions(resources_paths=(), env={"QUOTED": '"from env"'}),
+        [store("vault", secrets), Component("app", "state.redis", auth_secret_store="vault", metadata=items)],
+    )
+    rt.open("vault")
+    properties = rt._resolve_properties(rt.component("app"))[0]
+    assert properties == {"q": "abc", "r": "x", "t": "a\tb", "raw": "raw", "n": '"not closed', "env": "from env", "literal": '"kept"'}
+    found = [d for d in rt.doctor() if d.code == "value-unquoted"]
+    assert sorted(d.message.split("'")[1] for d in found) == ["env", "q", "r", "raw", "t"]
+    assert all("abc" not in d.message and "from env" not in d.message for d in found)  # never the value
+
+
 def test_error_messages_never_carry_values():
     rt = runtime(store("vault", {"s": {"s": "TOP-SECRET-CANARY"}}), Component("app", "state.redis", auth_secret_store="vault", metadata=(MetadataItem("pw", None, SecretKeyRef("s", "other")),)))
     status = rt.check_reference(rt.references()[0])
