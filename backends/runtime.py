@@ -23,6 +23,7 @@ from backends.base import (
     go_json,
 )
 from components.model import (
+    CATEGORIES,
     Component,
     Configuration,
     Diagnostic,
@@ -161,6 +162,7 @@ class Runtime:
         self._stores: dict[str, SecretStore] = {}
         self._reference_cache: dict[tuple[str, str, str], dict[str, str] | StoreError | None] = {}
         self._references: list[Reference] | None = None  # derived from the components, once
+        self._release: tuple[dict[str, list[str]], dict[str, str]] | None = None  # see _release_plan
 
     # ----- what is configured
 
@@ -247,16 +249,10 @@ class Runtime:
         return BUILTIN_KUBERNETES_STORE if self.options.kubernetes else ""
 
     def _static_blocker(self, component: Component) -> ComponentStatus | None:
-        """Problems visible without I/O: bad type, and dependency chains that can never load
-        (no auth store in self-hosted mode, a missing store, a cycle). Checking these first keeps
-        `open` free of lock cycles: the chain it then walks is acyclic."""
-        if component.category is None:
-            return ComponentStatus(
-                State.ERROR,
-                f"incorrect type {component.type}",
-                "spec.type must start with a known category such as secretstores., state., pubsub. "
-                "or bindings. (lower case)",
-            )
+        """Problems visible without I/O: a denied type, and dependency chains that can never load
+        (a missing store, a cycle). Checking these first keeps `open` free of lock cycles: the
+        chain it then walks is acyclic. The category is checked later, after secret resolution,
+        as daprd does (so an unknown type behind a missing store is parked, not refused)."""
         denied = self._denied_reason(component)
         if denied:
             return ComponentStatus(State.ERROR, denied, "check spec.components.deny in the --config file; with a deny list daprd also needs spec.type and spec.version")
@@ -305,6 +301,116 @@ class Runtime:
                     dependency.hint,
                     waiting_for=store_name,
                 )
+            dropped = self._dropped_from_parked_list(component)
+            if dropped is not None:
+                return dropped
+        status = self._initialise(component)
+        root = self._release_plan()[1].get(component.name)
+        if status.state == State.ERROR and root is not None:
+            return self._reported_as_the_store(component, status, root)
+        return status
+
+    def _release_plan(self) -> tuple[dict[str, list[str]], dict[str, str]]:
+        """Which secret stores daprd parks and then initialises inside another store's call.
+
+        daprd processes secret stores in loader order; one whose auth store is not loaded yet is
+        parked behind it, and processComponentAndDependents initialises the parked list right
+        after that store's own Init, recursively (§1.5, corrected). Other components come after
+        every store, so they are never released this way. Returns (the components initialised in
+        each top-level store's call, in order, the store first; the top-level store each released
+        component is initialised under). Static: a store that fails never releases anything, and
+        `open` finds that out on its own."""
+        if self._release is not None:
+            return self._release
+        from components.references import uses_env_ref
+
+        stores = {c.name: c for c in self.secret_stores()}
+        processed: set[str] = set()
+        parked: dict[str, list[str]] = {}
+        calls: dict[str, list[str]] = {}
+        root_of: dict[str, str] = {}
+
+        def process(name: str, call: list[str]) -> None:
+            component = stores[name]
+            wants = self.auth_store_name(component) if any(not uses_env_ref(i) for i in component.references) else ""
+            if wants in stores and wants not in processed:
+                parked.setdefault(wants, []).append(name)
+                return
+            processed.add(name)
+            call.append(name)
+            for dependent in parked.pop(name, []):
+                process(dependent, call)
+
+        for name in stores:
+            if name not in processed:
+                call: list[str] = []
+                process(name, call)
+                if len(call) > 1:
+                    calls[call[0]] = call
+                    root_of.update({released: call[0] for released in call[1:]})
+        self._release = (calls, root_of)
+        return self._release
+
+    def _dropped_from_parked_list(self, component: Component) -> ComponentStatus | None:
+        """A released component that daprd never initialises: an earlier one in the same store call
+        failed, and the error return skips the rest of the parked lists (no log line)."""
+        calls, root_of = self._release_plan()
+        root = root_of.get(component.name)
+        if root is None:
+            return None
+        call = calls[root]
+        for earlier in call[1 : call.index(component.name)]:
+            if self.open(earlier).state == State.ERROR:
+                return ComponentStatus(
+                    State.WAITING,
+                    f"parked until {self.auth_store_name(component)!r} loaded, to be initialised inside {root!r}'s "
+                    f"start-up call; {earlier} failed first in that call, so daprd drops the rest of the parked "
+                    f"list: {component.name} is never initialised (no log line)",
+                    f"fix {earlier}, or let {component.name} come before it in file order",
+                    waiting_for=self.auth_store_name(component),
+                )
+        return None
+
+    def _reported_as_the_store(self, component: Component, status: ComponentStatus, root: str) -> ComponentStatus:
+        """A released component's failure is returned through the store's call: daprd reports it as
+        that store's error, and that store's ignoreErrors decides (processComponents)."""
+        store = self._by_name[root]
+        extra = next((status.hint[len(o) :] for o in _INIT_OUTCOMES if status.hint.startswith(o)), status.hint)
+        note = (
+            f"{component.name} was parked until its secret store loaded and was initialised inside {root}'s "
+            f"call, so {root}'s spec.ignoreErrors decides, not its own, and the rest of {root}'s parked list "
+            "is dropped. "
+        )
+        return ComponentStatus(
+            State.ERROR, f"process component {root} error: {status.message}", _init_failure_hint(store, note + extra)
+        )
+
+    def _initialise(self, component: Component) -> ComponentStatus:
+        """processComponentAndDependents once the references are resolved: the category check,
+        the init deadline, then Init."""
+        if component.category is None:
+            return ComponentStatus(
+                State.ERROR,
+                f"incorrect type {component.type}",
+                _init_failure_hint(
+                    component,
+                    "spec.type must start with one of daprd's nine categories: " + ", ".join(f"{c}." for c in CATEGORIES)
+                    + " (lower case)",
+                ),
+            )
+        from components.values import parse_go_duration
+
+        timeout = parse_go_duration(component.init_timeout) if component.init_timeout else None
+        if timeout is not None and timeout <= 0:
+            return ComponentStatus(
+                State.ERROR,
+                f"init timeout for component {component.label()}",
+                _init_failure_hint(
+                    component,
+                    f"spec.initTimeout {component.init_timeout} gives Init an already expired deadline; "
+                    "write a positive duration such as 10s, or remove it for the default 5s",
+                ),
+            )
         try:
             properties, problems, from_secrets = self._resolve_properties(component)
         except ValueError as error:  # a template tag daprd cannot fill: Init fails
@@ -696,12 +802,15 @@ def _missing_store_hint(store_name: str, runtime: Runtime) -> str:
 _NO_AUTH_STORE_HINT = "add `auth: {secretStore: <store name>}` to the component: self-hosted daprd has no default secret store"
 
 
+_INIT_OUTCOMES = (
+    "skipped: ignoreErrors (daprd logs the error and goes on without this component). ",
+    "daprd would exit at start-up (spec.ignoreErrors is false). ",
+)
+
+
 def _init_failure_hint(component: Component, extra: str) -> str:
     """What daprd does after a failed Init: exits, or with ignoreErrors logs it and skips the component."""
-    if component.ignore_errors:
-        outcome = "skipped: ignoreErrors (daprd logs the error and goes on without this component). "
-    else:
-        outcome = "daprd would exit at start-up (spec.ignoreErrors is false). "
+    outcome = _INIT_OUTCOMES[0] if component.ignore_errors else _INIT_OUTCOMES[1]
     return (outcome + extra).strip()
 
 

@@ -214,6 +214,62 @@ def test_s1_6_unknown_versions_and_unsupported_types():
     assert rt.open("bad").message == "incorrect type SecretStores.local.file"
 
 
+@pytest.mark.parametrize("timeout", ["0s", "0", "-5s"])
+def test_s1_1_init_timeout_zero_or_negative_fails_init(timeout):
+    # dapr:pkg/runtime/processor/components.go processComponentAndDependents (no <= 0 guard) and
+    # Processor.Init (an expired context adds "init timeout for component X")
+    rt = runtime(
+        Component("fast", TEST_TYPE, init_timeout=timeout),
+        Component("tolerant", TEST_TYPE, init_timeout=timeout, ignore_errors=True),
+        Component("unparsable", TEST_TYPE, init_timeout="10"),
+    )
+    status = rt.open("fast")
+    assert (status.state, status.message) == (State.ERROR, f"init timeout for component fast ({TEST_TYPE})")
+    assert status.hint.startswith("daprd would exit at start-up") and "initTimeout" in status.hint
+    assert rt.open("tolerant").hint.startswith("skipped: ignoreErrors")
+    assert rt.open("unparsable").state == State.READY  # only an unparsable value means the default 5s
+    assert [d.code for d in rt.doctor() if d.component == "fast"] == ["init-failed"]
+
+
+@pytest.mark.parametrize("kind", ["workflow.dapr", "workflowbackend.actors", "nameresolution.mdns", "SecretStores.local.file"])
+def test_s1_5_only_the_nine_categories_are_accepted(kind):
+    # dapr:pkg/runtime/processor/components.go processComponentAndDependents / Processor.category
+    # (the processor's managers, not pkg/components/category.go)
+    rt = runtime(Component("c", kind), Component("tolerant", kind, ignore_errors=True))
+    status = rt.open("c")
+    assert (status.state, status.message) == (State.ERROR, f"incorrect type {kind}")
+    assert status.hint.startswith("daprd would exit at start-up")
+    assert rt.open("tolerant").hint.startswith("skipped: ignoreErrors")
+    assert [d.code for d in rt.doctor() if d.component == "c"] == ["init-failed"]
+
+
+def test_s1_5_category_check_runs_after_secret_resolution():
+    # dapr:pkg/runtime/processor/components.go processComponentAndDependents: preprocessOneComponent
+    # parks first, the category is only tested for a component that is not parked
+    rt = runtime(Component("wf", "workflow.dapr", auth_secret_store="missing", metadata=(MetadataItem("x", None, SecretKeyRef("s")),)))
+    status = rt.open("wf")
+    assert status.state == State.WAITING and status.waiting_for == "missing"
+
+
+def test_s1_5_parked_stores_are_initialised_inside_the_store_call():
+    # dapr:pkg/runtime/processor/components.go processComponentAndDependents (dependents run in the
+    # store's call, an error returns at once) and processComponents ("process component X error")
+    rt = runtime(
+        store("early-bad", auth="boot", refs={"x": ("s", "")}, fail="yes", ignoreErrors="n/a"),
+        store("early-dropped", auth="boot", refs={"x": ("s", "")}),
+        Component("boot", TEST_TYPE, metadata=(MetadataItem("secrets", json.dumps({"s": {"s": "v"}})),), ignore_errors=True),
+        store("late", auth="boot", refs={"x": ("s", "")}),
+    )
+    bad = rt.open("early-bad")
+    assert bad.state == State.ERROR and bad.message == "process component boot error: init failed on purpose"
+    assert bad.hint.startswith("skipped: ignoreErrors") and "boot's spec.ignoreErrors decides" in bad.hint  # boot's, not its own
+    dropped = rt.open("early-dropped")
+    assert dropped.state == State.WAITING and "drops the rest of the parked list" in dropped.message
+    assert rt.open("late").state == State.READY  # processed after boot loaded: not parked at all
+    codes = {d.component: d.code for d in rt.doctor()}
+    assert codes["early-bad"] == "init-failed" and codes["early-dropped"] == "parked-forever"
+
+
 def test_s1_6_type_and_version_are_case_insensitive_after_the_prefix():
     assert registry.lookup("secretstores.Local.File", "V1").supported
 
