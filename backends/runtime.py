@@ -641,6 +641,7 @@ class Runtime:
             found += self._component_diagnostics(component)
             found += _plain_secret_diagnostics(component)
             found += self._unquote_diagnostics(component)
+            found += self._env_allow_list_diagnostics(component)
         for ref in self.references():
             status = self.check_reference(ref)
             if not status.ok and status.code not in ("store-missing", "store-not-loaded"):
@@ -656,6 +657,25 @@ class Runtime:
                     )
                 )
         return found
+
+    def _env_allow_list_diagnostics(self, component: Component) -> list[Diagnostic]:
+        """envRef names that DAPR_ENV_KEYS lists, but only after a word that contains them (§2 rule 1)."""
+        from components.references import DAPR_ENV_KEYS, env_key_hidden_in_allow_list, uses_env_ref
+
+        keys = self.options.daprd_env().get(DAPR_ENV_KEYS, "")
+        return [
+            Diagnostic(
+                Severity.ERROR,
+                "env-allow-list-hidden",
+                f"{component.name}: envRef {item.env_ref} is refused although DAPR_ENV_KEYS lists it: daprd only "
+                "tests the first place the upper-cased name appears, which is inside another word",
+                f"put {item.env_ref.upper()} before any longer name that contains it in DAPR_ENV_KEYS",
+                Source(component.source.file, item.line or component.source.line),
+                component.name,
+            )
+            for item in component.metadata
+            if uses_env_ref(item) and env_key_hidden_in_allow_list(item.env_ref, keys)
+        ]
 
     def _unquote_diagnostics(self, component: Component) -> list[Diagnostic]:
         """Resolved values (secretKeyRef, envRef) that are Go quoted literals: the component gets

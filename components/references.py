@@ -68,6 +68,13 @@ def env_ref_allowed(name: str, dapr_env_keys: str = "") -> bool:
     )
 
 
+def env_key_hidden_in_allow_list(name: str, dapr_env_keys: str) -> bool:
+    """The allow-list names the variable as a word, yet daprd refuses it: the name's first
+    occurrence is inside another word (`MYFOO FOO` refuses FOO), and only that one is tested."""
+    key = go_upper(name)
+    return bool(dapr_env_keys) and key in dapr_env_keys.split(" ") and not env_ref_allowed(name, dapr_env_keys)
+
+
 def resolve_env_ref(item: MetadataItem, env: Mapping[str, str]) -> str | None:
     """The value daprd gives an envRef item from its environment `env`: the variable's value
     ("" when unset or refused, as daprd logs a warning and leaves it empty); None when the item

@@ -11,6 +11,7 @@ from components.model import Component, MetadataItem, SecretKeyRef, Source
 from components.references import (
     build_properties,
     build_references,
+    env_key_hidden_in_allow_list,
     env_ref_allowed,
     resolve_env_ref,
     uses_env_ref,
@@ -111,9 +112,14 @@ def test_s2_1_env_var_allowed_with_dapr_env_keys(name, allowed):
 
 
 def test_s2_1_only_the_first_occurrence_in_dapr_env_keys_counts():
-    """daprd looks at strings.Index only: FOO inside FOOBAR hides a later whole-word FOO."""
-    assert env_ref_allowed("FOO", "FOOBAR FOO") is False
+    # dapr:pkg/runtime/processor/secret/secret.go isEnvVarAllowed: strings.Index finds the first
+    # occurrence only, so FOO inside MYFOO or FOOBAR hides a later whole-word FOO.
+    assert env_ref_allowed("FOO", "MYFOO FOO") is False
+    assert env_ref_allowed("foo", "FOOBAR FOO") is False
     assert env_ref_allowed("FOO", "BAR FOO") is True
+    assert env_key_hidden_in_allow_list("FOO", "MYFOO FOO") is True
+    assert env_key_hidden_in_allow_list("FOO", "BAR FOO") is False
+    assert env_key_hidden_in_allow_list("FOO", "MYFOO") is False  # not in the list at all: plainly refused
 
 
 def test_s2_1_resolve_env_ref():

@@ -378,6 +378,15 @@ def test_s1_2_pod_name_is_filled_from_pod_name_in_every_mode():
     assert status.state == State.ERROR and "POD_NAME" in status.hint
 
 
+def test_s2_1_doctor_says_when_the_allow_list_hides_a_name_inside_another_word():
+    # dapr:pkg/runtime/processor/secret/secret.go isEnvVarAllowed (first strings.Index only)
+    items = (MetadataItem("a", None, env_ref="FOO"), MetadataItem("b", None, env_ref="BAR"))
+    rt = Runtime(RuntimeOptions(resources_paths=(), env={"DAPR_ENV_KEYS": "MYFOO FOO BAR", "FOO": "x", "BAR": "y"}), [Component("app", "state.redis", metadata=items)])
+    assert rt._resolve_properties(rt.component("app"))[0] == {"a": "", "b": "y"}
+    found = [d for d in rt.doctor() if d.code == "env-allow-list-hidden"]
+    assert [d.message.split()[2] for d in found] == ["FOO"]
+
+
 def test_s2_7_resolved_values_reach_the_component_go_unquoted():
     # dapr:pkg/apis/common/namevalue.go DynamicValue.String (strconv.Unquote), applied after
     # pkg/runtime/processor/secret/secret.go ProcessResource sets the raw value
