@@ -16,6 +16,7 @@ from enum import Enum
 from backends import registry
 from backends.redaction import RedactedStore, Redactor
 from backends.base import (
+    DaprdCrashes,
     SecretNotFound,
     SecretStore,
     StoreContext,
@@ -36,6 +37,7 @@ from components.model import (
 
 DEFAULT_RESOURCES_PATH = "~/.dapr/components"
 BUILTIN_KUBERNETES_STORE = "kubernetes"
+DAPRD_CRASHES = "daprd crashes: "  # the start of a status for a store whose Init would panic
 POD_NAME_PLACEHOLDER = "<pod name>"  # {podName} in Kubernetes mode when POD_NAME is not given here
 
 
@@ -524,6 +526,13 @@ class Runtime:
         try:
             store_class = registry.load_class(lookup.target)
             store = store_class(component.name, properties, context)
+        except DaprdCrashes as error:
+            redactor.error(error)
+            return ComponentStatus(
+                State.ERROR,
+                f"{DAPRD_CRASHES}{error.message}",
+                f"a panic, not an Init error: daprd dies whatever spec.ignoreErrors says. {error.hint}".strip(),
+            )
         except StoreError as error:
             redactor.error(error)
             message = error.message
@@ -717,7 +726,8 @@ class Runtime:
         if status.state == State.WAITING:
             return [Diagnostic(Severity.ERROR, "parked-forever", status.message, status.hint, component.source, component.name)]
         if status.state == State.ERROR:
-            return [Diagnostic(Severity.ERROR, "init-failed", f"{component.name}: {status.message}", status.hint, component.source, component.name)]
+            code = "daprd-crashes" if status.message.startswith(DAPRD_CRASHES) else "init-failed"
+            return [Diagnostic(Severity.ERROR, code, f"{component.name}: {status.message}", status.hint, component.source, component.name)]
         if status.state == State.UNSUPPORTED:
             return [Diagnostic(Severity.INFO, "unsupported", f"{component.name}: {status.message}", "", component.source, component.name)]
         store = self.store(component.name)

@@ -270,6 +270,20 @@ def test_s1_5_parked_stores_are_initialised_inside_the_store_call():
     assert codes["early-bad"] == "init-failed" and codes["early-dropped"] == "parked-forever"
 
 
+def test_s3_4_vault_missing_ca_path_shows_daprd_crashes(tmp_path):
+    # contrib:secretstores/hashicorp/vault/vault.go readCertificateFolder (nil FileInfo panic):
+    # the process dies, so ignoreErrors does not matter
+    vault = Component(
+        "vault", "secretstores.hashicorp.vault", ignore_errors=True,
+        metadata=(MetadataItem("vaultToken", "t"), MetadataItem("caPath", "no-such-dir")),
+    )
+    rt = Runtime(RuntimeOptions(resources_paths=(), env={}, cwd=str(tmp_path)), [vault])
+    status = rt.open("vault")
+    assert status.state == State.ERROR and status.message.startswith("daprd crashes: caPath no-such-dir does not exist")
+    assert "whatever spec.ignoreErrors says" in status.hint
+    assert [d.code for d in rt.doctor() if d.code != "plain-secret-value"] == ["daprd-crashes"]
+
+
 def test_s1_6_type_and_version_are_case_insensitive_after_the_prefix():
     assert registry.lookup("secretstores.Local.File", "V1").supported
 
