@@ -37,6 +37,7 @@ from components.model import (
 
 DEFAULT_RESOURCES_PATH = "~/.dapr/components"
 BUILTIN_KUBERNETES_STORE = "kubernetes"
+OPERATOR_FAILS = "failed to load components: "  # the operator's ListComponents failed: daprd does not start
 DAPRD_CRASHES = "daprd crashes: "  # the start of a status for a store whose Init would panic
 POD_NAME_PLACEHOLDER = "<pod name>"  # {podName} in Kubernetes mode when POD_NAME is not given here
 
@@ -415,6 +416,12 @@ class Runtime:
             )
         try:
             properties, problems, from_secrets = self._resolve_properties(component)
+        except _ListComponentsFails as error:
+            hint = (
+                "daprd does not start at all, whatever spec.ignoreErrors says: create the Secret (or the key's "
+                "Secret) in the app's namespace, or let the operator read it"
+            )
+            return ComponentStatus(State.ERROR, str(error), hint)
         except ValueError as error:  # a template tag daprd cannot fill: Init fails
             hint = "daprd fills {podName} from its POD_NAME variable (the Kubernetes injector sets it); set POD_NAME, or use --kubernetes"
             return ComponentStatus(State.ERROR, str(error), _init_failure_hint(component, hint))
@@ -470,6 +477,10 @@ class Runtime:
             value = item.value
             if id(item) in unresolved:
                 pass  # daprd's loop returned before this item: it keeps its literal value, or none
+            elif self._operator_resolves(component, item):
+                value, problem = self._operator_value(component, item, env)
+                from_secrets.add(item.name)
+                problems += [problem] if problem else []
             elif item.env_ref and item.value is None:
                 value = component_value(resolve_env_ref(item, env))
                 from_secrets.add(item.name)
@@ -485,6 +496,55 @@ class Runtime:
         namespace = self.options.namespace if self.options.namespace is not None else env.get("NAMESPACE")
         properties = build_properties(values, app_id=self.options.app_id or "", namespace=namespace, pod_name=self.pod_name())
         return properties, problems, from_secrets
+
+    def _operator_resolves(self, component: Component, item: MetadataItem) -> bool:
+        """Kubernetes mode: the operator fills secretKeyRefs to the `kubernetes` store (or with no
+        auth.secretStore) before daprd sees the component (§2 rule 9)."""
+        return self.options.kubernetes and item.secret_key_ref is not None and self.auth_store_name(component) == BUILTIN_KUBERNETES_STORE
+
+    def operator_in_scope(self, component: Component) -> bool:
+        """The operator only processes components scoped to the app (ListComponents)."""
+        return not component.scopes or not self.options.app_id or self.options.app_id in component.scopes
+
+    def _operator_value(self, component: Component, item: MetadataItem, env: Mapping[str, str]) -> tuple[str | None, str]:
+        """One item after the operator (processComponentSecrets) and daprd (ProcessResource's
+        operator branch): a key that exists sets the value, even to ""; a missing key leaves the
+        literal, which daprd then base64-decodes (kept when that fails, "Error decoding secret").
+        A Secret that cannot be read fails ListComponents: daprd does not start.
+        Returns (value, a problem to report)."""
+        import base64
+        import binascii
+
+        from components.references import resolve_env_ref
+        from components.values import component_value
+
+        ref = item.secret_key_ref
+        secret = self._lookup_for_component(component, ref.name)
+        if isinstance(secret, StoreError) or secret is None:
+            if not self.operator_in_scope(component):
+                return item.value, ""
+            reason = secret.message if isinstance(secret, StoreError) else f"secret {ref.name} not found"
+            raise _ListComponentsFails(
+                f"{OPERATOR_FAILS}the operator cannot read Kubernetes Secret {ref.name!r} for {component.name} "
+                f"(metadata {item.name!r}): {reason}"
+            )
+        if ref.effective_key in secret:
+            return component_value(secret[ref.effective_key]), ""
+        if item.value is None:
+            if item.env_ref:
+                return component_value(resolve_env_ref(replace(item, secret_key_ref=None), env) or ""), ""
+            return None, f"{item.name}: Error decoding secret (Secret {ref.name!r} has no key {ref.effective_key!r})"
+        try:
+            decoded = base64.b64decode(item.value.encode(), validate=True)
+        except (binascii.Error, ValueError, UnicodeEncodeError):
+            return item.value, (
+                f"{item.name}: Error decoding secret: Secret {ref.name!r} has no key {ref.effective_key!r}, so daprd "
+                "tries to base64-decode the literal value, fails, and keeps it"
+            )
+        return component_value(decoded.decode("utf-8", "replace")), (
+            f"{item.name}: Secret {ref.name!r} has no key {ref.effective_key!r}, and the literal value is valid "
+            "base64: daprd decodes it and passes the decoded text"
+        )
 
     def _lookup_for_component(self, component: Component, secret: str) -> dict[str, str] | StoreError | None:
         """GetSecret on the component's auth store with {"namespace": component namespace},
@@ -589,13 +649,24 @@ class Runtime:
         if component is None:
             return ReferenceStatus("error", f"no component named {ref.component!r}")
         secret = self._lookup_for_component(component, ref.secret)
+        operator = self.options.kubernetes and ref.store == BUILTIN_KUBERNETES_STORE  # §2 rule 9
+        fatal = "; the operator cannot read it, so daprd does not start (failed to load components)" if (
+            operator and self.operator_in_scope(component)) else ""
         if isinstance(secret, SecretNotFound):
-            return ReferenceStatus("secret-not-found", f"secret {ref.secret!r} not found: {secret.message}")
+            return ReferenceStatus("secret-not-found", f"secret {ref.secret!r} not found: {secret.message}{fatal}")
         if isinstance(secret, StoreError):
-            return ReferenceStatus("error", secret.message)
+            return ReferenceStatus("error", secret.message + fatal)
         if not secret or ref.key not in secret:
+            if operator:
+                return ReferenceStatus(
+                    "key-not-found",
+                    f"secret {ref.secret!r} has no key {ref.key!r}: the operator leaves the literal value, which daprd "
+                    "then tries to base64-decode (\"Error decoding secret\" when it is not base64)",
+                )
             return ReferenceStatus("key-not-found", f"secret {ref.secret!r} has no key {ref.key!r}")
         if secret[ref.key] == "":
+            if operator:
+                return ReferenceStatus("empty-value", f"key {ref.key!r} is empty: the operator passes \"\", which replaces any literal value")
             return ReferenceStatus("empty-value", f"key {ref.key!r} is empty: daprd ignores an empty value")
         return ReferenceStatus("ok", "resolves")
 
@@ -726,7 +797,11 @@ class Runtime:
         if status.state == State.WAITING:
             return [Diagnostic(Severity.ERROR, "parked-forever", status.message, status.hint, component.source, component.name)]
         if status.state == State.ERROR:
-            code = "daprd-crashes" if status.message.startswith(DAPRD_CRASHES) else "init-failed"
+            code = "init-failed"
+            if status.message.startswith(DAPRD_CRASHES):
+                code = "daprd-crashes"
+            elif status.message.startswith(OPERATOR_FAILS):
+                code = "daprd-does-not-start"
             return [Diagnostic(Severity.ERROR, code, f"{component.name}: {status.message}", status.hint, component.source, component.name)]
         if status.state == State.UNSUPPORTED:
             return [Diagnostic(Severity.INFO, "unsupported", f"{component.name}: {status.message}", "", component.source, component.name)]
@@ -758,6 +833,10 @@ class Runtime:
                 store.close()
             except Exception:  # noqa: BLE001 - closing must never fail the caller
                 pass
+
+
+class _ListComponentsFails(Exception):
+    """The operator could not read a referenced Kubernetes Secret: daprd never starts."""
 
 
 def _read_resources(options: RuntimeOptions) -> _Loaded:

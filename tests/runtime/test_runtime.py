@@ -284,6 +284,43 @@ def test_s3_4_vault_missing_ca_path_shows_daprd_crashes(tmp_path):
     assert [d.code for d in rt.doctor() if d.code != "plain-secret-value"] == ["daprd-crashes"]
 
 
+def test_s2_9_kubernetes_operator_fills_refs_to_the_kubernetes_store():
+    # dapr:pkg/operator/api/components.go ListComponents / processComponentSecrets, then
+    # pkg/runtime/processor/secret/secret.go ProcessResource (the operator branch: base64-decode)
+    kube = Component("kubernetes", TEST_TYPE, metadata=(MetadataItem("secrets", json.dumps({"db": {"pw": "p4ss", "empty": ""}})),))
+    items = (
+        MetadataItem("present", "literal", SecretKeyRef("db", "pw")),
+        MetadataItem("empty", "literal", SecretKeyRef("db", "empty")),  # "" overrides the literal
+        MetadataItem("missing", "not base64!", SecretKeyRef("db", "nope")),  # Error decoding secret: kept
+        MetadataItem("missing-b64", "aGVsbG8=", SecretKeyRef("db", "nope")),  # decoded: hello
+        MetadataItem("missing-none", None, SecretKeyRef("db", "nope")),
+    )
+    rt = runtime(kube, Component("app", "state.redis", metadata=items), kubernetes=True)
+    rt.open("kubernetes")
+    properties, problems, _ = rt._resolve_properties(rt.component("app"))
+    assert properties == {"present": "p4ss", "empty": "", "missing": "not base64!", "missing-b64": "hello", "missing-none": ""}
+    assert any("Error decoding secret" in p for p in problems)
+    codes = {r.field: rt.check_reference(r) for r in rt.references()}
+    assert "base64-decode" in codes["missing"].message and "replaces any literal" in codes["empty"].message
+
+
+def test_s2_9_an_unreadable_kubernetes_secret_stops_daprd_whatever_ignore_errors():
+    # dapr:pkg/operator/api/components.go ListComponents returns the error; pkg/runtime/runtime.go
+    # "failed to load components"
+    kube = Component("kubernetes", TEST_TYPE)
+    ref = (MetadataItem("pw", "literal", SecretKeyRef("error-key")),)
+    rt = Runtime(
+        RuntimeOptions(resources_paths=(), env={}, kubernetes=True, app_id="orders"),
+        [kube, Component("app", "state.redis", metadata=ref, ignore_errors=True),
+         Component("other-app", "state.redis", metadata=ref, scopes=("billing",))],
+    )
+    status = rt.open("app")
+    assert status.state == State.ERROR and status.message.startswith("failed to load components: the operator cannot read")
+    assert "whatever spec.ignoreErrors says" in status.hint
+    assert rt.open("other-app").state != State.ERROR  # not scoped to this app: the operator skips it
+    assert "daprd-does-not-start" in {d.code for d in rt.doctor() if d.component == "app"}
+
+
 def test_s1_6_type_and_version_are_case_insensitive_after_the_prefix():
     assert registry.lookup("secretstores.Local.File", "V1").supported
 
