@@ -63,6 +63,12 @@ class StoreMisconfigured(StoreError):
     kind = "misconfigured"
 
 
+class DaprdCrashes(StoreMisconfigured):
+    """daprd would not fail this Init, it would panic: the process dies, whatever ignoreErrors says."""
+
+    kind = "crash"
+
+
 class SecretEntry(
     namedtuple("SecretEntry", ("name", "is_folder", "info", "note"), defaults=(False, MappingProxyType({}), ""))
 ):

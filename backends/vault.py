@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 from backends.base import (
     DEFAULT_TIMEOUT,
     AccessDenied,
+    DaprdCrashes,
     SecretDetails,
     SecretEntry,
     SecretNotFound,
@@ -614,6 +615,8 @@ def _tls_settings(properties: Mapping[str, str], cwd: str) -> tuple[ssl.SSLConte
         return context, ""
     try:
         _load_roots(context, properties, cwd)
+    except DaprdCrashes:
+        raise
     except StoreMisconfigured as error:
         raise StoreMisconfigured(f"couldn't create client using config: {error.message}", error.hint) from None
     return context, _prop(properties, "tlsServerName")
@@ -627,6 +630,8 @@ def _load_roots(context: ssl.SSLContext, properties: Mapping[str, str], cwd: str
     elif ca_path:
         try:
             _add_pem_tree(context, ca_path, cwd)
+        except DaprdCrashes:
+            raise
         except StoreMisconfigured as error:
             raise StoreMisconfigured(f"couldn't read certificates at {ca_path}: {error.message}", error.hint) from None
     elif ca_cert:
@@ -663,9 +668,13 @@ def _add_pem_tree(context: ssl.SSLContext, root: str, cwd: str) -> None:
     """Go's filepath.Walk over caPath: every file, recursively, in name order, must hold a certificate."""
     full_root = Path(cwd, root)
     if not os.path.lexists(full_root):
-        raise StoreMisconfigured(
-            f"lstat {root}: no such file or directory",
-            "caPath does not exist; daprd's Vault component crashes on a missing caPath",
+        # contrib's readCertificateFolder: filepath.Walk calls back with a nil FileInfo for a missing
+        # root and the callback calls info.IsDir() on it: a nil pointer panic, not an Init error.
+        raise DaprdCrashes(
+            f"caPath {root} does not exist: the Vault component walks it with filepath.Walk and dereferences "
+            "the missing file's nil FileInfo (panic: invalid memory address or nil pointer dereference)",
+            'create the folder or fix caPath (relative paths start at daprd\'s working directory), or use caPem; '
+            'with skipVerify: "true" caPath is not read',
         )
     if not full_root.is_dir() or full_root.is_symlink():
         _add_pem_file(context, root, cwd)

@@ -675,16 +675,9 @@ def _coerced(component: Component, path: str, written: str | None, seen: str | N
 def _init_timeout_diagnostics(component: Component) -> list[Diagnostic]:
     if not component.init_timeout:
         return []
-    seconds = parse_go_duration(component.init_timeout)
-    if seconds is not None and seconds > 0:
-        return []
-    if seconds is None:
-        message = f"spec.initTimeout {go_quote(component.init_timeout)} is not a Go duration: daprd uses the default 5s"
-    else:
-        message = (
-            f"spec.initTimeout {go_quote(component.init_timeout)} is not positive: daprd 1.18 gives the "
-            "component no time to initialise (newer versions use the default 5s)"
-        )
+    if parse_go_duration(component.init_timeout) is not None:
+        return []  # zero or negative is an Init failure, which the runtime reports (init timeout for component X)
+    message = f"spec.initTimeout {go_quote(component.init_timeout)} is not a Go duration: daprd uses the default 5s"
     return [
         _diagnostic(
             Severity.WARNING,

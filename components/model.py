@@ -8,7 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-# The categories daprd knows (dapr:pkg/components/category.go), in the order the sidebar shows them.
+# The categories daprd initialises: the managers of its component processor
+# (dapr:pkg/runtime/processor/processor.go New, tested in components.go `category`), in the order
+# the sidebar shows them. pkg/components/category.go also names workflow, workflowbackend and
+# nameresolution, but no manager takes them: such a component gets "incorrect type X" (§1.5, corrected).
 CATEGORIES = (
     "secretstores",
     "state",
@@ -18,9 +21,6 @@ CATEGORIES = (
     "lock",
     "crypto",
     "middleware",
-    "nameresolution",
-    "workflow",
-    "workflowbackend",
     "conversation",
 )
 

@@ -88,14 +88,15 @@ def test_list_prints_names_never_values(in_repo, capsys):
     assert "demo-redis-password" not in out
 
 
-def test_list_of_a_parked_store_says_why(in_repo, capsys, tmp_path):
+def test_list_of_a_store_without_auth_store_says_daprd_initialises_it_with_the_field_empty(in_repo, capsys, tmp_path):
+    # dapr:pkg/runtime/processor/components.go preprocessOneComponent: no parking behind store ""
     (tmp_path / "s.yaml").write_text(
         "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata: {name: s}\nspec:\n  type: secretstores.local.file\n"
         "  metadata:\n  - name: secretsFile\n    secretKeyRef: {name: f}\n"
     )
     code, out, err = run(capsys, "list", "s", "--resources-path", str(tmp_path))
     assert code == 1 and out == ""
-    assert "not loaded (waiting)" in err and "auth.secretStore" in err
+    assert "daprd initialises s with secretsFile empty" in err and "missing local secrets file" in err
 
 
 def test_refs_reports_every_reference_without_values(in_repo, capsys):
@@ -114,7 +115,7 @@ def test_doctor_exits_1_with_file_and_line(in_repo, capsys):
     assert "%!s(float64" in out
     code, out, _ = run(capsys, "doctor", "--json", *DEMO)
     codes = {d["code"] for d in json.loads(out)}
-    assert {"parked-forever", "ref-key-not-found", "non-string-value"} <= codes
+    assert {"ref-no-auth-store", "ref-key-not-found", "non-string-value"} <= codes
 
 
 def test_doctor_is_clean_on_a_good_folder(capsys, tmp_path):

@@ -23,9 +23,6 @@ CATEGORY_TITLES = {
     "lock": "Lock",
     "crypto": "Crypto",
     "middleware": "Middleware",
-    "nameresolution": "Name resolution",
-    "workflow": "Workflow",
-    "workflowbackend": "Workflow backend",
     "conversation": "Conversation",
 }
 
