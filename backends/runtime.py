@@ -16,6 +16,7 @@ from enum import Enum
 from backends import registry
 from backends.redaction import RedactedStore, Redactor
 from backends.base import (
+    MissingExtra,
     SecretNotFound,
     SecretStore,
     StoreContext,
@@ -382,6 +383,8 @@ class Runtime:
         except StoreError as error:
             redactor.error(error)
             return ComponentStatus(State.ERROR, error.message, _init_failure_hint(component, error.hint))
+        except MissingExtra as error:
+            return ComponentStatus(State.UNSUPPORTED, str(error), f"install the extra with {error.install}")
         except ImportError as error:
             return ComponentStatus(State.UNSUPPORTED, f"the backend for {component.type} could not be loaded: {error.name}")
         except Exception as error:  # noqa: BLE001 - a backend bug must not take the app down
