@@ -9,6 +9,7 @@ Application Default Credentials answer. The docs say otherwise; the code wins.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "auth_provider_x509_cert_url": ("authProviderX509CertURL", "auth_provider_x509_cert_url"),
     "client_x509_cert_url": ("clientX509CertURL", "client_x509_cert_url"),
 }
+_PEM_START = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----\r?\n")
 # Credential file types Go's auth library knows (gcp-auth filetypes.go); others are "unsupported".
 KNOWN_FILE_TYPES = (
     "service_account",
@@ -110,6 +112,8 @@ def _service_account(fields: Mapping[str, str]) -> GcpCredential:
     info = dict(fields)
     info["token_uri"] = info["token_uri"] or DEFAULT_TOKEN_URI
     try:
+        if not _PEM_START.search(info["private_key"]):  # Go's pem.Decode needs the armour on its own line
+            raise ValueError("not PEM")
         credentials = service_account.Credentials.from_service_account_info(info)
     except ValueError:  # the key did not parse; the message may quote it, so it is not repeated
         raise StoreMisconfigured(
@@ -154,7 +158,10 @@ def _from_file(path: Path, origin: str, why: str) -> GcpCredential:
     from google.auth import exceptions
 
     try:
-        kind = json.loads(path.read_text()).get("type", "")
+        content = json.loads(path.read_text())
+        kind = content.get("type", "") if isinstance(content, dict) else ""
+        if kind == "service_account" and not _PEM_START.search(str(content.get("private_key", ""))):
+            raise ValueError("could not parse key: private key should be a PEM or plain PKCS1 or PKCS8")
         credentials, _ = google.auth.load_credentials_from_file(str(path), scopes=[CLOUD_PLATFORM])
     except OSError as error:
         raise StoreMisconfigured(
