@@ -86,6 +86,8 @@ class SecretManagerServer:
         self.exhausted_calls = 0  # the next n calls answer RESOURCE_EXHAUSTED
         self.latency = 0.0  # seconds added to every call
         self.hang = 0.0  # seconds AccessSecretVersion sleeps (past the caller's deadline)
+        self.in_flight = 0
+        self.peak_in_flight = 0  # most calls answered at once (bulk's concurrency)
         self._lock = threading.Lock()
         self._clock = itertools.count()
         handlers = {
@@ -159,11 +161,18 @@ class SecretManagerServer:
         def call(request: Any, context: grpc.ServicerContext) -> Any:
             caller = self._authenticate(context)
             with self._lock:
-                self.requests.append(Request(method, type(request).to_dict(request), caller))
+                fields = type(request).to_dict(request, always_print_fields_with_no_presence=False)
+                self.requests.append(Request(method, fields, caller))
                 exhausted = self.exhausted_calls > 0
                 self.exhausted_calls -= 1 if exhausted else 0
-            if self.latency:
-                time.sleep(self.latency)
+                self.in_flight += 1
+                self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+            try:
+                if self.latency:
+                    time.sleep(self.latency)
+            finally:
+                with self._lock:
+                    self.in_flight -= 1
             if exhausted:
                 context.abort(
                     grpc.StatusCode.RESOURCE_EXHAUSTED,
