@@ -357,21 +357,22 @@ class _SecretFacts:
 
     @classmethod
     def of(cls, secret: Any) -> _SecretFacts:
+        # The raw protobuf: proto-plus wraps every attribute access, which listing 5,000 secrets feels.
+        pb = type(secret).pb(secret)
         replication = "automatic"
-        if "user_managed" in secret.replication:
-            locations = ", ".join(r.location for r in secret.replication.user_managed.replicas)
-            replication = f"user-managed: {locations}"
-        rotation = secret.rotation if "rotation" in secret else None
+        if pb.replication.WhichOneof("replication") == "user_managed":
+            replication = "user-managed: " + ", ".join(r.location for r in pb.replication.user_managed.replicas)
+        rotation = pb.rotation if pb.HasField("rotation") else None
         return cls(
-            secret.name,
-            secret.create_time if "create_time" in secret else None,
-            dict(secret.labels),
-            dict(secret.annotations),
+            pb.name,
+            _time(pb, "create_time"),
+            dict(pb.labels),
+            dict(pb.annotations),
             replication,
-            secret.expire_time if "expire_time" in secret else None,
-            rotation.next_rotation_time if rotation is not None and "next_rotation_time" in rotation else None,
-            rotation.rotation_period if rotation is not None and "rotation_period" in rotation else None,
-            dict(secret.version_aliases),
+            _time(pb, "expire_time"),
+            _time(rotation, "next_rotation_time") if rotation is not None else None,
+            rotation.rotation_period.ToTimedelta() if rotation is not None and rotation.HasField("rotation_period") else None,
+            dict(pb.version_aliases),
         )
 
     @property
@@ -417,6 +418,10 @@ def _bulk_notes(versions_newest_first: list[Any]) -> list[str]:
         number = versions_newest_first[0].name.rpartition("/")[2]
         return [f"latest version {number} is {state.lower()}: Dapr's GET without version_id fails and it breaks Dapr's bulk (all-or-nothing)"]
     return []
+
+
+def _time(pb: Any, field: str) -> datetime | None:
+    return getattr(pb, field).ToDatetime(tzinfo=UTC) if pb.HasField(field) else None
 
 
 def _when(moment: datetime | None) -> str:
