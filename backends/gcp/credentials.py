@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,13 @@ from backends.base import StoreContext, StoreMisconfigured, duplicate_property_e
 SETUP = "failed to setup secretmanager client"
 DEFAULT_TOKEN_URI = "https://oauth2.googleapis.com/token"  # Go's auth library falls back to it too
 CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
+# gcp-auth credentials/detect.go: DetectDefault's error when no ADC source exists.
+NO_DEFAULT_CREDENTIALS = (
+    "credentials: could not find default credentials. "
+    "See https://cloud.google.com/docs/authentication/external/set-up-adc for more information"
+)
+METADATA_ADDRESS = ("169.254.169.254", 80)
+METADATA_PROBE_SECONDS = 1.0
 
 # JSON name -> (Go field name, mapstructure alias), both matched case-insensitively (§4.1).
 FIELDS: dict[str, tuple[str, str]] = {
@@ -141,16 +149,32 @@ def _application_default(context: StoreContext, why: str) -> GcpCredential:
         well_known = Path(context.cwd, config, "application_default_credentials.json")
         if well_known.is_file():
             return _from_file(well_known, "the gcloud ADC file", why)
+    if not _metadata_server_answers(env):
+        raise StoreMisconfigured(
+            f"{SETUP}: {NO_DEFAULT_CREDENTIALS}",
+            "no Application Default Credentials here: set GOOGLE_APPLICATION_CREDENTIALS for daprd, run "
+            "`gcloud auth application-default login`, or give the component a key with private_key_id",
+        )
     from google.auth import compute_engine
 
-    # Go probes the metadata server at Init; we do not (no network at open), so a machine without
-    # one fails on the first call instead, with the same explanation.
     return GcpCredential(
         compute_engine.Credentials(),
         "Application Default Credentials from the metadata server (GKE workload identity, Cloud Run, Compute Engine)",
         "",
         why,
     )
+
+
+def _metadata_server_answers(env: Mapping[str, str]) -> bool:
+    """Go's metadata.OnGCE, which ADC asks at Init: GCE_METADATA_HOST set, or the metadata address
+    accepts a connection (a short probe, as Go's)."""
+    if env.get("GCE_METADATA_HOST"):
+        return True
+    try:
+        with socket.create_connection(METADATA_ADDRESS, timeout=METADATA_PROBE_SECONDS):
+            return True
+    except OSError:
+        return False
 
 
 def _from_file(path: Path, origin: str, why: str) -> GcpCredential:

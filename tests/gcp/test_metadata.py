@@ -170,11 +170,30 @@ def test_g3_the_gcloud_adc_file_is_found_under_home(
     assert sm.value_requests()[-1].caller == adc_key.email
 
 
-def test_g3_without_any_adc_file_the_metadata_server_is_named(open_store: OpenStore) -> None:
-    store = open_store({"project_id": PROJECT}, env={"HOME": "/nonexistent-home"})
+def test_g3_on_gke_or_cloud_run_the_metadata_server_is_named(open_store: OpenStore) -> None:
+    # gcp-auth DetectDefault: metadata.OnGCE() is true when GCE_METADATA_HOST is set
+    store = open_store({"project_id": PROJECT}, env={"HOME": "/nonexistent-home", "GCE_METADATA_HOST": "127.0.0.1:9"})
     assert store.identity().startswith(
         "Application Default Credentials from the metadata server (GKE workload identity, Cloud Run, Compute Engine)"
     )
+
+
+def test_g3_without_any_adc_source_init_fails_like_dapr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # gcp-auth credentials/detect.go DetectDefault, wrapped by contrib Init
+    from backends.gcp import credentials
+
+    import socket
+
+    with socket.socket() as unused:  # a port nothing listens on: the probe is refused
+        unused.bind(("127.0.0.1", 0))
+        monkeypatch.setattr(credentials, "METADATA_ADDRESS", unused.getsockname())
+    with pytest.raises(StoreMisconfigured) as raised:
+        open_raw({"project_id": PROJECT}, tmp_path, env={"HOME": str(tmp_path)})
+    assert raised.value.message == (
+        "failed to setup secretmanager client: credentials: could not find default credentials. "
+        "See https://cloud.google.com/docs/authentication/external/set-up-adc for more information"
+    )
+    assert "GOOGLE_APPLICATION_CREDENTIALS" in raised.value.hint
 
 
 def test_g3_an_unreadable_adc_file_fails_init_with_the_path(tmp_path: Path) -> None:
