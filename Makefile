@@ -16,10 +16,10 @@ $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -e '.[test,all]'
 	touch $@ $(VENV)/.installed-run
 
-run: $(VENV)/.installed-run
+run: $(VENV)/.installed-test
 	$(DEMO_ENV) $(BIN)/dapr-secrets $(DEMO_ARGS)
 
 # tmux drives the end-to-end test; rsvg-convert turns screenshots into PNG.

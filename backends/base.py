@@ -69,6 +69,14 @@ class DaprdCrashes(StoreMisconfigured):
     kind = "crash"
 
 
+class MissingExtra(ImportError):
+    """The store's SDK is an optional extra that is not installed; the message says how to install it."""
+
+    def __init__(self, package: str, install: str) -> None:
+        super().__init__(f"{package} is not installed: {install}", name=package)
+        self.install = install
+
+
 class SecretEntry(
     namedtuple("SecretEntry", ("name", "is_folder", "info", "note"), defaults=(False, MappingProxyType({}), ""))
 ):

@@ -17,7 +17,7 @@ SECRET_STORE_TYPES: dict[str, str | None] = {
     "azure.keyvault": "backends.azure_keyvault:AzureKeyVaultStore",
     "aws.secretmanager": None,
     "aws.parameterstore": None,
-    "gcp.secretmanager": None,
+    "gcp.secretmanager": "backends.gcp.store:GcpSecretManagerStore",
     "alicloud.parameterstore": None,
     "huaweicloud.csms": None,
     "tencentcloud.ssm": None,

@@ -17,6 +17,7 @@ from backends import registry
 from backends.redaction import RedactedStore, Redactor
 from backends.base import (
     DaprdCrashes,
+    MissingExtra,
     SecretNotFound,
     SecretStore,
     StoreContext,
@@ -607,6 +608,8 @@ class Runtime:
             if self.unresolved_without_auth_store(component):
                 message = f"{self._no_auth_store_message(component)}, and its Init fails: {message}"
             return ComponentStatus(State.ERROR, message, _init_failure_hint(component, error.hint or _NO_AUTH_STORE_HINT))
+        except MissingExtra as error:
+            return ComponentStatus(State.UNSUPPORTED, str(error), f"install the extra with {error.install}")
         except ImportError as error:
             return ComponentStatus(State.UNSUPPORTED, f"the backend for {component.type} could not be loaded: {error.name}")
         except Exception as error:  # noqa: BLE001 - a backend bug must not take the app down
