@@ -560,20 +560,26 @@ def _special_file(path: str) -> Diagnostic:
 
 
 def _scan_problem(kind: str, source: Source) -> Diagnostic:
+    # disk.go decodeYaml: bufio.Scanner with splitYamlDoc. A token over 64 KiB makes Scan fail
+    # with "token too long"; decodeYaml then keeps asking the failed scanner forever.
     if kind == "too-long":
         return _diagnostic(
             Severity.ERROR,
             "document-too-large",
-            "a YAML document here is larger than 64 KiB, which daprd's loader cannot read "
-            "(bufio.Scanner: token too long): daprd does not finish starting",
+            "daprd hangs at start-up: this YAML document (with its separator line) is larger than "
+            "64 KiB, daprd's loader fails with 'bufio.Scanner: token too long' and then loops forever "
+            "with growing memory (it does not skip the file)",
             "split the document, or move large values into a file the component reads",
             source,
         )
+    # splitYamlDoc at EOF: a last line starting with '---' plus more characters and no line break
+    # never becomes a token, and the scanner stops without an error.
     return _diagnostic(
         Severity.WARNING,
         "last-document-dropped",
-        "the file ends on a '---' line without a line break, so daprd drops the document before it",
-        "add a line break at the end of the file",
+        "daprd drops this document: the file's last line starts with '---', has more characters "
+        "and no line break, so daprd's loader silently loses the document before it",
+        "add a line break at the end of the file (or remove the last '---' line)",
         source,
     )
 

@@ -154,21 +154,35 @@ def test_s1_4_5_split_documents_matches_the_go_scanner():
     assert split_documents(b"a\n--- x\nb\n--- end") == ([(0, b"a")], ("dropped", 8))
 
 
-def test_s1_4_5_final_separator_without_newline_drops_the_last_document(tmp_path):
-    write(tmp_path, "a.yaml", component(name="one") + "---\n" + component(name="two") + "--- # end")
+@pytest.mark.parametrize("last_line", ["--- # end", "--- ", "---x"])
+def test_s1_4_last_line_dashes_without_newline_drops_this_document(tmp_path, last_line):
+    # dapr:pkg/internal/loader/disk/disk.go splitYamlDoc: at EOF a final '---' line with more
+    # characters and no line break never becomes a token; bufio.Scanner stops without an error.
+    write(tmp_path, "a.yaml", component(name="one") + "---\n" + component(name="two") + last_line)
     result = load_resources([str(tmp_path)])
     assert names(result) == ["one"]
     (warning,) = result.diagnostics
     assert warning.code == "last-document-dropped" and warning.source.line == 9
+    assert "daprd drops this document" in warning.message
 
 
-def test_s1_4_5_documents_over_64_kib_stop_daprd(tmp_path):
+def test_s1_4_bare_dashes_at_eof_keep_the_last_document(tmp_path):
+    # splitYamlDoc: nothing after the separator at EOF returns the data before it as the last token.
+    write(tmp_path, "a.yaml", component(name="one") + "---\n" + component(name="two") + "---")
+    assert names(load_resources([str(tmp_path)])) == ["one", "two"]
+
+
+def test_s1_4_a_document_over_64_kib_hangs_daprd_at_start_up(tmp_path):
+    # disk.go decodeYaml: the Scanner fails with "token too long" and decodeYaml loops forever on
+    # the failed scanner, so daprd hangs (it does not skip the file). The tool must not hang.
     big = "#" * MAX_DOCUMENT_BYTES + "\n"
     write(tmp_path, "a.yaml", component(name="small") + "---\n" + big + component(name="after"))
     result = load_resources([str(tmp_path)])
     assert names(result) == ["small"]
     (problem,) = result.diagnostics
     assert (problem.severity, problem.code, problem.source.line) == (Severity.ERROR, "document-too-large", 9)
+    assert problem.message.startswith("daprd hangs at start-up") and "skip" not in problem.message.replace("does not skip", "")
+    assert problem.source.file.endswith("a.yaml")
 
 
 def test_s1_4_5_a_document_of_just_under_64_kib_is_fine():
