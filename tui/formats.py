@@ -18,11 +18,27 @@ _YAML_SPECIAL = frozenset(
 
 
 def api_url(store: str, name: str, version: str | None = None) -> str:
-    """Where an app reads this secret through its sidecar's HTTP API."""
-    url = f"{DAPR_HTTP}/v1.0/secrets/{quote(store, safe='')}/{quote(name, safe='')}"
+    """Where an app reads this secret through its sidecar's HTTP API: the one URL the detail pane
+    shows and the palette copies, encoded so that daprd decodes it back to exactly `name`."""
+    key = "%62ulk" if name == "bulk" else _path_segment(name)  # `bulk` alone is the bulk route (§4 R1)
+    url = f"{DAPR_HTTP}/v1.0/secrets/{_path_segment(store)}/{key}"
     if version:
-        url += f"?metadata.version_id={quote(version, safe='')}"
+        url += f"?metadata.version_id={quote(_utf8(version), safe='')}"
     return url
+
+
+def _path_segment(text: str) -> str:
+    """daprd routes on path.Clean(r.URL.EscapedPath()) (CleanPathMiddleware) and decodes the segment
+    once, so percent-encoding every reserved character (`%` as `%25`) is exact; only a bare `.` or
+    `..` segment would be removed by path.Clean, so those dots are encoded too (§4 R3)."""
+    if text in (".", ".."):
+        return "%2E" * len(text)
+    return quote(_utf8(text), safe="")
+
+
+def _utf8(text: str) -> bytes:
+    """The bytes the name is sent as; names read from the environment may hold undecodable bytes."""
+    return text.encode("utf-8", "surrogateescape")
 
 
 def yaml_scalar(text: str) -> str:
