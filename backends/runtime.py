@@ -96,13 +96,14 @@ class ApiResponse:
 
     status: int
     body: dict | None = None
+    plain: str = ""  # a non-JSON body (chi's "404 page not found")
 
     @property
     def ok(self) -> bool:
         return self.status in (200, 204)
 
     def text(self) -> str:
-        return "" if self.body is None else go_json(self.body) + "\n"
+        return self.plain if self.body is None else go_json(self.body) + "\n"
 
 
 def _api_error(status: int, code: str, message: str) -> ApiResponse:
@@ -439,6 +440,9 @@ class Runtime:
     # ----- the secrets API (§4)
 
     def api_get(self, store: str, name: str, metadata: Mapping[str, str] | None = None) -> ApiResponse:
+        removed = self._removed_endpoint("get")
+        if removed is not None:
+            return removed
         target = self._api_store(store)
         if isinstance(target, ApiResponse):
             return target
@@ -452,6 +456,9 @@ class Runtime:
         return ApiResponse(204) if result is None else ApiResponse(200, result)
 
     def api_bulk(self, store: str, metadata: Mapping[str, str] | None = None) -> ApiResponse:
+        removed = self._removed_endpoint("bulk")
+        if removed is not None:
+            return removed
         target = self._api_store(store)
         if isinstance(target, ApiResponse):
             return target
@@ -463,6 +470,16 @@ class Runtime:
             return ApiResponse(204)
         allowed = {k: v for k, v in result.items() if self.scope_decision(store, k).allowed}
         return ApiResponse(200, allowed)
+
+    def _removed_endpoint(self, which: str) -> ApiResponse | None:
+        """The answer when spec.api does not register this endpoint (§4 R4), else None."""
+        from components import config
+
+        endpoint = config.SECRETS_BULK_ENDPOINT if which == "bulk" else config.SECRETS_GET_ENDPOINT
+        if config.is_endpoint_allowed(self.configuration, endpoint):
+            return None
+        status, body, plain = config.removed_endpoint_answer(self.configuration)
+        return ApiResponse(status, body, plain)
 
     def _api_store(self, store: str) -> SecretStore | ApiResponse:
         if self.open(store).state == State.READY and store in self._by_name:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from components.model import (
+    ApiAccessRule,
     Component,
     Configuration,
     Diagnostic,
@@ -137,6 +138,42 @@ def decide(configuration: Configuration, store: str, secret: str) -> ScopeDecisi
     return ScopeDecision(True, f"defaultAccess allow{default} of store {store}")
 
 
+# The HTTP endpoints of the secrets API and of the service-invocation fallback, as daprd registers
+# them (dapr:pkg/api/http/secrets.go, directmessaging.go): legacy route, and group "version/name".
+SECRETS_GET_ENDPOINT = ("v1.0/secrets/{secretStoreName}/{key}", "v1/secrets")
+SECRETS_BULK_ENDPOINT = ("v1.0/secrets/{secretStoreName}/bulk", "v1/secrets")
+_INVOKE_ENDPOINT = ("v1.0/invoke/*", "v1/invoke")
+
+
+def is_endpoint_allowed(configuration: Configuration, endpoint: tuple[str, str]) -> bool:
+    """Whether daprd registers this HTTP endpoint under spec.api (endpoints.Endpoint.IsAllowed, with
+    APIAccessRules.GetRulesByProtocol("http")): a rule counts only when its protocol is http (any
+    case); it matches by group `version/name` or when the route starts with `version/name`."""
+    def rules(entries: Sequence[ApiAccessRule]) -> set[str]:
+        return {f"{rule.version}/{rule.name}" for rule in entries if rule.protocol.lower() == "http"}
+
+    def matches(keys: set[str]) -> bool:
+        route, group = endpoint
+        return group in keys or any(route.startswith(key) for key in keys)
+
+    allowed, denied = rules(configuration.api_allowed), rules(configuration.api_denied)
+    if denied and matches(denied):
+        return False
+    return not allowed or matches(allowed)
+
+
+def removed_endpoint_answer(configuration: Configuration) -> tuple[int, dict | None, str]:
+    """What daprd answers on a route spec.api removed: chi's NotFound handler is the service-invocation
+    fallback (server.go handle, IsFallback) when that endpoint is registered, which without a
+    dapr-app-id header answers ErrDirectInvokeNoAppID; otherwise chi's own plain 404."""
+    if is_endpoint_allowed(configuration, _INVOKE_ENDPOINT):
+        return 404, {
+            "errorCode": "ERR_DIRECT_INVOKE",
+            "message": "failed getting app id either from the URL path or the header dapr-app-id",
+        }, ""
+    return 404, None, "404 page not found\n"
+
+
 def scope_diagnostics(configuration: Configuration, store_names: Iterable[str]) -> list[Diagnostic]:
     """Scope entries naming no loaded secret store: daprd only logs them."""
     names = set(store_names)
@@ -184,9 +221,13 @@ class _Settings:
     scopes: list[SecretScope] = field(default_factory=list)
     deny: list[str] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
+    api_allowed: list[ApiAccessRule] = field(default_factory=list)
+    api_denied: list[ApiAccessRule] = field(default_factory=list)
 
     def configuration(self) -> Configuration:
-        return Configuration(tuple(self.scopes), tuple(self.sources), tuple(self.deny))
+        return Configuration(
+            tuple(self.scopes), tuple(self.sources), tuple(self.deny), tuple(self.api_allowed), tuple(self.api_denied)
+        )
 
 
 class _ConfigError(Exception):
@@ -221,7 +262,32 @@ class _YamlReader:
             if spec:
                 self._secrets(spec)
                 self._components(spec)
+                self._api(spec)
         return self.problems
+
+    def _api(self, spec: dict[str, Node]) -> None:
+        """spec.api (APISpec: yaml.v3 reads its untagged fields by lower-cased name)."""
+        if "api" not in spec:
+            return
+        if _is_null(spec["api"]):
+            self.settings.api_allowed, self.settings.api_denied = [], []
+            return
+        api = self._fields(spec["api"], "spec.api", "a mapping")
+        for key in ("allowed", "denied"):
+            if api and key in api:
+                items = self._list(api[key], f"spec.api.{key}") or []
+                rules = [self._api_rule(item, f"spec.api.{key}[{index}]") for index, item in enumerate(items)]
+                setattr(self.settings, f"api_{key}", [rule for rule in rules if rule is not None])
+
+    def _api_rule(self, node: Node, path: str) -> ApiAccessRule | None:
+        if _is_null(node):
+            return None
+        fields = self._fields(node, path, "a mapping (name, version, protocol)")
+        if fields is None:
+            return None
+        return ApiAccessRule(
+            *(self._text(fields.get(key), f"{path}.{key}") or "" for key in ("name", "version", "protocol"))
+        )
 
     def _secrets(self, spec: dict[str, Node]) -> None:
         if "secrets" not in spec:
@@ -346,7 +412,9 @@ def _merge_sources(node: Node, path: str) -> list[Node]:
 
 
 _ROOT_FIELDS = field_matcher(("kind", "apiVersion", "metadata", "spec"))
-_SPEC_FIELDS = field_matcher(("secrets", "components"))
+_SPEC_FIELDS = field_matcher(("secrets", "components", "api"))
+_API_FIELDS = field_matcher(("allowed", "denied"))
+_API_RULE_FIELDS = field_matcher(("name", "version", "protocol"))
 _SECRETS_FIELDS = field_matcher(("scopes",))
 _SCOPE_MATCH = field_matcher(_SCOPE_FIELDS)
 _COMPONENTS_FIELDS = field_matcher(("deny",))
@@ -369,7 +437,20 @@ class _JsonReader:
             if spec:
                 self._secrets(spec)
                 self._components(spec)
+                self._api(spec)
         return self.problems
+
+    def _api(self, spec: dict) -> None:
+        api = self._fields(spec.get("api"), _API_FIELDS, "spec.api")
+        for key in ("allowed", "denied"):
+            if api and key in api:
+                items = self._list(api[key], f"spec.api.{key}")
+                rules = []
+                for index, item in enumerate(items):
+                    fields = self._fields(item, _API_RULE_FIELDS, f"spec.api.{key}[{index}]") or {}
+                    path = f"spec.api.{key}[{index}]"
+                    rules.append(ApiAccessRule(*(self._text(fields.get(f), f"{path}.{f}") for f in ("name", "version", "protocol"))))
+                setattr(self.settings, f"api_{key}", rules)
 
     def _secrets(self, spec: dict) -> None:
         secrets = self._fields(spec.get("secrets"), _SECRETS_FIELDS, "spec.secrets")

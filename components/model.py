@@ -146,6 +146,17 @@ class Configuration:
     scopes: tuple[SecretScope, ...] = ()
     sources: tuple[Source, ...] = ()
     component_deny: tuple[str, ...] = ()  # spec.components.deny as written: "type" or "type/version"
+    api_allowed: tuple[ApiAccessRule, ...] = ()  # spec.api.allowed
+    api_denied: tuple[ApiAccessRule, ...] = ()  # spec.api.denied
+
+
+@dataclass(frozen=True)
+class ApiAccessRule:
+    """One `spec.api.allowed[]`/`denied[]` entry of a Configuration (§4 R4)."""
+
+    name: str = ""
+    version: str = ""
+    protocol: str = ""
 
 
 @dataclass(frozen=True)

@@ -249,3 +249,15 @@ def test_s1_4_with_a_deny_list_components_need_type_and_version():
     assert "no spec.type or spec.version" in is_component_denied(configuration, make("state.redis", ""))
     assert is_component_denied(configuration, make("state.redis", "v1")) is None
     assert is_component_denied(Configuration(), make("state.redis", "")) is None
+
+
+def test_s4_r4_spec_api_rules_are_read_from_files_and_kubernetes_manifests(tmp_path):
+    # dapr:pkg/config/configuration.go APISpec/APIAccessRule: yaml.v3 reads the untagged fields by
+    # lower-cased name; the operator's JSON is matched case-insensitively by encoding/json.
+    from components.model import ApiAccessRule
+
+    configuration, problems = load(tmp_path, "spec:\n  api:\n    denied:\n    - {name: secrets, version: v1, protocol: http}\n")
+    assert problems == [] and configuration.api_denied == (ApiAccessRule("secrets", "v1", "http"),)
+    manifest = {"spec": {"API": {"Allowed": [{"Name": "state", "version": "v1", "protocol": "grpc"}]}}}
+    configuration, problems = configuration_from_manifest(manifest, Source("cluster"))
+    assert problems == [] and configuration.api_allowed == (ApiAccessRule("state", "v1", "grpc"),)
