@@ -569,9 +569,11 @@ def _read_resources(options: RuntimeOptions) -> _Loaded:
         wanted = set(options.config_files)
         chosen = [c for key, c in cluster.configurations.items() if key.rpartition("/")[2] in wanted]
         configuration = chosen[0] if chosen else Configuration()
+        missing = [_config_not_in_cluster(name) for name in sorted(wanted) if not any(
+            key.rpartition("/")[2] == name for key in cluster.configurations)]
         return _Loaded(
             cluster.components,
-            cluster.diagnostics,
+            cluster.diagnostics + missing,
             configuration,
             {"context": cluster.context, "namespaces": cluster.namespaces},
         )
@@ -582,6 +584,16 @@ def _read_resources(options: RuntimeOptions) -> _Loaded:
     loaded = load_resources(paths, namespace=options.daprd_namespace(), app_id=options.app_id)
     configuration, config_diagnostics = load_configuration(list(options.config_files), env)
     return _Loaded(loaded.components, loaded.diagnostics + config_diagnostics, configuration)
+
+
+def _config_not_in_cluster(name: str) -> Diagnostic:
+    """daprd fails to start when the Configuration its pod names cannot be loaded."""
+    return Diagnostic(
+        Severity.ERROR,
+        "config-not-found",
+        f"there is no Configuration named {name!r} in the cluster: daprd does not start",
+        "check the name given to --config (the pod's dapr.io/config annotation) and the namespace",
+    )
 
 
 def _plain_secret_diagnostics(component: Component) -> list[Diagnostic]:
