@@ -571,9 +571,13 @@ def _read_resources(options: RuntimeOptions) -> _Loaded:
         configuration = chosen[0] if chosen else Configuration()
         missing = [_config_not_in_cluster(name) for name in sorted(wanted) if not any(
             key.rpartition("/")[2] == name for key in cluster.configurations)]
+        from components.loader import filter_components
+
+        diagnostics = cluster.diagnostics + missing
+        components = filter_components(cluster.components, "", options.app_id, diagnostics, kubernetes=True)
         return _Loaded(
-            cluster.components,
-            cluster.diagnostics + missing,
+            components,
+            diagnostics,
             configuration,
             {"context": cluster.context, "namespaces": cluster.namespaces},
         )
@@ -581,7 +585,9 @@ def _read_resources(options: RuntimeOptions) -> _Loaded:
     from components.loader import load_resources
 
     paths = [os.path.expanduser(p) for p in options.resources_paths]
-    loaded = load_resources(paths, namespace=options.daprd_namespace(), app_id=options.app_id)
+    loaded = load_resources(
+        paths, namespace=options.daprd_namespace(), app_id=options.app_id, kubernetes=options.kubernetes
+    )
     configuration, config_diagnostics = load_configuration(list(options.config_files), env)
     return _Loaded(loaded.components, loaded.diagnostics + config_diagnostics, configuration)
 

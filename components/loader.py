@@ -48,17 +48,20 @@ class LoadResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def load_resources(paths: Sequence[str], *, namespace: str | None = None, app_id: str | None = None) -> LoadResult:
+def load_resources(
+    paths: Sequence[str], *, namespace: str | None = None, app_id: str | None = None, kubernetes: bool = False
+) -> LoadResult:
     """Read every resources folder like daprd (`--resources-path`, repeatable).
 
     `namespace` is daprd's NAMESPACE (None or "" = no namespace filtering); `app_id` its app ID
-    (None = unknown: keep every component, scopes stay on the component). Never raises.
+    (None = unknown: keep every component, scopes stay on the component); `kubernetes` for
+    Kubernetes-mode rules (names are unique per namespace). Never raises.
     """
     result = LoadResult()
     found: list[Component] = []
     for path in paths:
         _load_folder(os.path.expanduser(path), found, result.diagnostics)
-    result.components = _filter(found, namespace or "", app_id, result.diagnostics)
+    result.components = filter_components(found, namespace or "", app_id, result.diagnostics, kubernetes=kubernetes)
     return result
 
 
@@ -200,24 +203,34 @@ def _load_document(document: bytes, source: Source, found: list[Component], diag
 # --- filtering: namespace, duplicates, scopes (disk.go filterManifests) ------------------------
 
 
-def _filter(
-    found: list[Component], namespace: str, app_id: str | None, diagnostics: list[Diagnostic]
+def filter_components(
+    found: list[Component],
+    namespace: str,
+    app_id: str | None,
+    diagnostics: list[Diagnostic],
+    *,
+    kubernetes: bool = False,
 ) -> list[Component]:
+    """disk.go filterManifests (namespace, duplicates) and the authorizer's scopes (app IDs), which
+    daprd applies in Kubernetes mode too (authorizer.IsObjectAuthorized). In Kubernetes mode daprd
+    gets one namespace's components from the operator, so a name is unique per namespace: the same
+    name in two namespaces is not a duplicate."""
     kept: list[Component] = []
-    names: dict[str, Component] = {}
+    names: dict[tuple[str, str], Component] = {}
     for component in found:
         if namespace and component.namespace and component.namespace != namespace:
             diagnostics.append(_other_namespace(component, namespace))
             continue
         # The duplicate check comes before the scope check, but only in-scope names are
         # remembered: a scoped-out first definition does not clash with an in-scope second one.
-        if component.name in names:
-            diagnostics.append(_duplicate(component, names[component.name]))
+        identity = (component.namespace if kubernetes else "", component.name)
+        if identity in names:
+            diagnostics.append(_duplicate(component, names[identity]))
             continue
         if app_id is not None and component.scopes and app_id not in component.scopes:
             diagnostics.append(_scoped_out(component, app_id))
             continue
-        names[component.name] = component
+        names[identity] = component
         if not component.name:
             diagnostics.append(_empty_name(component))
             continue

@@ -517,3 +517,15 @@ def test_too_deep_documents_are_said_to_be_this_tools_limit(tmp_path):
     write(tmp_path, "a.yaml", "a: " + "[" * 150 + "]" * 150 + "\n")
     result = load_resources([str(tmp_path)])
     assert codes(result) == ["yaml-too-deep"] and "daprd may load it" in result.diagnostics[0].message
+
+
+def test_kubernetes_mode_the_same_name_in_two_namespaces_is_not_a_duplicate(tmp_path):
+    # In Kubernetes mode daprd gets one namespace's components from the operator (names are unique per
+    # namespace), so disk.go filterManifests' duplicate error only holds within a namespace.
+    write(tmp_path, "a.yaml", component(name="db").replace("name: db", "name: db\n  namespace: team-a"))
+    write(tmp_path, "b.yaml", component(name="db").replace("name: db", "name: db\n  namespace: team-b"))
+    result = load_resources([str(tmp_path)], kubernetes=True)
+    assert names(result) == ["db", "db"] and codes(result) == []
+    assert codes(load_resources([str(tmp_path)])) == ["duplicate-name"]  # self-hosted: one name space
+    write(tmp_path, "c.yaml", component(name="db").replace("name: db", "name: db\n  namespace: team-a"))
+    assert codes(load_resources([str(tmp_path)], kubernetes=True)) == ["duplicate-name"]
