@@ -116,6 +116,7 @@ class _Loaded:
     diagnostics: list[Diagnostic]
     configuration: Configuration
     extra: dict = field(default_factory=dict)  # e.g. the cluster context in Kubernetes mode
+    other_resources: list[Component] = field(default_factory=list)  # HTTPEndpoints, MCPServers
 
 
 class Runtime:
@@ -154,6 +155,8 @@ class Runtime:
         self.configuration = loaded.configuration
         self.cluster_info = loaded.extra
         self._by_name = {c.name: c for c in components}
+        self.other_resources = list(loaded.other_resources)
+        self._others = {(r.kind, r.name): r for r in self.other_resources}
         self._lock = threading.Lock()  # guards the dicts below, never held during I/O
         self._open_locks: dict[str, threading.Lock] = {}
         self._statuses: dict[str, ComponentStatus] = {}
@@ -174,7 +177,8 @@ class Runtime:
         if self._references is None:
             from components.references import build_references
 
-            self._references = build_references(self.components, self.options.kubernetes)
+            resources = self.components + self.other_resources
+            self._references = build_references(resources, self.options.kubernetes)
         return list(self._references)
 
     def references_to(self, store: str, secret: str) -> list[Reference]:
@@ -395,7 +399,7 @@ class Runtime:
     def _reference_summary(self, component: Component) -> ComponentStatus:
         """A component daprd would initialise: READY when every reference gives a value, else
         DEGRADED naming the first that does not (daprd starts it without that value, silently)."""
-        refs = [r for r in self.references() if r.component == component.name]
+        refs = [r for r in self.references() if r.component == component.name and r.kind == component.kind]
         broken = [(r, s) for r in refs if not (s := self.check_reference(r)).ok]
         if not broken:
             return ComponentStatus(State.READY, "daprd would initialise it")
@@ -413,9 +417,9 @@ class Runtime:
     def check_reference(self, ref: Reference) -> ReferenceStatus:
         """Would daprd resolve this secretKeyRef, and to a usable value? Never returns the value."""
         if not ref.store:
+            outcome = "parks the component forever" if ref.kind == "Component" else f"leaves the {ref.kind}'s value empty"
             return ReferenceStatus(
-                "no-auth-store",
-                "no auth.secretStore: in self-hosted mode daprd has no default store and parks the component forever",
+                "no-auth-store", f"no auth.secretStore: in self-hosted mode daprd has no default store and {outcome}"
             )
         target = self._by_name.get(ref.store)
         if target is None or not target.is_secret_store:
@@ -423,9 +427,9 @@ class Runtime:
         status = self.open(ref.store)
         if status.state != State.READY:
             return ReferenceStatus("store-not-loaded", f"secret store {ref.store!r} is not loaded: {status.message}")
-        component = self._by_name.get(ref.component)
+        component = self._by_name.get(ref.component) if ref.kind == "Component" else self._others.get((ref.kind, ref.component))
         if component is None:
-            return ReferenceStatus("error", f"no component named {ref.component!r}")
+            return ReferenceStatus("error", f"no {ref.kind} named {ref.component!r}")
         secret = self._lookup_for_component(component, ref.secret)
         if isinstance(secret, SecretNotFound):
             return ReferenceStatus("secret-not-found", f"secret {ref.secret!r} not found: {secret.message}")
@@ -505,12 +509,15 @@ class Runtime:
             found += _plain_secret_diagnostics(component)
         for ref in self.references():
             status = self.check_reference(ref)
-            if not status.ok and status.code not in ("no-auth-store", "store-missing", "store-not-loaded"):
+            # A component's store problems are reported once, by its own status; other resources
+            # (HTTPEndpoint, MCPServer) have no status, so every failing ref of theirs is reported.
+            covered = ref.kind == "Component" and status.code in ("no-auth-store", "store-missing", "store-not-loaded")
+            if not status.ok and not covered:
                 found.append(
                     Diagnostic(
                         Severity.WARNING if status.code == "empty-value" else Severity.ERROR,
                         f"ref-{status.code}",
-                        f"{ref.component}: metadata {ref.field!r} -> {ref.store}/{ref.secret}[{ref.key}]: {status.message}",
+                        f"{ref.owner}: {'metadata ' if ref.kind == 'Component' else ''}{ref.field!r} -> {ref.store}/{ref.secret}[{ref.key}]: {status.message}",
                         _reference_hint(status.code, ref),
                         source=ref.source,
                         component=ref.component,
@@ -544,7 +551,9 @@ class Runtime:
         if self._from_options:
             self._install(_read_resources(self.options))
         else:
-            self._install(_Loaded(self.components, self.diagnostics, self.configuration, self.cluster_info))
+            self._install(
+                _Loaded(self.components, self.diagnostics, self.configuration, self.cluster_info, self.other_resources)
+            )
 
     def close(self) -> None:
         with self._lock:
@@ -589,7 +598,9 @@ def _read_resources(options: RuntimeOptions) -> _Loaded:
         paths, namespace=options.daprd_namespace(), app_id=options.app_id, kubernetes=options.kubernetes
     )
     configuration, config_diagnostics = load_configuration(list(options.config_files), env)
-    return _Loaded(loaded.components, loaded.diagnostics + config_diagnostics, configuration)
+    return _Loaded(
+        loaded.components, loaded.diagnostics + config_diagnostics, configuration, other_resources=loaded.other_resources
+    )
 
 
 def _config_not_in_cluster(name: str) -> Diagnostic:

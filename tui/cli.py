@@ -302,6 +302,7 @@ def _refs(runtime: Runtime, args: argparse.Namespace) -> int:
         status = runtime.check_reference(ref)
         rows.append(
             {
+                "kind": ref.kind,  # Component, HTTPEndpoint or MCPServer
                 "component": ref.component,
                 "field": ref.field,
                 "store": ref.store,
@@ -323,7 +324,12 @@ def _refs(runtime: Runtime, args: argparse.Namespace) -> int:
         print("no component references a secret")
         return EXIT_OK
     headers = ("status", "component", "field", "store", "secret", "key")
-    table = [headers] + [tuple(escape_control(str(row[h])) for h in headers) for row in rows]
+    def cell(row: dict, header: str) -> str:
+        if header == "component" and row["kind"] != "Component":
+            return escape_control(f"{row['kind']} {row['component']}")
+        return escape_control(str(row[header]))
+
+    table = [headers] + [tuple(cell(row, h) for h in headers) for row in rows]
     widths = [max(len(line[i]) for line in table) for i in range(len(headers))]
     for index, line in enumerate(table):
         text = "  ".join(cell.ljust(width) for cell, width in zip(line, widths))

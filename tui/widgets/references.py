@@ -33,7 +33,7 @@ def status_cell(status: ReferenceStatus | None) -> Text:
 
 def reference_prompt(ref: Reference, status: ReferenceStatus | None) -> Text:
     """Status and component, then the metadata field and key, then why it fails (if it does)."""
-    text = Text.assemble(status_cell(status), "  ", safe_text(ref.component, "bold"), end="")
+    text = Text.assemble(status_cell(status), "  ", safe_text(ref.owner, "bold"), end="")
     text.append("\n  ")
     text.append_text(safe_text(ref.field))
     text.append("  key ", style="dim")
@@ -85,7 +85,7 @@ class ReferencesPane(OptionList):
             return
         refs: dict[str, int] = {}
         for ref in self.runtime.references():
-            if ref.store == store:
+            if ref.store == store and ref.kind == "Component":
                 refs[ref.component] = refs.get(ref.component, 0) + 1
         users = [c for c in self.runtime.components if c.name in refs or c.auth_secret_store == store]
         self.users = [c.name for c in users]
