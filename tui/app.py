@@ -419,11 +419,16 @@ class DaprSecretsApp(App):
         """'API for app orders: allowed (rule)' for the detail pane."""
         if not self._scopes_shown():
             return None
+        from components.config import SECRETS_GET_ENDPOINT, is_endpoint_allowed
+
         decision = self.runtime.scope_decision(store, name)
         app_id = self.runtime.options.app_id or "any app"
         verdict = ("allowed", "green") if decision.allowed else ("denied (403)", "bold red")
+        rule = decision.rule
+        if not is_endpoint_allowed(self.runtime.configuration, SECRETS_GET_ENDPOINT):  # §4 R4
+            verdict, rule = ("not served (404)", "bold red"), "spec.api removes the secrets endpoints"
         return Text.assemble(
-            ("Dapr API for ", "dim"), escape_control(app_id), ": ", verdict, (f"  {escape_control(decision.rule)}", "dim")
+            ("Dapr API for ", "dim"), escape_control(app_id), ": ", verdict, (f"  {escape_control(rule)}", "dim")
         )
 
     def scope_mark(self, store: str, name: str) -> Text | None:

@@ -75,3 +75,21 @@ def test_secret_key_ref_snippet_is_a_metadata_item_with_the_store_as_a_comment()
 def test_secret_key_ref_snippet_names_the_key_of_a_multi_key_secret():
     parsed = yaml.safe_load(secret_key_ref_yaml("demo-multi", "redis", "password"))
     assert parsed[0]["secretKeyRef"] == {"name": "redis", "key": "password"}
+
+
+def test_s4_r4_the_detail_pane_says_the_secrets_endpoint_is_not_served(tmp_path):
+    # dapr:pkg/api/http/server.go setupRoutes: an endpoint spec.api removes is not routed (404), whatever
+    # the secret scopes say; the detail pane's API line must not claim "allowed".
+    from types import SimpleNamespace
+
+    from backends.runtime import Runtime, RuntimeOptions
+    from components.config import load_configuration
+    from tui.app import DaprSecretsApp
+
+    config = tmp_path / "c.yaml"
+    config.write_text("spec:\n  api:\n    denied:\n    - {name: secrets, version: v1, protocol: http}\n")
+    configuration, _ = load_configuration([str(config)], {})
+    runtime = Runtime(RuntimeOptions(resources_paths=(), config_files=(str(config),), env={}), [], [], configuration)
+    fake_app = SimpleNamespace(runtime=runtime, _scopes_shown=lambda: True)
+    text = DaprSecretsApp.scope_text(fake_app, "s", "x").plain
+    assert "not served (404)" in text and "allowed" not in text
