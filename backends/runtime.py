@@ -584,11 +584,13 @@ def _read_resources(options: RuntimeOptions) -> _Loaded:
 
         diagnostics = cluster.diagnostics + missing
         components = filter_components(cluster.components, "", options.app_id, diagnostics, kubernetes=True)
+        others = filter_components(cluster.other_resources, "", options.app_id, diagnostics, kubernetes=True)
         return _Loaded(
             components,
             diagnostics,
             configuration,
             {"context": cluster.context, "namespaces": cluster.namespaces},
+            others,
         )
     from components.config import load_configuration
     from components.loader import load_resources

@@ -305,3 +305,37 @@ def test_kubernetes_mode_missing_config_name_is_an_error(kube_cluster, kube_env,
         assert [(d.severity, d.code) for d in runtime.diagnostics] == [(Severity.ERROR, "config-not-found")]
     finally:
         runtime.close()
+
+
+def test_kubernetes_mode_http_endpoint_refs_are_read_from_the_cluster(kube_cluster, kube_env, tmp_path):
+    # dapr:pkg/runtime/processor/httpendpoints.go: the operator's HTTPEndpoints go through the same
+    # secret processor; with no auth.secretStore the Kubernetes-mode default store is `kubernetes`.
+    from backends.runtime import Runtime, RuntimeOptions
+
+    kube_cluster.add_secret("prod", "api", {"token": "t"})
+    kube_cluster.add_resource({
+        "apiVersion": "dapr.io/v1alpha1", "kind": "HTTPEndpoint", "metadata": {"name": "pay", "namespace": "prod"},
+        "spec": {"baseUrl": "https://x", "headers": [{"name": "Auth", "secretKeyRef": {"name": "api", "key": "token"}}]},
+    })
+    runtime = Runtime.load(
+        RuntimeOptions(resources_paths=(), kubernetes=True, resources_from_cluster=True, env=kube_env,
+                       cwd=str(tmp_path), namespace="prod")
+    )
+    try:
+        (ref,) = runtime.references()
+        assert (ref.kind, ref.component, ref.field, ref.store) == ("HTTPEndpoint", "pay", "headers[Auth]", "kubernetes")
+        assert runtime.check_reference(ref).code == "ok"
+        assert [c.name for c in runtime.components] == ["kubernetes"]
+    finally:
+        runtime.close()
+
+
+def test_a_cluster_without_the_mcpserver_crd_is_not_an_error(kube_cluster, kube_env):
+    # MCPServer is new in Dapr 1.18: a 404 on its list means "none", not a problem.
+    kube_cluster.add_resource(component("orders-state", "prod"))
+    kube_cluster.absent_resources = {"mcpservers", "httpendpoints"}
+    try:
+        result = load(kube_cluster, kube_env, namespace="prod")
+    finally:
+        kube_cluster.absent_resources = set()
+    assert [c.name for c in result.components] == ["orders-state"] and result.diagnostics == []
