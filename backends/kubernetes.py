@@ -119,8 +119,12 @@ class KubeApi:
             raise api_error(error.__context__, self.target, verb, resource, namespace, name) from None
         except HTTPError as error:
             raise transport_error(error, self.target, self.timeout) from None
-        except ConfigException as error:  # a kubeconfig credential plugin failed while refreshing
-            raise StoreMisconfigured(f"cannot get credentials for context {self.target.context}: {error}") from None
+        except ConfigException:  # a kubeconfig credential plugin failed while refreshing
+            raise StoreMisconfigured(
+                f"cannot get credentials for context {self.target.context}: the kubeconfig's credential plugin "
+                "or token refresh failed (its message is not shown: it can quote credentials)",
+                "run `kubectl --context <context> get ns` to see the plugin's own error",
+            ) from None
         try:
             return json.loads(body)
         except ValueError:
@@ -172,9 +176,7 @@ def in_cluster_api(env: Mapping[str, str], timeout: float = DEFAULT_TIMEOUT) -> 
 def kubeconfig_api(kubeconfig: str, context: str | None, timeout: float = DEFAULT_TIMEOUT) -> KubeApi:
     """A client for `context` (else the current context) of a kubeconfig; `kubeconfig` may be a
     KUBECONFIG-style list, merged like kubectl does. Raises StoreMisconfigured with what to fix."""
-    import yaml
     from kubernetes.config import new_client_from_config
-    from kubernetes.config.config_exception import ConfigException
 
     contexts, current = kubeconfig_contexts(kubeconfig)
     chosen = context or current
@@ -184,22 +186,20 @@ def kubeconfig_api(kubeconfig: str, context: str | None, timeout: float = DEFAUL
         client = new_client_from_config(
             config_file=kubeconfig, context=chosen, persist_config=False, client_configuration=_client_configuration()
         )
-    except (ConfigException, yaml.YAMLError, OSError) as error:
-        raise StoreMisconfigured(f"cannot use kubeconfig {kubeconfig}: {error}", hint=_KUBECONFIG_HINT) from None
+    except Exception as error:  # noqa: BLE001 - a malformed kubeconfig trips the client in many ways (AttributeError, TypeError...)
+        raise StoreMisconfigured(f"cannot use kubeconfig {kubeconfig}: {kubeconfig_problem(error)}", hint=_KUBECONFIG_HINT) from None
     target = ClusterTarget(client.configuration.host, chosen, str(contexts[chosen].get("user") or "?"), kubeconfig)
     return KubeApi(client, target, timeout)
 
 
 def kubeconfig_contexts(kubeconfig: str) -> tuple[dict[str, dict], str | None]:
     """({context name: its `context` entry}, current-context) of a kubeconfig (or KUBECONFIG-style list)."""
-    import yaml
-    from kubernetes.config.config_exception import ConfigException
     from kubernetes.config.kube_config import KubeConfigMerger
 
     try:
         merged = KubeConfigMerger(kubeconfig).config
-    except (ConfigException, yaml.YAMLError, OSError) as error:
-        raise StoreMisconfigured(f"cannot read kubeconfig {kubeconfig}: {error}", hint=_KUBECONFIG_HINT) from None
+    except Exception as error:  # noqa: BLE001 - as above
+        raise StoreMisconfigured(f"cannot read kubeconfig {kubeconfig}: {kubeconfig_problem(error)}", hint=_KUBECONFIG_HINT) from None
     if merged is None or not isinstance(merged.value, dict):
         raise StoreMisconfigured(f"no kubeconfig found at {kubeconfig}", hint=_KUBECONFIG_HINT)
     contexts = {}
@@ -216,6 +216,19 @@ def default_kubeconfig(env: Mapping[str, str]) -> str | None:
         return env["KUBECONFIG"]
     home = env.get("HOME")
     return os.path.join(home, ".kube", "config") if home else None
+
+
+def kubeconfig_problem(error: Exception) -> str:
+    """What is wrong with a kubeconfig, in our own words: the client's text can quote the file,
+    its `users` entries and their tokens included, so it is never shown."""
+    import yaml
+
+    if isinstance(error, OSError):
+        return error.strerror or "it cannot be read"
+    if isinstance(error, yaml.YAMLError):
+        mark = getattr(error, "problem_mark", None)
+        return "it is not valid YAML" + (f" (near line {mark.line + 1})" if mark is not None else "")
+    return "an entry is missing or malformed (the Kubernetes client's message is not shown: it can quote credentials)"
 
 
 _KUBECONFIG_HINT = "point the component's kubeconfigPath, or KUBECONFIG, at a valid kubeconfig file"

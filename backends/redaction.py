@@ -7,28 +7,64 @@ so the runtime hands the UI and the CLI each store behind a `RedactedStore` that
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 
 from backends.base import SecretDetails, SecretEntry, SecretStore, StoreError
+from components.model import Diagnostic, Source
 
 MASK = "••••••••"  # fixed width: never reveals a length
 MIN_LENGTH = 3  # shorter values ("1", "on") would garble every message and reveal little
 
 
+def forms(value: str) -> set[str]:
+    """Every form a setting can take inside a message: as written, JSON-, repr- and Go-escaped,
+    percent-encoded, and for an address its host, host:port and the address without its scheme
+    (a Key Vault name reappears inside `<name>.vault.azure.net`, which the plain form covers)."""
+    import json
+    from urllib.parse import quote, urlsplit
+
+    from components.values import go_quote
+
+    found = {value, json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1], repr(value)[1:-1]}
+    found |= {go_quote(value)[1:-1], quote(value, safe=""), quote(value), value.rstrip("/")}
+    if "://" in value:
+        parts = urlsplit(value)
+        found |= {parts.netloc, value.split("://", 1)[1], value.split("://", 1)[1].rstrip("/")}
+        if parts.hostname:
+            found.add(parts.hostname)
+    return {form for form in found if len(form) >= MIN_LENGTH}
+
+
 class Redactor:
     def __init__(self, values: Iterable[str]) -> None:
-        # Longest first, so a value containing another is masked whole.
-        self.values = sorted({v for v in values if len(v) >= MIN_LENGTH}, key=len, reverse=True)
+        every = set()
+        for value in values:
+            if len(value) >= MIN_LENGTH:
+                every |= forms(value)
+        # Longest first, so a value containing another is masked whole; any letter case.
+        self.values = sorted(every, key=len, reverse=True)
+        self._pattern = re.compile("|".join(map(re.escape, self.values)), re.IGNORECASE) if self.values else None
 
     def __bool__(self) -> bool:
         return bool(self.values)
 
     def text(self, text: str) -> str:
-        for value in self.values:
-            if value in text:
-                text = text.replace(value, MASK)
-        return text
+        return self._pattern.sub(MASK, text) if self._pattern is not None else text
+
+    def diagnostic(self, diagnostic: Diagnostic) -> Diagnostic:
+        """Every field of a diagnostic masked, its file path included (a secretsFile from a secret)."""
+        source = diagnostic.source
+        if source is not None:
+            source = Source(self.whole(source.file), source.line)
+        return replace(
+            diagnostic,
+            message=self.text(diagnostic.message),
+            hint=self.text(diagnostic.hint),
+            source=source,
+            secret=self.text(diagnostic.secret) if diagnostic.secret else diagnostic.secret,
+        )
 
     def whole(self, text: str) -> str:
         """A field that holds a secret-derived value in part (a resolved path): mask all of it, so
@@ -88,7 +124,7 @@ class RedactedStore:
             found = self._store.diagnostics()
         except StoreError as error:
             raise self._redact.error(error) from None
-        return [replace(d, message=self._redact.text(d.message), hint=self._redact.text(d.hint)) for d in found]
+        return [self._redact.diagnostic(d) for d in found]
 
     def identity(self) -> str:
         return self._redact.text(self._store.identity())

@@ -48,6 +48,7 @@ class RuntimeOptions:
     env: Mapping[str, str] | None = None  # daprd's environment; None -> os.environ
     cwd: str | None = None  # daprd's working directory; None -> os.getcwd()
     vault_token_from_env: bool = False
+    sidecar_url: str | None = None  # components and answers come from a running sidecar (issue #18)
 
     def daprd_env(self) -> Mapping[str, str]:
         """daprd's environment: --namespace stands for its NAMESPACE variable."""
@@ -96,14 +97,16 @@ class ApiResponse:
 
     status: int
     body: dict | None = None
-    plain: str = ""  # a non-JSON body (chi's "404 page not found")
+    raw: str | None = None  # the body exactly as sent: a running sidecar's, or chi's plain-text 404
 
     @property
     def ok(self) -> bool:
         return self.status in (200, 204)
 
     def text(self) -> str:
-        return self.plain if self.body is None else go_json(self.body) + "\n"
+        if self.raw is not None:
+            return self.raw
+        return "" if self.body is None else go_json(self.body) + "\n"
 
 
 def _api_error(status: int, code: str, message: str) -> ApiResponse:
@@ -168,6 +171,10 @@ class Runtime:
 
     def component(self, name: str) -> Component | None:
         return self._by_name.get(name)
+
+    def describe_source(self) -> str:
+        """Where the components come from, for headers and messages."""
+        return "cluster" if self.options.resources_from_cluster else ", ".join(self.options.resources_paths)
 
     def secret_stores(self) -> list[Component]:
         return [c for c in self.components if c.is_secret_store]
@@ -483,7 +490,7 @@ class Runtime:
         if config.is_endpoint_allowed(self.configuration, endpoint):
             return None
         status, body, plain = config.removed_endpoint_answer(self.configuration)
-        return ApiResponse(status, body, plain)
+        return ApiResponse(status, body, raw=plain or None)
 
     def _api_store(self, store: str) -> SecretStore | ApiResponse:
         if self.open(store).state == State.READY and store in self._by_name:

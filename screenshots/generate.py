@@ -32,6 +32,25 @@ async def render(name: str) -> Path:
     return path
 
 
+async def render_drift() -> Path:
+    """The prediction-vs-sidecar view against a local sidecar that has drifted from the demo."""
+    from backends.runtime import RuntimeOptions
+    from backends.sidecar import SidecarClient, SidecarRuntime
+    from tests.fakes.daprd_server import demo_sidecar
+    from tests.tui.conftest import make_app
+    from tests.tui.scenes import SIZE, drift
+
+    with demo_sidecar(port=3500) as daprd:
+        options = RuntimeOptions(resources_paths=("examples/components",), config_files=("examples/config.yaml",), app_id="orders")
+        app = make_app(SidecarRuntime(options, SidecarClient(daprd.url)))
+        async with app.run_test(size=SIZE) as pilot:
+            await drift(pilot)
+            svg = app.export_screenshot(title="dapr-secrets — drift")
+    path = OUT / "drift.svg"
+    path.write_text(svg)
+    return path
+
+
 def to_png(svg: Path) -> Path | None:
     """rsvg-convert drops leading spaces of text runs unless told to preserve them."""
     converter = shutil.which("rsvg-convert")
@@ -53,8 +72,9 @@ def main() -> int:
     from tests.tui.scenes import SCENES
 
     made_png = False
-    for name in SCENES:
-        svg = asyncio.run(render(name))
+    renders = [lambda name=name: render(name) for name in SCENES] + [render_drift]
+    for make in renders:
+        svg = asyncio.run(make())
         png = to_png(svg)
         made_png = made_png or png is not None
         print(f"{svg.relative_to(ROOT)}" + (f"  {png.relative_to(ROOT)}" if png else ""))

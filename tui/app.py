@@ -54,6 +54,7 @@ from tui.widgets.store_view import StoreView
 if TYPE_CHECKING:
     from textual.timer import Timer
 
+    from backends.drift import DriftRow
     from backends.kubernetes_resources import KubeContext
 
 # Diagnostics of a cluster that could not be read at all: a switch that meets one is not made.
@@ -169,8 +170,8 @@ class DaprSecretsApp(App):
 
     def _header_text(self) -> Text:
         options = self.runtime.options
-        where = "cluster" if options.resources_from_cluster else ", ".join(options.resources_paths)
-        mode = "kubernetes" if options.kubernetes else "self-hosted"
+        where = self.runtime.describe_source()
+        mode = "sidecar" if options.sidecar_url else "kubernetes" if options.kubernetes else "self-hosted"
         text = Text.assemble(("dapr-secrets", "bold"), "  ", escape_control(where), ("  ", ""), (mode, "cyan"), end="")
         if options.kubernetes and self.current_context:
             text.append(f"  context: {escape_control(self.current_context)}", style="cyan")
@@ -197,6 +198,7 @@ class DaprSecretsApp(App):
         return Text("Pick a component on the left.", style="dim")
 
     def on_mount(self) -> None:
+        self._clear_clipboard_on_signals()
         self.main_screen.query_one(Sidebar).border_title = "Components"
         self.main_screen.query_one("#filter").display = False
         self._show_lower(False)
@@ -421,8 +423,11 @@ class DaprSecretsApp(App):
             return None
         from components.config import SECRETS_GET_ENDPOINT, is_endpoint_allowed
 
-        decision = self.runtime.scope_decision(store, name)
         app_id = self.runtime.options.app_id or "any app"
+        if self.runtime.options.sidecar_url:
+            return Text.assemble(("Dapr API for ", "dim"), escape_control(app_id), ": ", ("the sidecar decides", "cyan"),
+                                 ("  a secret its scopes deny answers 403 when opened", "dim"))
+        decision = self.runtime.scope_decision(store, name)
         verdict = ("allowed", "green") if decision.allowed else ("denied (403)", "bold red")
         rule = decision.rule
         if not is_endpoint_allowed(self.runtime.configuration, SECRETS_GET_ENDPOINT):  # §4 R4
@@ -743,7 +748,6 @@ class DaprSecretsApp(App):
             self.notify("Namespaces and contexts are for Kubernetes mode (--kubernetes).", severity="warning", markup=False)
             return
         if not CommandPalette.is_open(self):
-            self.mask_values()
             self.push_screen(CommandPalette(providers=[provider], placeholder=placeholder))
 
     def switch_namespace(self, namespace: str) -> None:
@@ -862,17 +866,19 @@ class DaprSecretsApp(App):
             return shows_values and (action == "copy" or (action == "reveal_off") == self.settings.no_reveal)
         if action in self.SECRET_ACTIONS:
             return isinstance(view, StoreView)
+        if action == "drift":
+            return bool(self.runtime.options.sidecar_url)
         return not (action in self.KUBERNETES_ACTIONS and not self.kubernetes_mode)
 
     def mask_values(self) -> None:
         """Hide every revealed value (refresh, another screen on top)."""
-        self.main_screen.query_one(DetailPane).mask()
+        for pane in self.main_screen.query(DetailPane):  # none yet while the app starts
+            pane.mask()
         for view in self.views.values():
             if isinstance(view, ComponentView):
                 view.mask()
 
     def action_doctor(self) -> None:
-        self.mask_values()
         self.push_screen(DoctorScreen(self.runtime), self._doctor_closed)
 
     async def _doctor_closed(self, diagnostic: Diagnostic | None) -> None:
@@ -884,8 +890,47 @@ class DaprSecretsApp(App):
         else:
             self.jump_to_component(diagnostic.component)
 
+    def action_drift(self) -> None:
+        from tui.screens.drift import DriftScreen
+
+        self.push_screen(DriftScreen(self.runtime), self._drift_closed)  # type: ignore[arg-type]  # can() allows it only for a SidecarRuntime
+
+    async def _drift_closed(self, row: DriftRow | None) -> None:
+        component = self.runtime.component(row.component) if row is not None else None
+        if component is None or row is None:
+            return
+        if row.secret and component.is_secret_store:
+            await self.jump_to_secret(component.name, row.secret)
+        else:
+            self.jump_to_component(component.name)
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.kubernetes_mode))
+
+    def push_screen(self, *args, **kwargs):  # type: ignore[override]  # Textual's overloads, passed through
+        """Nothing revealed stays visible behind another screen or modal (help, palette, doctor)."""
+        self.mask_values()
+        return super().push_screen(*args, **kwargs)
+
+    def on_app_blur(self) -> None:
+        """The terminal lost focus (another window, a screen share switched away): hide values."""
+        self.mask_values()
+
+    def _clear_clipboard_on_signals(self) -> None:
+        """Closing the terminal (SIGHUP) or `kill` (SIGTERM) must not leave a copied secret behind."""
+        import asyncio
+        import signal
+
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            try:
+                loop.add_signal_handler(number, self._terminated)
+            except (NotImplementedError, RuntimeError, ValueError):  # not the main thread (tests), or no such signal
+                pass
+
+    def _terminated(self) -> None:
+        self.clipboard_service.clear()
+        self.exit(return_code=143)
 
     async def action_quit(self) -> None:
         self.clipboard_service.clear()  # do not leave a copied secret behind

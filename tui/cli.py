@@ -36,7 +36,9 @@ EPILOG = """commands answer like daprd's HTTP API for the same files:
   list STORE          secret names, as bulk would return them (values are never read)
   refs                every secretKeyRef and whether it resolves (never prints values)
   doctor              everything wrong, with file:line
-exit status: 0 ok, 1 not ok (findings, a reference that does not resolve, a Dapr API
+  drift --sidecar URL what a running sidecar loaded and answers, next to what the files predict
+with --sidecar URL, get/bulk/list and the terminal UI ask that running sidecar instead of the files.
+exit status: 0 ok, 1 not ok (findings, a reference that does not resolve, drift, a Dapr API
 error), 2 usage error or inputs that cannot be loaded.
 without a command, the terminal UI opens."""
 
@@ -74,6 +76,16 @@ def _common_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
         "without --resources-path, read Components and Configurations from the cluster",
     )
     group.add_argument("--context", dest="kube_context", default=default(None), help="kubeconfig context (Kubernetes mode)")
+    sidecar = parser.add_argument_group("a running sidecar")
+    sidecar.add_argument(
+        "--sidecar", metavar="URL", default=default(None),
+        help="daprd's HTTP API, e.g. http://localhost:3500 (after `kubectl port-forward` in a cluster): "
+        "show what it loaded and answers",
+    )
+    sidecar.add_argument(
+        "--dapr-api-token", metavar="TOKEN", default=default(None),
+        help="sent as dapr-api-token when daprd runs with DAPR_API_TOKEN (default: $DAPR_API_TOKEN)",
+    )
     group.add_argument(
         "--vault-token-from-env", action="store_true", default=default(False),
         help="when a Vault component's own token cannot be resolved, use VAULT_TOKEN or ~/.vault-token",
@@ -115,6 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     refs.add_argument("--json", action="store_true", help="a JSON object with every reference (schema in the README)")
     doctor = command("doctor", "everything wrong with the components, configuration and stores; exit 1 on errors")
     doctor.add_argument("--json", action="store_true", help="a JSON object with every finding (schema in the README)")
+    drift = command("drift", "compare a running sidecar (--sidecar URL) with what the files predict; exit 1 on drift")
+    drift.add_argument("--json", action="store_true", help="a JSON document with schema_version, summary and rows")
     return parser
 
 
@@ -135,9 +149,14 @@ def options_from_args(args: argparse.Namespace) -> RuntimeOptions:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "drift":
+        return _drift(args)
+    if args.sidecar and args.command == "refs":  # a sidecar does not show its components' metadata
+        print("note: refs reads the files; `drift --sidecar` compares them with the sidecar", file=sys.stderr)
     try:
-        runtime = Runtime.load(options_from_args(args))
-    except StoreError as error:  # e.g. the cluster is unreachable in Kubernetes mode
+        sidecar = args.sidecar and args.command != "refs"
+        runtime = _sidecar_runtime(args) if sidecar else Runtime.load(options_from_args(args))
+    except StoreError as error:  # e.g. the cluster or the sidecar is unreachable
         _fail(error.message, error.hint)
         return EXIT_USAGE
     try:
@@ -154,6 +173,49 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     finally:
         runtime.close()
+
+
+def _sidecar_runtime(args: argparse.Namespace) -> Runtime:
+    from backends.sidecar import SidecarClient, SidecarRuntime, token_from
+
+    client = SidecarClient(args.sidecar, token_from(args.dapr_api_token))
+    return SidecarRuntime(options_from_args(args), client)
+
+
+def _drift(args: argparse.Namespace) -> int:
+    """Prediction (the files or the cluster) against a running sidecar; exit 0 same, 1 drift, 2 error."""
+    from backends.drift import compare, report
+
+    if not args.sidecar:
+        _fail("drift compares a running sidecar with the files: give --sidecar URL", "e.g. --sidecar http://localhost:3500")
+        return 2
+    try:
+        sidecar = _sidecar_runtime(args)
+        predicted = Runtime.load(sidecar.prediction_options())
+    except StoreError as error:
+        _fail(error.message, error.hint)
+        return 2
+    try:
+        rows = compare(predicted, sidecar)
+    except StoreError as error:  # the sidecar went away half-way
+        _fail(error.message, error.hint)
+        return 2
+    finally:
+        predicted.close()
+        sidecar.close()
+    document = report(rows, sidecar)
+    if args.json:
+        print(json.dumps(document, ensure_ascii=True, indent=2))
+    elif not rows:
+        print(f"no drift: the sidecar at {escape_control(sidecar.describe_source())} answers as the files predict")
+    else:
+        for row in rows:
+            where = f"{row.component}/{row.secret}" if row.secret else row.component
+            mark = row.kind if row.drift else f"note: {row.kind}"
+            print(escape_control(f"{mark}  {where}  {row.detail}"))
+        summary = document["summary"]
+        print(f"\n{summary['drift']} difference(s), {summary['notes']} note(s) against the sidecar at {escape_control(sidecar.describe_source())}")
+    return 1 if document["summary"]["drift"] else 0
 
 
 def _run_tui(runtime: Runtime, args: argparse.Namespace) -> int:

@@ -137,6 +137,7 @@ class ActionsProvider(_AppProvider):
             ("filter", "Filter names", "/: filter the names of every ready store"),
             ("refresh", "Refresh", "ctrl+r: read the files and stores again, keeping what is open"),
             ("doctor", "Doctor", "d: everything wrong, with a jump to each problem"),
+            ("drift", "Prediction vs sidecar", "what the files predict next to what the running sidecar loaded and answers"),
             ("help", "Help", "?: every key"),
         ]
         return [(title, help_text, getattr(app, f"action_{name}")) for name, title, help_text in actions if app.can(name)]

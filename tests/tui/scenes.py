@@ -114,6 +114,16 @@ async def palette(pilot: Pilot) -> None:
     await _quiet(pilot)
 
 
+async def drift(pilot: Pilot) -> None:
+    """The prediction-vs-sidecar view (needs an app attached to a sidecar: not one of SCENES)."""
+    from tui.screens.drift import DriftScreen
+
+    await _quiet(pilot)
+    pilot.app.action_drift()
+    await _until(pilot, lambda: isinstance(pilot.app.screen, DriftScreen) and bool(pilot.app.screen.rows))
+    await _quiet(pilot)
+
+
 SCENES: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "main": main,
     "revealed": revealed,

@@ -122,7 +122,10 @@ class ReferencesPane(OptionList):
 
     def _render(self) -> None:
         if not self.references:
-            self.set_options([Option(Text("No component references this.", style="dim"), disabled=True)])
+            empty = "No component references this."
+            if self.runtime.options.sidecar_url:  # the metadata API shows no component metadata items
+                empty = "A running sidecar does not show who references what: `dapr-secrets drift` compares it with the files."
+            self.set_options([Option(Text(empty, style="dim"), disabled=True)])
             return
         highlighted = self.highlighted
         self.set_options(
