@@ -205,7 +205,7 @@ def _drift(args: argparse.Namespace) -> int:
         sidecar.close()
     document = report(rows, sidecar)
     if args.json:
-        print(json.dumps(document, ensure_ascii=True, indent=2))
+        print(json_text(document))  # one escaping policy for every --json output
     elif not rows:
         print(f"no drift: the sidecar at {escape_control(sidecar.describe_source())} answers as the files predict")
     else:
