@@ -104,7 +104,7 @@ class ApiResponse:
 
     status: int
     body: dict | None = None
-    raw: str | None = None  # the body exactly as a running sidecar sent it (issue #18)
+    raw: str | None = None  # the body exactly as sent: a running sidecar's, or chi's plain-text 404
 
     @property
     def ok(self) -> bool:
@@ -126,6 +126,7 @@ class _Loaded:
     diagnostics: list[Diagnostic]
     configuration: Configuration
     extra: dict = field(default_factory=dict)  # e.g. the cluster context in Kubernetes mode
+    other_resources: list[Component] = field(default_factory=list)  # HTTPEndpoints, MCPServers
 
 
 class Runtime:
@@ -164,6 +165,8 @@ class Runtime:
         self.configuration = loaded.configuration
         self.cluster_info = loaded.extra
         self._by_name = {c.name: c for c in components}
+        self.other_resources = list(loaded.other_resources)
+        self._others = {(r.kind, r.name): r for r in self.other_resources}
         self._lock = threading.Lock()  # guards the dicts below, never held during I/O
         self._open_locks: dict[str, threading.Lock] = {}
         self._statuses: dict[str, ComponentStatus] = {}
@@ -189,7 +192,8 @@ class Runtime:
         if self._references is None:
             from components.references import build_references
 
-            self._references = build_references(self.components, self.options.kubernetes)
+            resources = self.components + self.other_resources
+            self._references = build_references(resources, self.options.kubernetes)
         return list(self._references)
 
     def references_to(self, store: str, secret: str) -> list[Reference]:
@@ -625,7 +629,7 @@ class Runtime:
         DEGRADED naming the first that does not (daprd starts it without that value, silently)."""
         if self.unresolved_without_auth_store(component):
             return ComponentStatus(State.DEGRADED, self._no_auth_store_message(component), _NO_AUTH_STORE_HINT)
-        refs = [r for r in self.references() if r.component == component.name]
+        refs = [r for r in self.references() if r.component == component.name and r.kind == component.kind]
         broken = [(r, s) for r in refs if not (s := self.check_reference(r)).ok]
         if not broken:
             return ComponentStatus(State.READY, "daprd would initialise it")
@@ -643,8 +647,12 @@ class Runtime:
     def check_reference(self, ref: Reference) -> ReferenceStatus:
         """Would daprd resolve this secretKeyRef, and to a usable value? Never returns the value."""
         if not ref.store:
-            component = self._by_name.get(ref.component)
             what = "empty" if not ref.has_fallback_value else "at its literal value"
+            if ref.kind != "Component":
+                return ReferenceStatus(
+                    "no-auth-store", f"not resolved: no auth.secretStore in self-hosted mode; daprd leaves the {ref.kind}'s {ref.field} {what}"
+                )
+            component = self._by_name.get(ref.component)
             name = component.name if component else ref.component
             return ReferenceStatus(
                 "no-auth-store",
@@ -656,9 +664,9 @@ class Runtime:
         status = self.open(ref.store)
         if status.state != State.READY:
             return ReferenceStatus("store-not-loaded", f"secret store {ref.store!r} is not loaded: {status.message}")
-        component = self._by_name.get(ref.component)
+        component = self._by_name.get(ref.component) if ref.kind == "Component" else self._others.get((ref.kind, ref.component))
         if component is None:
-            return ReferenceStatus("error", f"no component named {ref.component!r}")
+            return ReferenceStatus("error", f"no {ref.kind} named {ref.component!r}")
         secret = self._lookup_for_component(component, ref.secret)
         operator = self.options.kubernetes and ref.store == BUILTIN_KUBERNETES_STORE  # §2 rule 9
         fatal = "; the operator cannot read it, so daprd does not start (failed to load components)" if (
@@ -684,6 +692,9 @@ class Runtime:
     # ----- the secrets API (§4)
 
     def api_get(self, store: str, name: str, metadata: Mapping[str, str] | None = None) -> ApiResponse:
+        removed = self._removed_endpoint("get")
+        if removed is not None:
+            return removed
         target = self._api_store(store)
         if isinstance(target, ApiResponse):
             return target
@@ -697,6 +708,9 @@ class Runtime:
         return ApiResponse(204) if result is None else ApiResponse(200, result)
 
     def api_bulk(self, store: str, metadata: Mapping[str, str] | None = None) -> ApiResponse:
+        removed = self._removed_endpoint("bulk")
+        if removed is not None:
+            return removed
         target = self._api_store(store)
         if isinstance(target, ApiResponse):
             return target
@@ -708,6 +722,16 @@ class Runtime:
             return ApiResponse(204)
         allowed = {k: v for k, v in result.items() if self.scope_decision(store, k).allowed}
         return ApiResponse(200, allowed)
+
+    def _removed_endpoint(self, which: str) -> ApiResponse | None:
+        """The answer when spec.api does not register this endpoint (§4 R4), else None."""
+        from components import config
+
+        endpoint = config.SECRETS_BULK_ENDPOINT if which == "bulk" else config.SECRETS_GET_ENDPOINT
+        if config.is_endpoint_allowed(self.configuration, endpoint):
+            return None
+        status, body, plain = config.removed_endpoint_answer(self.configuration)
+        return ApiResponse(status, body, raw=plain or None)
 
     def _api_store(self, store: str) -> SecretStore | ApiResponse:
         if self.open(store).state == State.READY and store in self._by_name:
@@ -735,12 +759,15 @@ class Runtime:
             found += self._env_allow_list_diagnostics(component)
         for ref in self.references():
             status = self.check_reference(ref)
-            if not status.ok and status.code not in ("store-missing", "store-not-loaded"):
+            # A component's missing or unloaded store is reported once, by its own status; other
+            # resources (HTTPEndpoint, MCPServer) have no status, so every failing ref of theirs is.
+            covered = ref.kind == "Component" and status.code in ("store-missing", "store-not-loaded")
+            if not status.ok and not covered:
                 found.append(
                     Diagnostic(
                         Severity.WARNING if status.code == "empty-value" else Severity.ERROR,
                         f"ref-{status.code}",
-                        f"{ref.component}: metadata {ref.field!r} -> {ref.store or '(no store)'}/{ref.secret}[{ref.key}]: {status.message}",
+                        f"{ref.owner}: {'metadata ' if ref.kind == 'Component' else ''}{ref.field!r} -> {ref.store or '(no store)'}/{ref.secret}[{ref.key}]: {status.message}",
                         _reference_hint(status.code, ref),
                         source=ref.source,
                         component=ref.component,
@@ -833,7 +860,9 @@ class Runtime:
         if self._from_options:
             self._install(_read_resources(self.options))
         else:
-            self._install(_Loaded(self.components, self.diagnostics, self.configuration, self.cluster_info))
+            self._install(
+                _Loaded(self.components, self.diagnostics, self.configuration, self.cluster_info, self.other_resources)
+            )
 
     def close(self) -> None:
         with self._lock:
@@ -862,19 +891,41 @@ def _read_resources(options: RuntimeOptions) -> _Loaded:
         wanted = set(options.config_files)
         chosen = [c for key, c in cluster.configurations.items() if key.rpartition("/")[2] in wanted]
         configuration = chosen[0] if chosen else Configuration()
+        missing = [_config_not_in_cluster(name) for name in sorted(wanted) if not any(
+            key.rpartition("/")[2] == name for key in cluster.configurations)]
+        from components.loader import filter_components
+
+        diagnostics = cluster.diagnostics + missing
+        components = filter_components(cluster.components, "", options.app_id, diagnostics, kubernetes=True)
+        others = filter_components(cluster.other_resources, "", options.app_id, diagnostics, kubernetes=True)
         return _Loaded(
-            cluster.components,
-            cluster.diagnostics,
+            components,
+            diagnostics,
             configuration,
             {"context": cluster.context, "namespaces": cluster.namespaces},
+            others,
         )
     from components.config import load_configuration
     from components.loader import load_resources
 
     paths = [os.path.expanduser(p) for p in options.resources_paths]
-    loaded = load_resources(paths, namespace=options.daprd_namespace(), app_id=options.app_id)
+    loaded = load_resources(
+        paths, namespace=options.daprd_namespace(), app_id=options.app_id, kubernetes=options.kubernetes
+    )
     configuration, config_diagnostics = load_configuration(list(options.config_files), env)
-    return _Loaded(loaded.components, loaded.diagnostics + config_diagnostics, configuration)
+    return _Loaded(
+        loaded.components, loaded.diagnostics + config_diagnostics, configuration, other_resources=loaded.other_resources
+    )
+
+
+def _config_not_in_cluster(name: str) -> Diagnostic:
+    """daprd fails to start when the Configuration its pod names cannot be loaded."""
+    return Diagnostic(
+        Severity.ERROR,
+        "config-not-found",
+        f"there is no Configuration named {name!r} in the cluster: daprd does not start",
+        "check the name given to --config (the pod's dapr.io/config annotation) and the namespace",
+    )
 
 
 def _plain_secret_diagnostics(component: Component) -> list[Diagnostic]:

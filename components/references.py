@@ -40,6 +40,7 @@ def build_references(components: Iterable[Component], kubernetes_mode: bool) -> 
                     key=item.secret_key_ref.effective_key,
                     has_fallback_value=item.value is not None,
                     source=Source(component.source.file, item.line or component.source.line),
+                    kind=component.kind,
                 )
             )
     return references

@@ -421,14 +421,19 @@ class DaprSecretsApp(App):
         """'API for app orders: allowed (rule)' for the detail pane."""
         if not self._scopes_shown():
             return None
+        from components.config import SECRETS_GET_ENDPOINT, is_endpoint_allowed
+
         app_id = self.runtime.options.app_id or "any app"
         if self.runtime.options.sidecar_url:
             return Text.assemble(("Dapr API for ", "dim"), escape_control(app_id), ": ", ("the sidecar decides", "cyan"),
                                  ("  a secret its scopes deny answers 403 when opened", "dim"))
         decision = self.runtime.scope_decision(store, name)
         verdict = ("allowed", "green") if decision.allowed else ("denied (403)", "bold red")
+        rule = decision.rule
+        if not is_endpoint_allowed(self.runtime.configuration, SECRETS_GET_ENDPOINT):  # §4 R4
+            verdict, rule = ("not served (404)", "bold red"), "spec.api removes the secrets endpoints"
         return Text.assemble(
-            ("Dapr API for ", "dim"), escape_control(app_id), ": ", verdict, (f"  {escape_control(decision.rule)}", "dim")
+            ("Dapr API for ", "dim"), escape_control(app_id), ": ", verdict, (f"  {escape_control(rule)}", "dim")
         )
 
     def scope_mark(self, store: str, name: str) -> Text | None:

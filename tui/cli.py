@@ -9,6 +9,7 @@ import argparse
 import gc
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 
@@ -17,14 +18,28 @@ from backends.runtime import DEFAULT_RESOURCES_PATH, Runtime, RuntimeOptions, St
 from components.model import Diagnostic, Severity
 from tui.escape import escape_control, is_printable
 
+# Exit codes (README "Exit codes"): every headless command follows them.
+EXIT_OK = 0  # done, and nothing is wrong
+EXIT_NOT_OK = 1  # the answer is "not ok": findings, a reference that does not resolve, a Dapr API error
+EXIT_USAGE = 2  # a usage error, or the inputs (resources folders, --config files, cluster) cannot be loaded
+
+JSON_SCHEMA_VERSION = 1  # of every --json output; bumped when a documented field changes meaning or goes
+
+# Diagnostics that mean the inputs themselves could not be read: no answer built on them is true.
+INPUT_ERRORS = frozenset(
+    {"resources-dir-missing", "resources-not-a-dir", "resources-dir-unreadable", "config-unreadable", "config-not-found"}
+)
+
 EPILOG = """commands answer like daprd's HTTP API for the same files:
   get STORE NAME      body of GET /v1.0/secrets/STORE/NAME
   bulk STORE          body of GET /v1.0/secrets/STORE/bulk
   list STORE          secret names, as bulk would return them (values are never read)
   refs                every secretKeyRef and whether it resolves (never prints values)
-  doctor              everything wrong, with file:line; exit status 1 on errors
+  doctor              everything wrong, with file:line
   drift --sidecar URL what a running sidecar loaded and answers, next to what the files predict
 with --sidecar URL, get/bulk/list and the terminal UI ask that running sidecar instead of the files.
+exit status: 0 ok, 1 not ok (findings, a reference that does not resolve, drift, a Dapr API
+error), 2 usage error or inputs that cannot be loaded.
 without a command, the terminal UI opens."""
 
 
@@ -107,11 +122,11 @@ def build_parser() -> argparse.ArgumentParser:
     bulk.add_argument("-m", "--metadata", action="append", default=[], metavar="KEY=VALUE")
     names = command("list", "list the secret names of a store (never reads values)")
     names.add_argument("store")
-    names.add_argument("--json", action="store_true", help="a JSON array of names")
-    refs = command("refs", "every secretKeyRef and whether daprd would resolve it")
-    refs.add_argument("--json", action="store_true")
-    doctor = command("doctor", "everything wrong with the components, configuration and stores")
-    doctor.add_argument("--json", action="store_true")
+    names.add_argument("--json", action="store_true", help="a JSON object with the names (schema in the README)")
+    refs = command("refs", "every secretKeyRef and whether daprd would resolve it; exit 1 if any does not")
+    refs.add_argument("--json", action="store_true", help="a JSON object with every reference (schema in the README)")
+    doctor = command("doctor", "everything wrong with the components, configuration and stores; exit 1 on errors")
+    doctor.add_argument("--json", action="store_true", help="a JSON object with every finding (schema in the README)")
     drift = command("drift", "compare a running sidecar (--sidecar URL) with what the files predict; exit 1 on drift")
     drift.add_argument("--json", action="store_true", help="a JSON document with schema_version, summary and rows")
     return parser
@@ -143,10 +158,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         runtime = _sidecar_runtime(args) if sidecar else Runtime.load(options_from_args(args))
     except StoreError as error:  # e.g. the cluster or the sidecar is unreachable
         _fail(error.message, error.hint)
-        return 2
+        return EXIT_USAGE
     try:
         if args.command is None:
             return _run_tui(runtime, args)
+        if args.command != "doctor" and _refuse_unloaded_inputs(runtime):
+            return EXIT_USAGE
         handler = {"get": _get, "bulk": _bulk, "list": _list, "refs": _refs, "doctor": _doctor}[args.command]
         return handler(runtime, args)
     except KeyboardInterrupt:
@@ -188,7 +205,7 @@ def _drift(args: argparse.Namespace) -> int:
         sidecar.close()
     document = report(rows, sidecar)
     if args.json:
-        print(json.dumps(document, ensure_ascii=True, indent=2))
+        print(json_text(document))  # one escaping policy for every --json output
     elif not rows:
         print(f"no drift: the sidecar at {escape_control(sidecar.describe_source())} answers as the files predict")
     else:
@@ -213,13 +230,27 @@ def _run_tui(runtime: Runtime, args: argparse.Namespace) -> int:
     return run_app(runtime, settings)
 
 
+def _unloaded_inputs(runtime: Runtime) -> list[Diagnostic]:
+    return [d for d in runtime.diagnostics if d.code in INPUT_ERRORS]
+
+
+def _refuse_unloaded_inputs(runtime: Runtime) -> bool:
+    """Say why the inputs cannot be loaded; True when the command must stop (exit 2) rather than
+    answer from half the inputs (an empty list, or scopes ignored, would look like a real answer)."""
+    problems = _unloaded_inputs(runtime)
+    for problem in problems:
+        print(f"dapr-secrets: {_format_diagnostic(problem)}", file=sys.stderr)
+    return bool(problems)
+
+
 def _parse_metadata(pairs: Sequence[str]) -> dict[str, str]:
     """`-m KEY=VALUE`; like daprd, only the first value of a repeated key counts."""
     metadata: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep:
-            raise SystemExit(f"dapr-secrets: -m takes KEY=VALUE, got {pair!r}")
+            _fail(f"-m takes KEY=VALUE, got {pair!r}")
+            raise SystemExit(EXIT_USAGE)
         metadata.setdefault(key, value)
     return metadata
 
@@ -269,14 +300,42 @@ def _list(runtime: Runtime, args: argparse.Namespace) -> int:
         return 1
     finally:
         gc.enable()
+    denied = _api_denied_names(runtime, args.store, names)
     if args.json:
-        print(json.dumps(names, ensure_ascii=False))
-    else:
-        text = "\n".join(names)
-        if _holds_control_characters(text, len(names)):  # rare: escape name by name
-            text = "\n".join(escape_control(name) for name in names)
-        sys.stdout.write(text + "\n" if names else "")
+        document = {
+            "schema_version": JSON_SCHEMA_VERSION,
+            "store": args.store,
+            "names": names,
+            "api_denied": [{"name": name, "rule": rule} for name, rule in denied.items()],
+            "summary": {"names": len(names), "api_denied": len(denied)},
+        }
+        print(json_text(document, indent=None))
+        return 0
+    text = "\n".join(names)
+    if _holds_control_characters(text, len(names)):  # rare: escape name by name
+        text = "\n".join(escape_control(name) for name in names)
+    if denied:  # a tab, then the mark: `cut -f1` still gives the names (tabs in names are escaped)
+        text = "\n".join(
+            f"{line}\tAPI denied ({escape_control(denied[name])})" if name in denied else line
+            for name, line in zip(names, text.split("\n"))
+        )
+    sys.stdout.write(text + "\n" if names else "")
+    if denied:
+        print(
+            f"{len(denied)} of {len(names)} names are denied by the secret scopes: bulk leaves them out "
+            "and get answers 403 (ERR_PERMISSION_DENIED)",
+            file=sys.stderr,
+        )
     return 0
+
+
+def _api_denied_names(runtime: Runtime, store: str, names: list[str]) -> dict[str, str]:
+    """The names the secrets API would refuse (scopes), with the rule that refuses each; {} fast
+    when no scope names this store, as for most stores."""
+    if not any(scope.store_name == store for scope in runtime.configuration.scopes):
+        return {}
+    decisions = ((name, runtime.scope_decision(store, name)) for name in names)
+    return {name: decision.rule for name, decision in decisions if not decision.allowed}
 
 
 def _holds_control_characters(text: str, count: int) -> bool:
@@ -305,6 +364,7 @@ def _refs(runtime: Runtime, args: argparse.Namespace) -> int:
         status = runtime.check_reference(ref)
         rows.append(
             {
+                "kind": ref.kind,  # Component, HTTPEndpoint or MCPServer
                 "component": ref.component,
                 "field": ref.field,
                 "store": ref.store,
@@ -316,35 +376,64 @@ def _refs(runtime: Runtime, args: argparse.Namespace) -> int:
                 "line": ref.source.line if ref.source else None,
             }
         )
+    not_ok = sum(row["status"] != "ok" for row in rows)
+    exit_code = EXIT_NOT_OK if not_ok else EXIT_OK  # a CI gate: any reference that does not resolve fails
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return 0
+        summary = {"references": len(rows), "ok": len(rows) - not_ok, "not_ok": not_ok}
+        print(json_text({"schema_version": JSON_SCHEMA_VERSION, "references": rows, "summary": summary}))
+        return exit_code
     if not rows:
         print("no component references a secret")
-        return 0
+        return EXIT_OK
     headers = ("status", "component", "field", "store", "secret", "key")
-    table = [headers] + [tuple(escape_control(str(row[h])) for h in headers) for row in rows]
+    def cell(row: dict, header: str) -> str:
+        if header == "component" and row["kind"] != "Component":
+            return escape_control(f"{row['kind']} {row['component']}")
+        return escape_control(str(row[header]))
+
+    table = [headers] + [tuple(cell(row, h) for h in headers) for row in rows]
     widths = [max(len(line[i]) for line in table) for i in range(len(headers))]
     for index, line in enumerate(table):
         text = "  ".join(cell.ljust(width) for cell, width in zip(line, widths))
         message = rows[index - 1]["message"] if index and rows[index - 1]["status"] != "ok" else ""
         print((text + ("  " + escape_control(message) if message else "")).rstrip())
-    return 0
+    print(f"\n{len(rows)} reference(s): {len(rows) - not_ok} ok, {not_ok} not ok")
+    return exit_code
 
 
 def _doctor(runtime: Runtime, args: argparse.Namespace) -> int:
     diagnostics = runtime.doctor()
-    has_errors = any(d.severity == Severity.ERROR for d in diagnostics)
+    counts = {s: sum(d.severity == s for d in diagnostics) for s in Severity}
     if args.json:
-        print(json.dumps([d.to_json() for d in diagnostics], ensure_ascii=False, indent=2))
+        summary = {"errors": counts[Severity.ERROR], "warnings": counts[Severity.WARNING], "notes": counts[Severity.INFO]}
+        document = {
+            "schema_version": JSON_SCHEMA_VERSION,
+            "diagnostics": [d.to_json() for d in diagnostics],
+            "summary": summary,
+        }
+        print(json_text(document))
     elif not diagnostics:
         print("no problems found")
     else:
         for diagnostic in diagnostics:
             print(_format_diagnostic(diagnostic))
-        counts = {s: sum(d.severity == s for d in diagnostics) for s in Severity}
         print(f"\n{counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} warning(s), {counts[Severity.INFO]} note(s)")
-    return 1 if has_errors else 0
+    if _unloaded_inputs(runtime):
+        return EXIT_USAGE  # the findings are printed, but the inputs themselves could not be read
+    return EXIT_NOT_OK if counts[Severity.ERROR] else EXIT_OK
+
+
+# Characters a JSON encoder leaves raw (it escapes only C0 controls) that can still drive or deceive a
+# terminal when the output is printed: DEL/C1 controls, bidi overrides, zero-width and line-separator
+# characters, and the lone surrogates that stand for bytes that were not UTF-8. JSON outputs carry
+# them as \uXXXX escapes, which every JSON reader turns back into the same text.
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]")
+
+
+def json_text(document: object, indent: int | None = 2) -> str:
+    """Every --json output: readable non-ASCII text, but no character that is unsafe in a terminal."""
+    text = json.dumps(document, ensure_ascii=False, indent=indent)
+    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def _format_diagnostic(diagnostic: Diagnostic) -> str:

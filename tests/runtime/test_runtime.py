@@ -547,3 +547,64 @@ def test_s1_4_a_component_on_the_config_deny_list_is_refused():
     assert status.state == State.ERROR and "spec.components.deny" in status.hint
     assert rt.open("vault").state == State.READY
     assert rt.open("unversioned").state == State.ERROR
+
+
+# --- §4 R4: endpoints removed by spec.api ----------------------------------------------------------
+
+DIRECT_INVOKE_404 = {
+    "errorCode": "ERR_DIRECT_INVOKE",
+    "message": "failed getting app id either from the URL path or the header dapr-app-id",
+}
+
+
+def _api_config(tmp_path, api_yaml: str) -> Configuration:
+    from components.config import load_configuration
+
+    path = tmp_path / "config.yaml"
+    path.write_text("apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata: {name: c}\nspec:\n  api:\n" + api_yaml)
+    configuration, problems = load_configuration([str(path)], {})
+    assert problems == []
+    return configuration
+
+
+@pytest.mark.parametrize(
+    "api_yaml",
+    [
+        "    allowed:\n    - {name: state, version: v1, protocol: http}\n    - {name: invoke, version: v1, protocol: http}\n",
+        "    denied:\n    - {name: secrets, version: v1, protocol: HTTP}\n",  # group name, any case protocol
+        "    denied:\n    - {name: secrets, version: v1.0, protocol: http}\n",  # legacy: route prefix
+    ],
+)
+def test_s4_r4_api_endpoints_removed_by_spec_api_answer_the_invocation_fallback_404(tmp_path, api_yaml):
+    # dapr:pkg/api/http/server.go setupRoutes skips endpoints that endpoints.Endpoint.IsAllowed refuses;
+    # chi's NotFound is then the service-invocation fallback (directmessaging.go onDirectMessage), which
+    # without a dapr-app-id header answers messages.ErrDirectInvokeNoAppID (404).
+    rt = runtime(store("s", GOOD), configuration=_api_config(tmp_path, api_yaml))
+    for response in (rt.api_get("s", "good-key"), rt.api_bulk("s")):
+        assert (response.status, response.body) == (404, DIRECT_INVOKE_404)
+        assert not response.ok
+
+
+def test_s4_r4_rules_without_the_http_protocol_remove_nothing(tmp_path):
+    # config.APIAccessRules.GetRulesByProtocol("http") keeps only rules whose protocol is http.
+    rt = runtime(store("s", GOOD), configuration=_api_config(tmp_path, "    denied:\n    - {name: secrets, version: v1}\n"))
+    assert rt.api_get("s", "good-key").status == 200
+
+
+def test_s4_r4_only_bulk_removed_by_its_route_prefix(tmp_path):
+    # endpointMatchesAPIAccessRule's legacy check: strings.HasPrefix(version + "/" + route, rule).
+    api_yaml = "    denied:\n    - {name: 'secrets/{secretStoreName}/bulk', version: v1.0, protocol: http}\n"
+    rt = runtime(store("s", GOOD), configuration=_api_config(tmp_path, api_yaml))
+    assert rt.api_get("s", "good-key").status == 200
+    assert rt.api_bulk("s").body == DIRECT_INVOKE_404
+
+
+def test_s4_r4_with_invocation_removed_too_chi_answers_its_plain_404(tmp_path):
+    # server.go handle: the fallback is registered only when the invoke endpoint itself is allowed.
+    for api_yaml in (
+        "    allowed:\n    - {name: state, version: v1, protocol: http}\n",  # invoke not allowed either
+        "    denied:\n    - {name: secrets, version: v1, protocol: http}\n    - {name: invoke, version: v1, protocol: http}\n",
+    ):
+        rt = runtime(store("s", GOOD), configuration=_api_config(tmp_path, api_yaml))
+        response = rt.api_get("s", "good-key")
+        assert (response.status, response.body, response.text()) == (404, None, "404 page not found\n")
