@@ -15,7 +15,9 @@ from collections.abc import Iterator, Sequence
 from backends.base import SecretStore, StoreError
 from backends.runtime import DEFAULT_RESOURCES_PATH, Runtime, RuntimeOptions, State
 from components.model import Diagnostic, Severity
+from tui import cli_help, completion
 from tui.escape import escape_control, is_printable
+from tui.version import version_text
 
 EPILOG = """commands answer like daprd's HTTP API for the same files:
   get STORE NAME      body of GET /v1.0/secrets/STORE/NAME
@@ -84,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=version_text())
     _common_options(parser, suppress=False)
     ui = parser.add_argument_group("terminal UI")
     ui.add_argument("--reveal-timeout", type=float, default=30.0, metavar="SECONDS", help="re-mask a revealed value after this long (default 30)")
@@ -114,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.add_argument("--json", action="store_true")
     drift = command("drift", "compare a running sidecar (--sidecar URL) with what the files predict; exit 1 on drift")
     drift.add_argument("--json", action="store_true", help="a JSON document with schema_version, summary and rows")
+    shell = commands.add_parser("completion", help="print the completion script for bash, zsh or fish")
+    shell.add_argument("shell", choices=completion.SHELLS)
+    cli_help.describe(parser, commands)
     return parser
 
 
@@ -133,7 +139,13 @@ def options_from_args(args: argparse.Namespace) -> RuntimeOptions:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == [completion.CALLBACK]:  # the shell asks what TAB should offer
+        return completion.main(argv[1:])
     args = build_parser().parse_args(argv)
+    if args.command == "completion":
+        sys.stdout.write(completion.script(args.shell))
+        return 0
     if args.command == "drift":
         return _drift(args)
     if args.sidecar and args.command == "refs":  # a sidecar does not show its components' metadata
