@@ -41,8 +41,9 @@ complete -F _dapr_secrets dapr-secrets
 """
 
 _ZSH = r"""#compdef dapr-secrets
-# dapr-secrets completion for zsh: eval "$(dapr-secrets completion zsh)", or save as _dapr-secrets in $fpath
-_dapr_secrets() {
+# dapr-secrets completion for zsh: eval "$(dapr-secrets completion zsh)" after compinit in ~/.zshrc,
+# or save as _dapr-secrets in a folder of $fpath
+_dapr-secrets() {
     local -a answer
     answer=("${(@f)$("${words[1]}" __complete "${(@)words[2,CURRENT-1]}" -- "${words[CURRENT]}" 2>/dev/null)}")
     case "${answer[1]}" in
@@ -51,7 +52,8 @@ _dapr_secrets() {
         *) (( ${#answer} > 1 )) && compadd -Q -- "${(@)answer[2,-1]}" ;;
     esac
 }
-if [[ "$funcstack[1]" == "_dapr_secrets" ]]; then _dapr_secrets "$@"; else compdef _dapr_secrets dapr-secrets; fi
+# autoloaded from $fpath, this file is the body of _dapr-secrets: complete now; evaluated, register
+if [[ "$funcstack[1]" == "_dapr-secrets" ]]; then _dapr-secrets "$@"; else compdef _dapr-secrets dapr-secrets; fi
 """
 
 _FISH = r"""# dapr-secrets completion for fish: dapr-secrets completion fish | source

@@ -121,8 +121,8 @@ def test_zsh_script_completes_store_names():
     # compadd only works inside a completion widget: stand-ins print what the script hands them
     out = run_shell("zsh", 'compdef() {}; compadd() { shift 2; print -l -- "$@" }; _directories() { print DIRS }; '
                     'eval "$(dapr-secrets completion zsh)"; '
-                    "words=(dapr-secrets list --resources-path examples/components demo-); CURRENT=5; _dapr_secrets; "
-                    "words=(dapr-secrets --resources-path ex); CURRENT=3; _dapr_secrets")
+                    "words=(dapr-secrets list --resources-path examples/components demo-); CURRENT=5; _dapr-secrets; "
+                    "words=(dapr-secrets --resources-path ex); CURRENT=3; _dapr-secrets")
     assert out == ["demo-chained", "demo-env", "demo-file", "demo-multi", "DIRS"]
 
 
