@@ -117,8 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.add_argument("--json", action="store_true")
     drift = command("drift", "compare a running sidecar (--sidecar URL) with what the files predict; exit 1 on drift")
     drift.add_argument("--json", action="store_true", help="a JSON document with schema_version, summary and rows")
-    shell = commands.add_parser("completion", help="print the completion script for bash, zsh or fish")
-    shell.add_argument("shell", choices=completion.SHELLS)
+    about = "print the shell completion script: commands, options, store and secret names (never values)"
+    shell = commands.add_parser("completion", help=about, description=about)
+    shell.add_argument("shell", choices=completion.SHELLS, help="the shell to complete in")
     cli_help.describe(parser, commands)
     return parser
 
