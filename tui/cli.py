@@ -16,7 +16,9 @@ from collections.abc import Iterator, Sequence
 from backends.base import SecretStore, StoreError
 from backends.runtime import DEFAULT_RESOURCES_PATH, Runtime, RuntimeOptions, State
 from components.model import Diagnostic, Severity
+from tui import cli_help, completion
 from tui.escape import escape_control, is_printable
+from tui.version import version_text
 
 # Exit codes (README "Exit codes"): every headless command follows them.
 EXIT_OK = 0  # done, and nothing is wrong
@@ -38,8 +40,6 @@ EPILOG = """commands answer like daprd's HTTP API for the same files:
   doctor              everything wrong, with file:line
   drift --sidecar URL what a running sidecar loaded and answers, next to what the files predict
 with --sidecar URL, get/bulk/list and the terminal UI ask that running sidecar instead of the files.
-exit status: 0 ok, 1 not ok (findings, a reference that does not resolve, drift, a Dapr API
-error), 2 usage error or inputs that cannot be loaded.
 without a command, the terminal UI opens."""
 
 
@@ -99,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=version_text())
     _common_options(parser, suppress=False)
     ui = parser.add_argument_group("terminal UI")
     ui.add_argument("--reveal-timeout", type=float, default=30.0, metavar="SECONDS", help="re-mask a revealed value after this long (default 30)")
@@ -129,6 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.add_argument("--json", action="store_true", help="a JSON object with every finding (schema in the README)")
     drift = command("drift", "compare a running sidecar (--sidecar URL) with what the files predict; exit 1 on drift")
     drift.add_argument("--json", action="store_true", help="a JSON document with schema_version, summary and rows")
+    about = "print the shell completion script: commands, options, store and secret names (never values)"
+    shell = commands.add_parser("completion", help=about, description=about)
+    shell.add_argument("shell", choices=completion.SHELLS, help="the shell to complete in")
+    cli_help.describe(parser, commands)
     return parser
 
 
@@ -148,7 +153,13 @@ def options_from_args(args: argparse.Namespace) -> RuntimeOptions:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == [completion.CALLBACK]:  # the shell asks what TAB should offer
+        return completion.main(argv[1:])
     args = build_parser().parse_args(argv)
+    if args.command == "completion":
+        sys.stdout.write(completion.script(args.shell))
+        return 0
     if args.command == "drift":
         return _drift(args)
     if args.sidecar and args.command == "refs":  # a sidecar does not show its components' metadata
