@@ -71,7 +71,9 @@ async def test_names_are_listed_only_when_a_store_is_first_shown_and_values_only
         assert "second" not in app.views  # never shown: never listed
         tree = await open_store(pilot, "first")
         assert labels(tree.root) == ["api", "db: (2)"]
-        assert MemoryStore.reads == []  # listing read no value
+        # Listing read no value; focusing the tree puts the cursor on "api", whose value the detail
+        # pane may already be reading (a race the old `== []` lost about half the time under load).
+        assert set(MemoryStore.reads) <= {"api"}
         db = tree.root.children[1]
         assert len(db.children) == 0  # a group's nodes are built when it is opened
         db.expand()
