@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from backends.base import SecretStore, StoreError
 from backends.runtime import DEFAULT_RESOURCES_PATH, Runtime, RuntimeOptions, State
 from components.model import Diagnostic, Severity
+from tui import cli_audit
 from tui.escape import escape_control, is_printable
 
 EPILOG = """commands answer like daprd's HTTP API for the same files:
@@ -23,6 +24,8 @@ EPILOG = """commands answer like daprd's HTTP API for the same files:
   list STORE          secret names, as bulk would return them (values are never read)
   refs                every secretKeyRef and whether it resolves (never prints values)
   doctor              everything wrong, with file:line; exit status 1 on errors
+  verify STORE NAME   does the value on stdin match? (never prints values; exit 0/1/2)
+  audit               who revealed, copied or verified what, and when
 without a command, the terminal UI opens."""
 
 
@@ -63,6 +66,7 @@ def _common_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
         "--vault-token-from-env", action="store_true", default=default(False),
         help="when a Vault component's own token cannot be resolved, use VAULT_TOKEN or ~/.vault-token",
     )
+    cli_audit.add_audit_options(parser, suppress)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -100,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     refs.add_argument("--json", action="store_true")
     doctor = command("doctor", "everything wrong with the components, configuration and stores")
     doctor.add_argument("--json", action="store_true")
+    cli_audit.add_commands(command)
     return parser
 
 
@@ -120,6 +125,8 @@ def options_from_args(args: argparse.Namespace) -> RuntimeOptions:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "audit":  # reads the log only: no components, no stores
+        return cli_audit.run_audit(args)
     try:
         runtime = Runtime.load(options_from_args(args))
     except StoreError as error:  # e.g. the cluster is unreachable in Kubernetes mode
@@ -128,7 +135,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command is None:
             return _run_tui(runtime, args)
-        handler = {"get": _get, "bulk": _bulk, "list": _list, "refs": _refs, "doctor": _doctor}[args.command]
+        handler = {
+            "get": _get, "bulk": _bulk, "list": _list, "refs": _refs, "doctor": _doctor, "verify": _verify,
+        }[args.command]
         return handler(runtime, args)
     except KeyboardInterrupt:
         return 130
@@ -148,7 +157,7 @@ def _run_tui(runtime: Runtime, args: argparse.Namespace) -> int:
         no_reveal=args.no_reveal,
         clipboard_mode=args.clipboard_mode,
     )
-    return run_app(runtime, settings)
+    return run_app(runtime, settings, cli_audit.audit_log_from_args(args))
 
 
 def _parse_metadata(pairs: Sequence[str]) -> dict[str, str]:
@@ -170,14 +179,31 @@ def _warn_if_daprd_would_not_start(runtime: Runtime) -> None:
 
 def _get(runtime: Runtime, args: argparse.Namespace) -> int:
     _warn_if_daprd_would_not_start(runtime)
-    response = runtime.api_get(args.store, args.name, _parse_metadata(args.metadata))
+    metadata = _parse_metadata(args.metadata)
+    response = runtime.api_get(args.store, args.name, metadata)
+    _audit_api_call(runtime, args, "get", response, args.name, metadata)
     return _print_api_response(response)
 
 
 def _bulk(runtime: Runtime, args: argparse.Namespace) -> int:
     _warn_if_daprd_would_not_start(runtime)
-    response = runtime.api_bulk(args.store, _parse_metadata(args.metadata))
+    metadata = _parse_metadata(args.metadata)
+    response = runtime.api_bulk(args.store, metadata)
+    _audit_api_call(runtime, args, "bulk", response, None, metadata)
     return _print_api_response(response)
+
+
+def _audit_api_call(runtime: Runtime, args: argparse.Namespace, action: str, response, name: str | None,
+                    metadata: dict[str, str]) -> None:
+    audit = cli_audit.audit_log_from_args(args)
+    outcome = {200: "ok", 204: "ok", 403: "denied"}.get(response.status, "error")
+    audit.record(action, args.store, cli_audit.store_type(runtime, args.store), name, None,
+                 metadata.get("version_id"), outcome)
+    cli_audit.say_audit_failure(audit)
+
+
+def _verify(runtime: Runtime, args: argparse.Namespace) -> int:
+    return cli_audit.run_verify(runtime, args, _parse_metadata(args.metadata))
 
 
 def _print_api_response(response) -> int:

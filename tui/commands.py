@@ -130,6 +130,7 @@ class ActionsProvider(_AppProvider):
             ("switch_context", "Switch context…", "another kubeconfig context (cluster or user)"),
             ("reveal", "Reveal / hide value", "x: show the highlighted value (re-masks on move and after a timeout)"),
             ("copy", "Copy value", "c: copy the highlighted value without showing it"),
+            ("verify", "Verify value…", "=: does a candidate match the highlighted value? never shows it"),
             ("version", "Next version", "v: read the next older version of the highlighted secret"),
             ("copy_name", "Copy name", "copy the highlighted secret's name"),
             ("copy_reference", "Copy as secretKeyRef YAML", "a component metadata item that reads this secret"),

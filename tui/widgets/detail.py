@@ -215,6 +215,13 @@ class DetailPane(VerticalScroll):
     ALLOW_SELECT = False
     can_focus = False
 
+    class Revealed(Message):
+        """A value was revealed (for the audit trail: names only, never the value)."""
+
+        def __init__(self, target: SecretRef, key: str, version: str | None) -> None:
+            super().__init__()
+            self.target, self.key, self.version = target, key, version
+
     def __init__(
         self, runtime: Runtime, scope_text: Callable[[str, str], Text | None], reveal_timeout: float, **kwargs
     ) -> None:
@@ -621,6 +628,8 @@ class DetailPane(VerticalScroll):
             self.revealed.discard(key)
         else:
             self.revealed.add(key)
+            if self.target is not None:
+                self.post_message(self.Revealed(self.target, key, self.version))
         self._restart_reveal_timer()
         self._refresh_values()
 
