@@ -11,11 +11,9 @@ file 0600, rotated at 10 MB keeping 3 older files (audit.jsonl.1 is the newest o
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import re
-import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -37,6 +35,8 @@ def default_path(env: dict[str, str] | None = None) -> Path:
 
 
 def _os_user() -> str:
+    import getpass  # here: the headless CLI's startup does not pay for it
+
     try:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no name for this uid (containers): the uid will do
@@ -78,6 +78,8 @@ class AuditLog:
         if self.path is None:
             return
         if self._who is None:
+            import socket
+
             self._who = (_os_user(), socket.gethostname())
         entry = {
             "time": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),

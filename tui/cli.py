@@ -10,12 +10,12 @@ import gc
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
-from backends.base import SecretStore, StoreError
+from backends.base import StoreError, walk_names
 from backends.runtime import DEFAULT_RESOURCES_PATH, Runtime, RuntimeOptions, State
 from components.model import Diagnostic, Severity
-from tui import cli_audit
+from tui import cli_audit, cli_diff
 from tui.escape import escape_control, is_printable
 
 EPILOG = """commands answer like daprd's HTTP API for the same files:
@@ -26,6 +26,7 @@ EPILOG = """commands answer like daprd's HTTP API for the same files:
   doctor              everything wrong, with file:line; exit status 1 on errors
   verify STORE NAME   does the value on stdin match? (never prints values; exit 0/1/2)
   audit               who revealed, copied or verified what, and when
+  diff STORE [OTHER]  compare two stores or environments, value-blind (exit 0/1/2 like diff)
 without a command, the terminal UI opens."""
 
 
@@ -105,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     doctor = command("doctor", "everything wrong with the components, configuration and stores")
     doctor.add_argument("--json", action="store_true")
     cli_audit.add_commands(command)
+    cli_diff.add_command(command)
     return parser
 
 
@@ -137,6 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_tui(runtime, args)
         handler = {
             "get": _get, "bulk": _bulk, "list": _list, "refs": _refs, "doctor": _doctor, "verify": _verify,
+            "diff": cli_diff.run_diff,
         }[args.command]
         return handler(runtime, args)
     except KeyboardInterrupt:
@@ -247,20 +250,6 @@ def _holds_control_characters(text: str, count: int) -> bool:
     """Whether `count` names joined by newlines hold a control character, in one scan of the whole
     text rather than one per name. A newline inside a name shows as one line break too many."""
     return text.count("\n") != count - 1 or not is_printable(text.replace("\n", ""))
-
-
-def walk_names(store: SecretStore, folder: str = "") -> Iterator[list[str]]:
-    """Every secret name of a store, a page at a time (a flat store of 100,000 names stays cheap);
-    hierarchical stores are walked folder by folder, in listing order."""
-    for page in store.list_names(folder):
-        if not store.hierarchical:  # flat stores list no folders
-            yield [entry.name for entry in page]
-            continue
-        for entry in page:
-            if entry.is_folder:
-                yield from walk_names(store, entry.name)
-            else:
-                yield [entry.name]
 
 
 def _refs(runtime: Runtime, args: argparse.Namespace) -> int:

@@ -10,13 +10,15 @@ import argparse
 import json
 import os
 import sys
-from datetime import datetime, timezone
-from pathlib import Path
 
-from backends.audit import AuditLog, default_path, parse_duration, read_entries
 from backends.runtime import Runtime
-from backends.verify import ERROR, MATCH, verify_secret
 from tui.escape import escape_control
+
+# `typing` is for type checkers only (the headless CLI's startup); the audit and verify modules
+# are imported by the commands that use them.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from backends.audit import AuditLog
 
 
 def add_audit_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -54,6 +56,8 @@ def add_commands(command) -> None:
 
 
 def audit_log_from_args(args: argparse.Namespace) -> AuditLog:
+    from backends.audit import AuditLog
+
     return AuditLog.from_options(getattr(args, "audit_log", None), getattr(args, "no_audit_log", False))
 
 
@@ -88,6 +92,8 @@ def read_candidate() -> str | None:
 
 
 def run_verify(runtime: Runtime, args: argparse.Namespace, metadata: dict[str, str]) -> int:
+    from backends.verify import ERROR, MATCH, verify_secret
+
     audit = audit_log_from_args(args)
     label = escape_control(f"{args.store}/{args.name}" + (f" [{args.key}]" if args.key else ""))
     try:
@@ -119,6 +125,11 @@ COLUMNS = ("time", "user", "host", "action", "store", "secret", "key", "version"
 
 
 def run_audit(args: argparse.Namespace) -> int:
+    from datetime import datetime, timezone
+    from pathlib import Path
+
+    from backends.audit import default_path, parse_duration, read_entries
+
     path = Path(os.path.expanduser(args.audit_log)) if getattr(args, "audit_log", None) else default_path()
     since = None
     if args.since:
