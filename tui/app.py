@@ -43,6 +43,8 @@ from tui.messages import JumpToComponent, JumpToSecret
 from tui.name_index import NameIndex
 from tui.safe_text import escape_control
 from tui.screens.doctor import DoctorScreen
+from tui.screens.audit import AuditScreen
+from tui.screens.compare import CompareProvider, CompareScreen, CompareTarget
 from tui.screens.help import HelpScreen
 from tui.screens.verify import VerifyScreen
 from tui.widgets.component_view import ComponentView
@@ -121,10 +123,10 @@ class DaprSecretsApp(App):
     ]
     MAIN_SCREEN_ACTIONS = frozenset(
         {"reveal", "reveal_off", "copy", "version", "filter", "doctor", "close_filter", "switch_namespace", "switch_context",
-         "verify"}
+         "verify", "compare"}
     )
     KUBERNETES_ACTIONS = frozenset({"switch_namespace", "switch_context"})
-    SECRET_ACTIONS = frozenset({"version", "copy_name", "copy_reference", "copy_url", "verify"})  # need a store shown
+    SECRET_ACTIONS = frozenset({"version", "copy_name", "copy_reference", "copy_url", "verify", "compare"})  # need a store shown
 
     def __init__(self, runtime: Runtime, settings: UiSettings = UiSettings(), native_clipboard: NativeClipboard | None = None,
                  audit: AuditLog | None = None) -> None:
@@ -453,6 +455,10 @@ class DaprSecretsApp(App):
         if failure:
             self.notify(escape_control(failure), title="Audit log", severity="warning", markup=False)
 
+    def action_audit_log(self) -> None:
+        self.mask_values()
+        self.push_screen(AuditScreen(self.audit.path))
+
     def on_detail_pane_revealed(self, event: DetailPane.Revealed) -> None:
         self.audit_value("reveal", event.target.store, event.target.name, event.key, event.version)
 
@@ -523,6 +529,27 @@ class DaprSecretsApp(App):
             self.notify(f"{label}: matches", title="Verify", markup=False)
         else:
             self.notify(f"{label}: does not match", title="Verify", severity="warning", markup=False)
+
+    # ----- compare (palette "Compare with…"): names and statuses only
+
+    def action_compare(self) -> None:
+        if not isinstance(self.views.get(self.current or ""), StoreView):
+            self.notify("Show a secret store first, then compare it.", severity="warning", markup=False)
+            return
+        if not CommandPalette.is_open(self):
+            self.mask_values()
+            where = "a store, a folder path" + (" or a namespace" if self.kubernetes_mode else "")
+            self.push_screen(CommandPalette(providers=[CompareProvider], placeholder=f"Compare {escape_control(self.current or '')} with… ({where})"))
+
+    def compare_with(self, target: CompareTarget) -> None:
+        if self.current is None:
+            return
+        self.mask_values()
+        self.push_screen(CompareScreen(self.runtime, self.current, target), self._compare_closed)
+
+    async def _compare_closed(self, jump: tuple[str, str] | None) -> None:
+        if jump is not None:
+            await self.jump_to_secret(*jump)
 
     # ----- copy
 

@@ -147,3 +147,22 @@ async def test_verify_on_a_multi_key_secret_asks_for_a_key(resources, tmp_path):
         assert any(m.endswith("[password]: matches") for m in notifications(app))
         assert audit_entries(path)[-1]["key"] == "password"
         assert_nowhere(app, path, "pass-canary-2", "user-canary-1")
+
+
+async def test_the_palette_audit_log_shows_the_trail_newest_first(resources, tmp_path):
+    from tui.screens.audit import AuditScreen
+
+    app, path = audited_app(resources, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        tree = await open_store(pilot, "mem")
+        await cursor_to(pilot, tree, "db:password")
+        await pilot.press("x", "c")
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"Audit log")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, AuditScreen) and app.screen.query_one("DataTable").row_count == 2,
+                       what="audit rows")
+        text = screen_text(app)
+        assert "2 entries in" in text and text.index("copy") < text.index("reveal")  # newest first
+        assert VALUE not in text
