@@ -27,6 +27,7 @@ EPILOG = """commands answer like daprd's HTTP API for the same files:
   verify STORE NAME   does the value on stdin match? (never prints values; exit 0/1/2)
   audit               who revealed, copied or verified what, and when
   diff STORE [OTHER]  compare two stores or environments, value-blind (exit 0/1/2 like diff)
+  versions STORE NAME which keys each version added, removed or changed, and when (never values)
 without a command, the terminal UI opens."""
 
 
@@ -107,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.add_argument("--json", action="store_true")
     cli_audit.add_commands(command)
     cli_diff.add_command(command)
+    cli_diff.add_versions_command(command)
     return parser
 
 
@@ -139,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_tui(runtime, args)
         handler = {
             "get": _get, "bulk": _bulk, "list": _list, "refs": _refs, "doctor": _doctor, "verify": _verify,
-            "diff": cli_diff.run_diff,
+            "diff": cli_diff.run_diff, "versions": cli_diff.run_versions,
         }[args.command]
         return handler(runtime, args)
     except KeyboardInterrupt:

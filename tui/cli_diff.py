@@ -43,6 +43,55 @@ def add_command(command) -> None:
                         help="key the fingerprints with the text of environment variable VAR (two people with the same key can compare)")
 
 
+def add_versions_command(command) -> None:
+    versions = command("versions", "each version of a secret: which keys were added, removed or changed, and when (never values)")
+    versions.add_argument("store")
+    versions.add_argument("name")
+    versions.add_argument("--json", action="store_true", help="a JSON array, newest version first")
+
+
+def run_versions(runtime: Runtime, args: argparse.Namespace) -> int:
+    """Reads every listed version (up to backends.versions.MAX_VERSIONS) like GET with version_id;
+    secret scopes apply as they do to `get`."""
+    from backends.compare import CompareError, open_store
+    from backends.versions import version_changes
+
+    audit = cli_audit.audit_log_from_args(args)
+    kind = cli_audit.store_type(runtime, args.store)
+    try:
+        store = open_store(runtime, args.store)
+        decision = runtime.scope_decision(args.store, args.name)
+        if not decision.allowed:
+            raise CompareError(f"access denied by policy to get {args.name!r} from {args.store!r}", decision.rule)
+        details = store.describe(args.name)
+        changes = version_changes(store, args.name, details.versions)
+    except (CompareError, StoreError) as error:
+        audit.record("versions", args.store, kind, args.name, outcome="error")
+        cli_audit.say_audit_failure(audit)
+        print(f"dapr-secrets: {escape_control(error.message)}", file=sys.stderr)
+        if error.hint:
+            print(f"  hint: {escape_control(error.hint)}", file=sys.stderr)
+        return 2
+    audit.record("versions", args.store, kind, args.name, outcome="ok")
+    cli_audit.say_audit_failure(audit)
+    if args.json:
+        print(json.dumps([change.to_json() for change in changes], ensure_ascii=False, indent=2))
+        return 0
+    if not changes:
+        print(f"{escape_control(args.store)} keeps no versions of {escape_control(args.name)}")
+        return 0
+    states = {version.id: version.state for version in details.versions}
+    rows = [("version", "created", "state", "changes")] + [
+        (escape_control(c.version), escape_control(c.created or "-"), escape_control(states.get(c.version) or "-"),
+         escape_control(c.summary()))
+        for c in changes
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
+    return 0
+
+
 def other_environment(runtime: Runtime, args: argparse.Namespace) -> tuple[Runtime, str] | None:
     """The other side's runtime and how to say it, or None when both sides share this one."""
     options = runtime.options
