@@ -172,6 +172,20 @@ class SecretStore(ABC):
         """Release connections. Safe to call twice."""
 
 
+def walk_names(store: SecretStore, folder: str = "") -> Iterator[list[str]]:
+    """Every secret name of a store, a page at a time (a flat store of 100,000 names stays cheap);
+    hierarchical stores are walked folder by folder, in listing order."""
+    for page in store.list_names(folder):
+        if not store.hierarchical:  # flat stores list no folders
+            yield [entry.name for entry in page]
+            continue
+        for entry in page:
+            if entry.is_folder:
+                yield from walk_names(store, entry.name)
+            else:
+                yield [entry.name]
+
+
 def property_lookup(properties: Mapping[str, str], *names: str) -> str | None:
     """A metadata property the way Dapr's DecodeMetadata finds it: case-insensitive field name,
     aliases tried in order; None when absent. (Two names differing only by case are an Init error:

@@ -11,12 +11,12 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
-from backends.base import SecretStore, StoreError
+from backends.base import StoreError, walk_names
 from backends.runtime import DEFAULT_RESOURCES_PATH, Runtime, RuntimeOptions, State
 from components.model import Diagnostic, Severity
-from tui import cli_help, completion
+from tui import cli_audit, cli_diff, cli_help, completion
 from tui.escape import escape_control, is_printable
 from tui.version import version_text
 
@@ -39,6 +39,10 @@ EPILOG = """commands answer like daprd's HTTP API for the same files:
   refs                every secretKeyRef and whether it resolves (never prints values)
   doctor              everything wrong, with file:line
   drift --sidecar URL what a running sidecar loaded and answers, next to what the files predict
+  verify STORE NAME   does the value on stdin match? (never prints values; exit 0/1/2)
+  audit               who revealed, copied or verified what, and when
+  diff STORE [OTHER]  compare two stores or environments, value-blind (exit 0/1/2 like diff)
+  versions STORE NAME which keys each version added, removed or changed, and when (never values)
 with --sidecar URL, get/bulk/list and the terminal UI ask that running sidecar instead of the files.
 without a command, the terminal UI opens."""
 
@@ -90,6 +94,7 @@ def _common_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
         "--vault-token-from-env", action="store_true", default=default(False),
         help="when a Vault component's own token cannot be resolved, use VAULT_TOKEN or ~/.vault-token",
     )
+    cli_audit.add_audit_options(parser, suppress)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -130,6 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.add_argument("--json", action="store_true", help="a JSON object with every finding (schema in the README)")
     drift = command("drift", "compare a running sidecar (--sidecar URL) with what the files predict; exit 1 on drift")
     drift.add_argument("--json", action="store_true", help="a JSON document with schema_version, summary and rows")
+    cli_audit.add_commands(command)
+    cli_diff.add_command(command)
+    cli_diff.add_versions_command(command)
     about = "print the shell completion script: commands, options, store and secret names (never values)"
     shell = commands.add_parser("completion", help=about, description=about)
     shell.add_argument("shell", choices=completion.SHELLS, help="the shell to complete in")
@@ -160,6 +168,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "completion":
         sys.stdout.write(completion.script(args.shell))
         return 0
+    if args.command == "audit":  # reads the log only: no components, no stores
+        return cli_audit.run_audit(args)
     if args.command == "drift":
         return _drift(args)
     if args.sidecar and args.command == "refs":  # a sidecar does not show its components' metadata
@@ -175,7 +185,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_tui(runtime, args)
         if args.command != "doctor" and _refuse_unloaded_inputs(runtime):
             return EXIT_USAGE
-        handler = {"get": _get, "bulk": _bulk, "list": _list, "refs": _refs, "doctor": _doctor}[args.command]
+        handler = {
+            "get": _get, "bulk": _bulk, "list": _list, "refs": _refs, "doctor": _doctor, "verify": _verify,
+            "diff": cli_diff.run_diff, "versions": cli_diff.run_versions,
+        }[args.command]
         return handler(runtime, args)
     except KeyboardInterrupt:
         return 130
@@ -238,7 +251,7 @@ def _run_tui(runtime: Runtime, args: argparse.Namespace) -> int:
         no_reveal=args.no_reveal,
         clipboard_mode=args.clipboard_mode,
     )
-    return run_app(runtime, settings)
+    return run_app(runtime, settings, cli_audit.audit_log_from_args(args))
 
 
 def _unloaded_inputs(runtime: Runtime) -> list[Diagnostic]:
@@ -274,14 +287,31 @@ def _warn_if_daprd_would_not_start(runtime: Runtime) -> None:
 
 def _get(runtime: Runtime, args: argparse.Namespace) -> int:
     _warn_if_daprd_would_not_start(runtime)
-    response = runtime.api_get(args.store, args.name, _parse_metadata(args.metadata))
+    metadata = _parse_metadata(args.metadata)
+    response = runtime.api_get(args.store, args.name, metadata)
+    _audit_api_call(runtime, args, "get", response, args.name, metadata)
     return _print_api_response(response)
 
 
 def _bulk(runtime: Runtime, args: argparse.Namespace) -> int:
     _warn_if_daprd_would_not_start(runtime)
-    response = runtime.api_bulk(args.store, _parse_metadata(args.metadata))
+    metadata = _parse_metadata(args.metadata)
+    response = runtime.api_bulk(args.store, metadata)
+    _audit_api_call(runtime, args, "bulk", response, None, metadata)
     return _print_api_response(response)
+
+
+def _audit_api_call(runtime: Runtime, args: argparse.Namespace, action: str, response, name: str | None,
+                    metadata: dict[str, str]) -> None:
+    audit = cli_audit.audit_log_from_args(args)
+    outcome = {200: "ok", 204: "ok", 403: "denied"}.get(response.status, "error")
+    audit.record(action, args.store, cli_audit.store_type(runtime, args.store), name, None,
+                 metadata.get("version_id"), outcome)
+    cli_audit.say_audit_failure(audit)
+
+
+def _verify(runtime: Runtime, args: argparse.Namespace) -> int:
+    return cli_audit.run_verify(runtime, args, _parse_metadata(args.metadata))
 
 
 def _print_api_response(response) -> int:
@@ -353,20 +383,6 @@ def _holds_control_characters(text: str, count: int) -> bool:
     """Whether `count` names joined by newlines hold a control character, in one scan of the whole
     text rather than one per name. A newline inside a name shows as one line break too many."""
     return text.count("\n") != count - 1 or not is_printable(text.replace("\n", ""))
-
-
-def walk_names(store: SecretStore, folder: str = "") -> Iterator[list[str]]:
-    """Every secret name of a store, a page at a time (a flat store of 100,000 names stays cheap);
-    hierarchical stores are walked folder by folder, in listing order."""
-    for page in store.list_names(folder):
-        if not store.hierarchical:  # flat stores list no folders
-            yield [entry.name for entry in page]
-            continue
-        for entry in page:
-            if entry.is_folder:
-                yield from walk_names(store, entry.name)
-            else:
-                yield [entry.name]
 
 
 def _refs(runtime: Runtime, args: argparse.Namespace) -> int:

@@ -130,6 +130,8 @@ class ActionsProvider(_AppProvider):
             ("switch_context", "Switch context…", "another kubeconfig context (cluster or user)"),
             ("reveal", "Reveal / hide value", "x: show the highlighted value (re-masks on move and after a timeout)"),
             ("copy", "Copy value", "c: copy the highlighted value without showing it"),
+            ("verify", "Verify value…", "=: does a candidate match the highlighted value? never shows it"),
+            ("compare", "Compare with…", "this store against another store, folder or namespace; values are never shown"),
             ("version", "Next version", "v: read the next older version of the highlighted secret"),
             ("copy_name", "Copy name", "copy the highlighted secret's name"),
             ("copy_reference", "Copy as secretKeyRef YAML", "a component metadata item that reads this secret"),
@@ -138,6 +140,7 @@ class ActionsProvider(_AppProvider):
             ("refresh", "Refresh", "ctrl+r: read the files and stores again, keeping what is open"),
             ("doctor", "Doctor", "d: everything wrong, with a jump to each problem"),
             ("drift", "Prediction vs sidecar", "what the files predict next to what the running sidecar loaded and answers"),
+            ("audit_log", "Audit log", "who revealed, copied, verified or compared what, and when (never values)"),
             ("help", "Help", "?: every key"),
         ]
         return [(title, help_text, getattr(app, f"action_{name}")) for name, title, help_text in actions if app.can(name)]
