@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from backends.runtime import Runtime, RuntimeOptions
+from backends.vault import VaultStore
 from tests.fakes.vault_fault import VaultFault
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,3 +95,24 @@ def test_quitting_does_not_wait_for_a_hung_store(tmp_path: Path, key: str):
         assert hanging >= 1, "the app exited only after the store answered"
         # Not a timing assertion: the store's call (no client timeout) is still waiting, whatever the load.
         print(f"quit latency with a hung store ({key}): {stopped - pressed:.2f} s")
+
+
+def four_dead_vaults(folder: Path, vault: VaultFault) -> None:
+    for index in range(4):
+        (folder / f"vault{index}.yaml").write_text(VAULT_COMPONENT.format(name=f"vault{index}", url=vault.url))
+
+
+def test_doctor_checks_dead_stores_at_once_under_one_deadline(tmp_path: Path, monkeypatch):
+    """Was: one store after the other, each waiting for its own timeout (four dead stores: 40 s)."""
+    monkeypatch.setattr(VaultStore, "timeout", 3600)  # no call ends by itself: only the deadline does
+    with VaultFault({"dapr/db": {"k": "v"}}, delay=60) as vault:
+        four_dead_vaults(tmp_path, vault)
+        runtime = Runtime.load(RuntimeOptions(resources_paths=[str(tmp_path)]))
+        found = runtime.doctor(deadline=1.0)
+        assert vault.max_in_flight == 4  # all four asked at the same time
+        assert vault._in_flight == 4  # and the doctor answered while they all still hang
+    unanswered = [d for d in found if d.code == "doctor-deadline"]
+    assert [d.component for d in unanswered] == ["vault0", "vault1", "vault2", "vault3"]
+    assert unanswered[0].message == "vault0: the store did not answer within the doctor's 1 s"
+    assert unanswered[0].source is not None and Path(unanswered[0].source.file).name == "vault0.yaml"
+
