@@ -8,14 +8,16 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from backends.runtime import Runtime, RuntimeOptions
+from backends.runtime import Runtime, RuntimeOptions, State
 from backends.vault import VaultStore
 from tests.fakes.vault_fault import VaultFault
+from tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,7 +41,7 @@ spec:
 QUIT_SCRIPT = textwrap.dedent(
     """
     import asyncio, sys, time
-    from backends.runtime import Runtime, RuntimeOptions
+    from backends.runtime import Runtime, RuntimeOptions, State
     from backends.vault import VaultStore
     from tui.app import DaprSecretsApp, UiSettings
 
@@ -116,3 +118,49 @@ def test_doctor_checks_dead_stores_at_once_under_one_deadline(tmp_path: Path, mo
     assert unanswered[0].message == "vault0: the store did not answer within the doctor's 1 s"
     assert unanswered[0].source is not None and Path(unanswered[0].source.file).name == "vault0.yaml"
 
+
+
+def finishes(call, timeout: float = 20.0):
+    """The call's result; fails instead of hanging when the call blocks (a FIFO open would)."""
+    outcome: list = []
+    thread = threading.Thread(target=lambda: outcome.append(call()), daemon=True)
+    thread.start()
+    thread.join(timeout)
+    assert outcome, "blocked: the call never returned"
+    return outcome[0]
+
+
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+
+
+@needs_fifo
+def test_a_fifo_as_config_is_refused_not_read(tmp_path: Path, capsys):
+    """Was: `open` on the FIFO blocked forever (no writer), before the TUI or any command started."""
+    (tmp_path / "components").mkdir()
+    fifo = tmp_path / "config.yaml"
+    os.mkfifo(fifo)
+    runtime = finishes(lambda: Runtime.load(RuntimeOptions(resources_paths=[str(tmp_path / "components")], config_files=[str(fifo)])))
+    [problem] = [d for d in runtime.diagnostics if d.code == "config-unreadable"]
+    assert problem.message.startswith(f"cannot read {fifo}: it is a named pipe (FIFO), not a file (reading it could block forever)")
+    assert problem.hint == "point --config at the Configuration YAML file itself"
+    status = finishes(lambda: main(["doctor", "--resources-path", str(tmp_path / "components"), "--config", str(fifo)]))
+    assert status == 1 and "named pipe (FIFO)" in capsys.readouterr().out
+
+
+@needs_fifo
+@pytest.mark.parametrize(("make", "kind"), [("fifo", "a named pipe (FIFO)"), ("device", "a character device")])
+def test_a_secrets_file_that_is_not_a_file_is_refused_not_read(tmp_path: Path, make: str, kind: str):
+    """Was: the store's Init blocked on the FIFO (or read /dev/zero until memory ran out)."""
+    if make == "fifo":
+        target = tmp_path / "secrets.json"
+        os.mkfifo(target)
+    else:
+        target = Path("/dev/zero")
+    (tmp_path / "store.yaml").write_text(
+        "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: files\nspec:\n"
+        f"  type: secretstores.local.file\n  version: v1\n  metadata:\n  - name: secretsFile\n    value: {target}\n"
+    )
+    runtime = Runtime.load(RuntimeOptions(resources_paths=[str(tmp_path)]))
+    status = finishes(lambda: runtime.open("files"))
+    assert status.state == State.ERROR
+    assert status.message == f"open {target}: it is {kind}, not a file (reading it could block forever: not read)"
