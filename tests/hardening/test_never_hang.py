@@ -144,7 +144,8 @@ def test_a_fifo_as_config_is_refused_not_read(tmp_path: Path, capsys):
     assert problem.message.startswith(f"cannot read {fifo}: it is a named pipe (FIFO), not a file (reading it could block forever)")
     assert problem.hint == "point --config at the Configuration YAML file itself"
     status = finishes(lambda: main(["doctor", "--resources-path", str(tmp_path / "components"), "--config", str(fifo)]))
-    assert status == 1 and "named pipe (FIFO)" in capsys.readouterr().out
+    output = capsys.readouterr()
+    assert status == 2 and "named pipe (FIFO)" in output.out + output.err  # 2: the inputs cannot be loaded
 
 
 @needs_fifo
