@@ -213,6 +213,12 @@ class DaprSecretsApp(App):
         # Workers in daemon threads that quitting does not wait for (tui/threads.py).
         asyncio.get_running_loop().set_default_executor(DaemonThreadExecutor())
 
+    def call_from_thread(self, callback, *args, **kwargs):  # type: ignore[override]
+        """A worker that finishes after quitting (tui/threads.py) hands its result to nobody."""
+        if self._loop is not None and self._loop.is_closed():
+            return None
+        return super().call_from_thread(callback, *args, **kwargs)
+
     def on_mount(self) -> None:
         self._clear_clipboard_on_signals()
         self.main_screen.query_one(Sidebar).border_title = "Components"
