@@ -28,6 +28,7 @@ from backends.base import (
     is_truthy,
     property_lookup,
 )
+from components.files import NotARegularFile, read_regular_file
 from components.model import Diagnostic, Severity, Source
 
 DEFAULT_SEPARATOR = ":"
@@ -323,8 +324,12 @@ def read_secrets_file(secrets_file: str, path: str, context: StoreContext) -> di
 
 def _read_bytes(secrets_file: str, path: str, context: StoreContext) -> bytes:
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        return read_regular_file(path)
+    except NotARegularFile as error:
+        raise StoreMisconfigured(
+            f"open {secrets_file}: it is {error.kind}, not a file (reading it could block forever: not read)",
+            "Point secretsFile at the JSON file itself.",
+        ) from None
     except ValueError:  # a NUL byte in the path
         raise StoreMisconfigured(f"open {secrets_file}: invalid argument", "Fix the secretsFile path.") from None
     except OSError as error:

@@ -12,10 +12,12 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from functools import partial
 
 from backends import registry
 from backends.redaction import RedactedStore, Redactor
 from backends.base import (
+    DEFAULT_TIMEOUT,
     DaprdCrashes,
     MissingExtra,
     SecretNotFound,
@@ -41,6 +43,8 @@ BUILTIN_KUBERNETES_STORE = "kubernetes"
 OPERATOR_FAILS = "failed to load components: "  # the operator's ListComponents failed: daprd does not start
 DAPRD_CRASHES = "daprd crashes: "  # the start of a status for a store whose Init would panic
 POD_NAME_PLACEHOLDER = "<pod name>"  # {podName} in Kubernetes mode when POD_NAME is not given here
+# One store call's timeout and a little more: every store is checked at once (Runtime.doctor).
+DOCTOR_DEADLINE = DEFAULT_TIMEOUT + 2.0
 
 
 @dataclass(frozen=True)
@@ -745,20 +749,46 @@ class Runtime:
 
     # ----- doctor
 
-    def doctor(self) -> list[Diagnostic]:
-        """Everything wrong, in the order a person would fix it. Opens every store."""
+    def doctor(self, deadline: float = DOCTOR_DEADLINE) -> list[Diagnostic]:
+        """Everything wrong, in the order a person would fix it. Opens every store. Every component
+        and reference is checked at once, under one `deadline` (seconds): dead stores cost one
+        timeout together, and what has not answered by then is reported as such."""
+        from backends.parallel import UNFINISHED, run_all
         from components.config import scope_diagnostics
 
         found = list(self.diagnostics)
         found += scope_diagnostics(self.configuration, [c.name for c in self.secret_stores()])
-        self.start()
-        for component in self.components:
-            found += self._component_diagnostics(component)
+        references = self.references()
+        names = {c.name for c in self.components}
+        owned: dict[str, list[Reference]] = {}  # a component's own references, checked in its task
+        loose: list[Reference] = []  # HTTPEndpoints', MCPServers': checked one by one
+        for ref in references:
+            if ref.kind == "Component" and ref.component in names:
+                owned.setdefault(ref.component, []).append(ref)
+            else:
+                loose.append(ref)
+        checks: list = [partial(self._check_component, c, owned.get(c.name, [])) for c in self.components]
+        checks += [partial(self._check_references, [ref]) for ref in loose]
+        results = run_all(checks, deadline)
+        statuses: dict[int, ReferenceStatus] = {}  # id(reference) -> its status
+        for component, result in zip(self.components, results):
+            unquoted: list[Diagnostic] = []
+            if result is UNFINISHED:  # its references are not reported either: one finding is enough
+                found.append(_unfinished_diagnostic(component, deadline))
+            else:
+                diagnostics, unquoted, checked = result
+                found += diagnostics
+                statuses.update(checked)
             found += _plain_secret_diagnostics(component)
-            found += self._unquote_diagnostics(component)
+            found += unquoted
             found += self._env_allow_list_diagnostics(component)
-        for ref in self.references():
-            status = self.check_reference(ref)
+        for ref, result in zip(loose, results[len(self.components):]):
+            unanswered = ReferenceStatus("error", f"no answer within the doctor's {deadline:g} s")
+            statuses[id(ref)] = unanswered if result is UNFINISHED else result[id(ref)]
+        for ref in references:
+            status = statuses.get(id(ref))
+            if status is None:
+                continue
             # A component's missing or unloaded store is reported once, by its own status; other
             # resources (HTTPEndpoint, MCPServer) have no status, so every failing ref of theirs is.
             covered = ref.kind == "Component" and status.code in ("store-missing", "store-not-loaded")
@@ -829,6 +859,17 @@ class Runtime:
                     )
                 )
         return found
+
+    def _check_component(
+        self, component: Component, references: list[Reference]
+    ) -> tuple[list[Diagnostic], list[Diagnostic], dict[int, ReferenceStatus]]:
+        """One component for the doctor: open it, its store's findings, the values daprd unquotes,
+        then its references (which opening has just read: no second call to the store)."""
+        self.open(component.name)
+        return self._component_diagnostics(component), self._unquote_diagnostics(component), self._check_references(references)
+
+    def _check_references(self, references: list[Reference]) -> dict[int, ReferenceStatus]:
+        return {id(ref): self.check_reference(ref) for ref in references}
 
     def _component_diagnostics(self, component: Component) -> list[Diagnostic]:
         status = self.status(component.name)
@@ -925,6 +966,18 @@ def _config_not_in_cluster(name: str) -> Diagnostic:
         "config-not-found",
         f"there is no Configuration named {name!r} in the cluster: daprd does not start",
         "check the name given to --config (the pod's dapr.io/config annotation) and the namespace",
+    )
+
+
+def _unfinished_diagnostic(component: Component, deadline: float) -> Diagnostic:
+    what = "store" if component.is_secret_store else "component's secret store"
+    return Diagnostic(
+        Severity.ERROR,
+        "doctor-deadline",
+        f"{component.name}: the {what} did not answer within the doctor's {deadline:g} s",
+        "check that the store is up and reachable from here; the other checks did not wait for it",
+        component.source,
+        component.name,
     )
 
 

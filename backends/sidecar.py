@@ -24,7 +24,7 @@ from backends.base import (
     StoreTimeout,
     StoreUnreachable,
 )
-from backends.runtime import ApiResponse, ComponentStatus, Runtime, RuntimeOptions, State, _Loaded
+from backends.runtime import DOCTOR_DEADLINE, ApiResponse, ComponentStatus, Runtime, RuntimeOptions, State, _Loaded
 from components.model import Component, Configuration, Diagnostic, ScopeDecision, Severity, Source
 
 MAX_BODY = 64 * 1024 * 1024  # a bulk answer of a big store fits; a runaway one is cut off
@@ -296,11 +296,11 @@ class SidecarRuntime(Runtime):
     def api_bulk(self, store: str, metadata: Mapping[str, str] | None = None) -> ApiResponse:
         return _api_response(self.client.get(api_path("secrets", store, "bulk"), metadata))
 
-    def doctor(self) -> list[Diagnostic]:
+    def doctor(self, deadline: float = DOCTOR_DEADLINE) -> list[Diagnostic]:
         """A running sidecar reports no problems of its own: check the files it was started from."""
         predicted = Runtime.load(self._prediction)
         try:
-            found = predicted.doctor()
+            found = predicted.doctor(deadline)
         finally:
             predicted.close()
         where = predicted.describe_source() or "the files"

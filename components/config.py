@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from components.files import NotARegularFile, read_regular_file
 from components.model import (
     ApiAccessRule,
     Component,
@@ -51,8 +52,17 @@ def load_configuration(paths: Sequence[str], env: Mapping[str, str]) -> tuple[Co
     for path in paths:
         path = os.path.expanduser(path)
         try:
-            with open(path, "rb") as file:
-                raw = file.read().decode("utf-8", "surrogateescape")
+            raw = read_regular_file(path).decode("utf-8", "surrogateescape")
+        except NotARegularFile as error:
+            diagnostics.append(
+                _error(
+                    "config-unreadable",
+                    f"cannot read {path}: it is {error.kind}, not a file (reading it could block forever)",
+                    Source(path),
+                    "point --config at the Configuration YAML file itself",
+                )
+            )
+            continue
         except OSError as error:
             diagnostics.append(
                 _error("config-unreadable", f"cannot read {path}: {error.strerror or error}", Source(path))

@@ -10,6 +10,7 @@ read; otherwise the current one keeps working and the reason shows in the header
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -47,6 +48,7 @@ from tui.screens.audit import AuditScreen
 from tui.screens.compare import CompareProvider, CompareScreen, CompareTarget
 from tui.screens.help import HelpScreen
 from tui.screens.verify import VerifyScreen
+from tui.threads import DaemonThreadExecutor
 from tui.widgets.component_view import ComponentView
 from tui.widgets.detail import DetailPane, SecretRef, ValueTable
 from tui.widgets.filter import FilterInput, FilterResults
@@ -120,6 +122,7 @@ class DaprSecretsApp(App):
         Binding("d", "doctor", "Doctor"),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
+        Binding("ctrl+c", "quit", show=False, priority=True),  # quits like q, even from the filter
         Binding("escape", "close_filter", "Close filter", show=False),
     ]
     MAIN_SCREEN_ACTIONS = frozenset(
@@ -205,6 +208,16 @@ class DaprSecretsApp(App):
                 style="dim",
             )
         return Text("Pick a component on the left.", style="dim")
+
+    def on_load(self) -> None:
+        # Workers in daemon threads that quitting does not wait for (tui/threads.py).
+        asyncio.get_running_loop().set_default_executor(DaemonThreadExecutor())
+
+    def call_from_thread(self, callback, *args, **kwargs):  # type: ignore[override]
+        """A worker that finishes after quitting (tui/threads.py) hands its result to nobody."""
+        if self._loop is not None and self._loop.is_closed():
+            return None
+        return super().call_from_thread(callback, *args, **kwargs)
 
     def on_mount(self) -> None:
         self._clear_clipboard_on_signals()
@@ -728,6 +741,9 @@ class DaprSecretsApp(App):
 
     def on_store_view_index_changed(self, event: StoreView.IndexChanged) -> None:
         """More names: update the open filter or palette, at most every SEARCH_REFRESH seconds."""
+        view = event.view
+        if self.views.get(view.store_name) is view:  # a listing ended: failed or not, the sidebar says
+            self.main_screen.query_one(Sidebar).set_listing_failed(view.store_name, bool(view.list_error))
         if self._searching() and self._search_refresh is None:
             self._search_refresh = self.set_timer(SEARCH_REFRESH, self._refresh_searches)
 

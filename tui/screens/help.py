@@ -31,7 +31,7 @@ KEYS: list[tuple[str, str]] = [
     ("j / k, ↑ / ↓", "move"),
     ("enter / space", "expand a group or secret; on a reference, jump to it"),
     ("?", "this help"),
-    ("q", "quit (a copied value still waiting to be cleared is cleared first)"),
+    ("q / ctrl+c", "quit (a copied value still waiting to be cleared is cleared first)"),
 ]
 KUBERNETES_KEYS: list[tuple[str, str]] = [
     ("n", "switch namespace (the palette also switches context)"),

@@ -76,6 +76,7 @@ class Sidebar(OptionList):
         self._names: dict[str, str] = {}  # option id -> component name
         self._components: dict[str, Component] = {}
         self._statuses: dict[str, ComponentStatus] = {}
+        self._unlisted: set[str] = set()  # stores whose last listing failed: opened, but not usable
 
     def set_components(self, components: list[Component], group_by_namespace: bool = False) -> None:
         """(Re)build the list, keeping the highlighted component when it still exists.
@@ -110,11 +111,14 @@ class Sidebar(OptionList):
     def forget_statuses(self) -> None:
         """Another runtime is coming: statuses of components with the same names do not carry over."""
         self._statuses.clear()
+        self._unlisted.clear()
 
     def _prompt(self, component: Component) -> Text:
-        status = self._statuses.get(component.name, ComponentStatus(State.PENDING))
+        state = self._statuses.get(component.name, ComponentStatus(State.PENDING)).state
+        if state == State.READY and component.name in self._unlisted:
+            state = State.ERROR  # opened, but its names could not be listed: not "ready"
         return Text.assemble(
-            " ", glyph(status.state), " ", (escape_control(component.name), ""), "  ", (escape_control(short_type(component)), "dim"),
+            " ", glyph(state), " ", (escape_control(component.name), ""), "  ", (escape_control(short_type(component)), "dim"),
             end="",
         )
 
@@ -123,6 +127,17 @@ class Sidebar(OptionList):
         component = self._components.get(name)
         if component is not None and name in self._ids:
             self.replace_option_prompt(self._ids[name], self._prompt(component))
+
+    def set_listing_failed(self, name: str, failed: bool) -> None:
+        """A store's listing failed (or, after a refresh, worked again)."""
+        if failed == (name in self._unlisted):
+            return
+        if failed:
+            self._unlisted.add(name)
+        else:
+            self._unlisted.discard(name)
+        if name in self._statuses:
+            self.set_status(name, self._statuses[name])
 
     @property
     def highlighted_component(self) -> str | None:
