@@ -10,6 +10,7 @@ through ListSecrets and ListSecretVersions (ids and stages) and never reads a va
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -185,10 +186,7 @@ class HuaweiCsmsStore(SecretStore):
             ) from None
 
     def close(self) -> None:
-        http_client = getattr(self._client, "_http_client", None)
-        session = getattr(http_client, "_session", None)
-        if session is not None:
-            session.close()
+        self._client.get_http_client()._session.close()
 
 
 def _typed(status: int, code: str, text: str, name: str | None, access_key: str) -> StoreError:
@@ -214,15 +212,28 @@ def _client(ak: str, sk: str, project_id: str, endpoint: str, verify: str | bool
 
     config = HttpConfig.get_default_config()
     config.timeout = (DEFAULT_TIMEOUT, DEFAULT_TIMEOUT)
+    config.pool_maxsize = BULK_WORKERS  # one connection per concurrent bulk read
     if isinstance(verify, str):
         config.ssl_ca_cert = verify
-    return (
+    # The SDK logs through a logger with no handler and no propagation: Python's last-resort handler
+    # would print its warnings on the terminal (over the TUI). Ours stay silent; errors are raised.
+    logging.getLogger(f"HuaweiCloud-SDK-{CsmsClient.__name__}").addHandler(logging.NullHandler())
+    client = (
         CsmsClient.new_builder()
         .with_http_config(config)
         .with_credentials(BasicCredentials(ak, sk, project_id))
         .with_endpoints([endpoint])
         .build()
     )
+    # The Python SDK turns a 429 into a RetryError without the service's answer; Go's returns the
+    # answer as the error. No status retries, as daprd's client: the 429 body becomes the error.
+    from requests.adapters import HTTPAdapter
+
+    session = client.get_http_client()._session
+    adapter = HTTPAdapter(pool_connections=config.pool_connections, pool_maxsize=config.pool_maxsize, max_retries=0)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return client
 
 
 def _entry(secret: Any) -> SecretEntry:
