@@ -71,7 +71,13 @@ class HuaweiCsmsStore(SecretStore):
 
     def get_secret(self, name: str, metadata: Mapping[str, str]) -> dict[str, str] | None:
         """GetSecret (H4): `{requested name: secret_string}`; the version is "" without version_id."""
-        return {name: self._value(name, metadata.get(VERSION_ID, ""))}
+        version = metadata.get(VERSION_ID, "")
+        try:
+            return {name: self._value(name, version)}
+        except StoreError as error:
+            if version == "" and not error.hint:
+                error.hint = NO_VERSION_NOTE
+            raise
 
     def bulk_get(self, metadata: Mapping[str, str]) -> dict[str, dict[str, str]] | None:
         """BulkGetSecret (H5): every listed name, then each one's `latest`, in listing order.

@@ -27,6 +27,7 @@ def test_h4_without_version_id_get_sends_an_empty_version_segment(open_store: Op
         store.get_secret("db", {"namespace": "default"})  # secretKeyRef's only request metadata (§1 rule 3)
     assert csms.value_requests()[-1].path == f"/v1/{csms.project_id}/secrets/db/versions/"
     assert caught.value.message.startswith('{"status_code":400,"request_id":"req-')
+    assert "pass metadata.version_id=latest" in caught.value.hint
 
 
 def test_s1_r2_request_metadata_keys_are_exact_and_an_empty_value_counts(open_store: OpenStore, csms: HuaweiServer) -> None:
