@@ -199,7 +199,7 @@ def _typed(status: int, code: str, text: str, name: str | None, access_key: str)
     if status == 404:
         return SecretNotFound(text, f"no secret or version '{name}' in this project and region" if name else "")
     if status in (401, 403):
-        return AccessDenied(text, f"access key {access_key} lacks the CSMS permission (csms:secret:*) or is wrong")
+        return AccessDenied(text, f"access key {access_key} is not allowed this CSMS call on {name or 'the secret list'}: grant its user CSMS read permissions in this project")
     if status == 429:
         return StoreUnreachable(text, "CSMS throttled the request: wait and try again (Dapr does not retry)")
     return StoreError(text)

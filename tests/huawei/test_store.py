@@ -54,7 +54,7 @@ def test_h4_errors_are_the_go_sdks_json_without_a_prefix(open_store: OpenStore, 
     )
     with pytest.raises(AccessDenied) as denied:
         store.get_secret("db", {"version_id": "latest"})
-    assert '"status_code":403' in denied.value.message and "csms" in denied.value.hint
+    assert '"status_code":403' in denied.value.message and "CSMS read permissions" in denied.value.hint
 
 
 def test_h4_a_binary_only_secret_is_a_nil_dereference_in_daprd(open_store: OpenStore, csms: HuaweiServer) -> None:
