@@ -19,7 +19,7 @@ SECRET_STORE_TYPES: dict[str, str | None] = {
     "aws.parameterstore": None,
     "gcp.secretmanager": "backends.gcp.store:GcpSecretManagerStore",
     "alicloud.parameterstore": None,
-    "huaweicloud.csms": None,
+    "huaweicloud.csms": "backends.huawei.store:HuaweiCsmsStore",
     "tencentcloud.ssm": None,
 }
 

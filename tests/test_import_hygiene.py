@@ -39,3 +39,14 @@ def test_components_and_backends_never_import_textual_or_rich():
 def test_the_headless_cli_imports_no_ui_and_no_store_sdk():
     loaded = top_level(modules_after("import tui.cli, backends.runtime, backends.local_file, backends.local_env"))
     assert not loaded & set(UI_MODULES + SDK_MODULES)
+
+
+def test_the_huawei_sdk_and_its_heavy_dependencies_load_only_with_a_huawei_store():
+    """huaweicloudsdkcore pulls pymongo (bson), simplejson, requests-toolbelt...: no module of ours, the
+    TUI included, imports it; only opening a secretstores.huaweicloud.csms store does."""
+    heavy = {"huaweicloudsdkcore", "huaweicloudsdkcsms", "pymongo", "bson", "simplejson", "requests_toolbelt"}
+    names = package_modules("components") + package_modules("backends") + package_modules("tui")
+    loaded = top_level(modules_after("\n".join(f"import {name}" for name in names)))
+    assert not loaded & heavy, f"imported without a Huawei store: {loaded & heavy}"
+    opened = top_level(modules_after("from backends.huawei.store import _client\n_client('a', 's', 'p', 'https://kms.cn-north-4.myhuaweicloud.com', True)"))
+    assert {"huaweicloudsdkcore", "huaweicloudsdkcsms"} <= opened  # the check above can fail
