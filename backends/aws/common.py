@@ -10,6 +10,7 @@ Init never contacts AWS, so the client (and the credentials) are made lazily.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -307,6 +308,8 @@ class AwsConnection:
         code = details.get("Code", "Unknown")
         message = details.get("Message", "")
         meta = response.get("ResponseMetadata", {})
+        if code.isdigit():  # a body botocore could not parse (moto answers IAM denials in XML)
+            code, message = _xml_error(message) or (code, _first_line(message))
         text = (
             f"{prefix}https response error StatusCode: {meta.get('HTTPStatusCode', 0)}, "
             f"RequestID: {meta.get('RequestId', '')}, {code}: {message}"
@@ -322,7 +325,7 @@ class AwsConnection:
             return AccessDenied(text, f"AWS does not accept these credentials ({who}): check the access key, the secret key and the region")
         if code in _KMS or "kms:" in message.lower() or "kms" in code.lower():
             return AccessDenied(text, f"{who} may read {what} but not decrypt it: grant kms:Decrypt on its KMS key")
-        if code in _DENIED:
+        if code in _DENIED or meta.get("HTTPStatusCode") in (401, 403):
             return AccessDenied(text, f"{who} may not call {action} on {what}: grant it in the identity's IAM policy")
         if code in _THROTTLED:
             return StoreUnreachable(
@@ -339,6 +342,11 @@ class AwsConnection:
         if self.endpoint:
             return f"check the endpoint {self.endpoint} ({self.endpoint_source}) and the network"
         return f"check the region ({self.region or 'unset'}) and the network"
+
+
+def _xml_error(body: str) -> tuple[str, str] | None:
+    code, message = re.search(r"<Code>([^<]*)</Code>", body), re.search(r"<Message>([^<]*)</Message>", body)
+    return (code.group(1), message.group(1) if message else "") if code else None
 
 
 def _snake(operation: str) -> str:
