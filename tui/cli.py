@@ -233,13 +233,23 @@ def _warn_if_daprd_would_not_start(runtime: Runtime) -> None:
 def _get(runtime: Runtime, args: argparse.Namespace) -> int:
     _warn_if_daprd_would_not_start(runtime)
     response = runtime.api_get(args.store, args.name, _parse_metadata(args.metadata))
+    _note_if_unsupported(runtime, args.store)
     return _print_api_response(response)
 
 
 def _bulk(runtime: Runtime, args: argparse.Namespace) -> int:
     _warn_if_daprd_would_not_start(runtime)
     response = runtime.api_bulk(args.store, _parse_metadata(args.metadata))
+    _note_if_unsupported(runtime, args.store)
     return _print_api_response(response)
+
+
+def _note_if_unsupported(runtime: Runtime, store: str) -> None:
+    """daprd would open this store; we answer as if it were absent, so say why (e.g. a missing SDK
+    extra, with its install command)."""
+    status = runtime.status(store)
+    if status.state == State.UNSUPPORTED:
+        print(f"note: {escape_control(store)}: {escape_control(status.message)}", file=sys.stderr)
 
 
 def _print_api_response(response) -> int:
