@@ -116,6 +116,7 @@ class SecretsManagerStore(SecretStore):
         attributes = _attributes(info)
         notes = list(self._notes(name, info))
         newest_first = sorted(versions, key=lambda v: isoformat(v.get("CreatedDate")), reverse=True)
+        newest_first.sort(key=_stage_rank)  # stable: AWSCURRENT, AWSPREVIOUS, other stages, deprecated
         return SecretDetails(
             attributes=attributes,
             versions=tuple(_version(v) for v in newest_first),
@@ -275,6 +276,11 @@ def _attributes(info: Mapping[str, Any]) -> dict[str, str]:
     if tags:
         attributes["tags"] = ", ".join(f"{t.get('Key')}={t.get('Value')}" for t in tags)
     return attributes
+
+
+def _stage_rank(version: Mapping[str, Any]) -> int:
+    stages = version.get("VersionStages") or []
+    return 0 if CURRENT in stages else 1 if "AWSPREVIOUS" in stages else 2 if stages else 3
 
 
 def _version(version: Mapping[str, Any]) -> SecretVersion:

@@ -23,7 +23,11 @@ KEYS = {"accessKey": "AKIAEXAMPLEEXAMPLE12", "secretKey": "test-secret-key"}
 
 
 @pytest.fixture(scope="session")
-def moto_url() -> Iterator[str]:
+def moto_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from moto.moto_api import recorder
+
+    # moto's request recorder (see `operations`) writes here rather than into the working directory
+    recorder._location = str(tmp_path_factory.mktemp("moto") / "recording")
     server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
@@ -36,6 +40,37 @@ def aws(moto_url: str) -> str:
     """The emulator, emptied: every test starts from no secrets and no parameters."""
     urllib.request.urlopen(urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST"), timeout=10).close()
     return moto_url
+
+
+class Operations:
+    """The AWS operations the emulator received since `start()`, from moto's own request recorder
+    (the X-Amz-Target header of each JSON request, e.g. "secretsmanager.GetSecretValue")."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def _post(self, action: str) -> None:
+        request = urllib.request.Request(f"{self.url}/moto-api/recorder/{action}", method="POST")
+        urllib.request.urlopen(request, timeout=10).close()
+
+    def start(self) -> None:
+        self._post("reset-recording")
+        self._post("start-recording")
+
+    def names(self) -> list[str]:
+        import json
+
+        with urllib.request.urlopen(f"{self.url}/moto-api/recorder/download-recording", timeout=10) as response:
+            lines = response.read().decode().splitlines()
+        targets = [json.loads(line)["headers"].get("X-Amz-Target", "") for line in lines if line.strip()]
+        return [target.split(".", 1)[-1].split("_")[-1] for target in targets]
+
+
+@pytest.fixture
+def operations(aws: str) -> Iterator[Operations]:
+    recorded = Operations(aws)
+    yield recorded
+    recorded._post("stop-recording")
 
 
 def boto_client(url: str, service: str) -> Any:
