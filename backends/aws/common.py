@@ -323,7 +323,7 @@ class AwsConnection:
             return AccessDenied(text, f"the credentials have expired ({who}): refresh them (new session token, aws sso login) and reopen the store")
         if code in _UNKNOWN_KEY:
             return AccessDenied(text, f"AWS does not accept these credentials ({who}): check the access key, the secret key and the region")
-        if code in _KMS or "kms:" in message.lower() or "kms" in code.lower():
+        if code in _KMS or code.startswith("KMS") or re.search(r"kms:|\bKMS\b", message):
             return AccessDenied(text, f"{who} may read {what} but not decrypt it: grant kms:Decrypt on its KMS key")
         if code in _DENIED or meta.get("HTTPStatusCode") in (401, 403):
             return AccessDenied(text, f"{who} may not call {action} on {what}: grant it in the identity's IAM policy")
