@@ -89,21 +89,16 @@ def bare_pages(sm: Any) -> Any:
 def bench_listing(url: str) -> list[str]:
     seed(url, LISTING_SECRETS)
     ours_first, ours_all, bare_first, bare_all = [], [], [], []
-    operations: list[str] = []
     for _ in range(REPEATS):
         sm, ours = client(url), store(url)
         sm.list_secrets(MaxResults=1)  # both clients warm (endpoint resolution, models)
         ours.connection.client().list_secrets(MaxResults=1)
-        post(f"{url}/moto-api/recorder/reset-recording")
-        post(f"{url}/moto-api/recorder/start-recording")
         started = time.perf_counter()
         pages = ours.list_names()
         next(pages)
         ours_first.append(time.perf_counter() - started)
         count = 1 + sum(1 for _ in pages)
         ours_all.append(time.perf_counter() - started)
-        post(f"{url}/moto-api/recorder/stop-recording")
-        operations = recorded_operations(url)
         started = time.perf_counter()
         bare = bare_pages(sm)
         next(bare)
@@ -111,6 +106,12 @@ def bench_listing(url: str) -> list[str]:
         sum(1 for _ in bare)
         bare_all.append(time.perf_counter() - started)
         assert count == LISTING_SECRETS // 100
+    # One more listing, untimed, with moto's recorder on: which operations did listing send?
+    post(f"{url}/moto-api/recorder/reset-recording")
+    post(f"{url}/moto-api/recorder/start-recording")
+    sum(1 for _ in store(url).list_names())
+    post(f"{url}/moto-api/recorder/stop-recording")
+    operations = recorded_operations(url)
     values = sum(1 for op in operations if op in ("GetSecretValue", "GetParameter", "BatchGetSecretValue"))
     of, oa, bf, ba = min(ours_first), min(ours_all), min(bare_first), min(bare_all)
     return [
@@ -153,7 +154,7 @@ def bench_bulk(url: str) -> list[str]:
         "| run | time | secrets returned |",
         "|---|---|---|",
         f"| sequential boto3 loop (Dapr's way) | {sequential:.2f} s | {len(expected)} |",
-        f"| our bulk_get (16 concurrent reads per page) | {concurrent:.2f} s | {len(got)} |",
+        f"| our bulk_get (32 concurrent reads, next page listed meanwhile) | {concurrent:.2f} s | {len(got)} |",
         f"| **ratio** | **{ratio:.1f}x** (required: >= {REQUIRED_RATIO:g}) | identical maps: {'yes' if got == expected else 'NO'} |",
         "",
     ], ratio >= REQUIRED_RATIO and got == expected

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +30,7 @@ from backends.base import (
 )
 
 INSTALL_COMMAND = "pip install 'dapr-secrets[aws]'"
-BULK_WORKERS = 16  # concurrent value reads in bulk_get; also the HTTP connection pool size
+BULK_WORKERS = 32  # concurrent value reads in bulk_get; also the HTTP connection pool size
 MAX_ATTEMPTS = 4  # per request (botocore "standard" retries: throttling and 5xx, with backoff)
 
 # contrib auth_x509.go `isX509Auth`: raw property lookups, exact case, all three non-empty.
@@ -224,7 +225,7 @@ class AwsConnection:
     def _chain_link(self, session: Any) -> str:
         credentials = session.get_credentials()  # may ask a container/instance endpoint: first call only
         if credentials is None:
-            return f"{DEFAULT_CHAIN} (no link found credentials)"
+            return ""  # identity() keeps describing the chain; the call fails with NoCredentialsError
         method = getattr(credentials, "method", "") or "unknown"
         words = _METHODS.get(method, method)
         if method in ("shared-credentials-file", "config-file", "assume-role", "sso", "custom-process"):
@@ -342,6 +343,20 @@ class AwsConnection:
         if self.endpoint:
             return f"check the endpoint {self.endpoint} ({self.endpoint_source}) and the network"
         return f"check the region ({self.region or 'unset'}) and the network"
+
+
+def read_concurrently(pages: Iterator[list[str]], read: Callable[[str], Any], thread_name: str) -> Iterator[tuple[str, Any]]:
+    """(name, read(name)) in listing order, the reads of a page running concurrently while the next
+    page is listed. Dapr's loop reads one by one; this gives the same results and, on failure, the
+    same first error: a value error in listing order, a listing error only after the earlier values."""
+    with ThreadPoolExecutor(max_workers=BULK_WORKERS, thread_name_prefix=thread_name) as pool:
+        page = next(pages, None)
+        while page is not None:
+            next_page = pool.submit(next, pages, None)
+            values = [pool.submit(read, name) for name in page]
+            for name, value in zip(page, values, strict=True):
+                yield name, value.result()
+            page = next_page.result()
 
 
 def _xml_error(body: str) -> tuple[str, str] | None:

@@ -11,14 +11,13 @@ and keeps only versions, labels and dates, never a value.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from backends.aws.common import (
-    BULK_WORKERS,
     AwsConnection,
     Service,
     isoformat,
+    read_concurrently,
     roles_anywhere_error,
     with_prefix,
 )
@@ -73,16 +72,12 @@ class ParameterStore(SecretStore):
     def bulk_get(self, metadata: Mapping[str, str]) -> dict[str, dict[str, str]] | None:
         """S5-S6: every described parameter's latest value (version_id ignored), keyed by its name
         cut by len(prefix); all-or-nothing. Read a page at a time, concurrently, in Dapr's order."""
-        result: dict[str, dict[str, str]] = {}
-        with ThreadPoolExecutor(max_workers=BULK_WORKERS, thread_name_prefix=f"ssm-{self.name}") as pool:
-            for page in self._describe_pages():
-                names = [p["Name"] for p in page.get("Parameters", []) if p.get("Name")]
-                values = [pool.submit(self._latest, parameter) for parameter in names]
-                for parameter, value in zip(names, values, strict=True):
-                    shaped = value.result()
-                    if shaped is not None:  # a nil value is skipped silently
-                        result[parameter[len(self.prefix):]] = shaped
-        return result
+        names = ([p["Name"] for p in page.get("Parameters", []) if p.get("Name")] for page in self._describe_pages())
+        return {
+            parameter[len(self.prefix):]: shaped
+            for parameter, shaped in read_concurrently(names, self._latest, f"ssm-{self.name}")
+            if shaped is not None  # a nil value is skipped silently
+        }
 
     # --- browsing, value-free -----------------------------------------------------------------
 

@@ -11,14 +11,13 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from backends.aws.common import (
-    BULK_WORKERS,
     AwsConnection,
     Service,
     isoformat,
+    read_concurrently,
     roles_anywhere_error,
     with_prefix,
 )
@@ -89,15 +88,10 @@ class SecretsManagerStore(SecretStore):
 
     def bulk_get(self, metadata: Mapping[str, str]) -> dict[str, dict[str, str]] | None:
         """A12-A13: every listed secret's current value, keyed by its listed Name; request metadata
-        is ignored. Dapr reads one by one; we read a page concurrently, same map, same first error."""
-        result: dict[str, dict[str, str]] = {}
-        with ThreadPoolExecutor(max_workers=BULK_WORKERS, thread_name_prefix=f"asm-{self.name}") as pool:
-            for page in self._list_pages():
-                names = [entry["Name"] for entry in page.get("SecretList", []) if entry.get("Name")]
-                values = [pool.submit(self._current, secret_name) for secret_name in names]
-                for secret_name, value in zip(names, values, strict=True):
-                    result[secret_name] = value.result()
-        return result
+        is ignored. Dapr reads one by one; we read a page concurrently
+        while listing the next (read_concurrently): same map, same first error."""
+        names = ([e["Name"] for e in page.get("SecretList", []) if e.get("Name")] for page in self._list_pages())
+        return dict(read_concurrently(names, self._current, f"asm-{self.name}"))
 
     # --- browsing, value-free -----------------------------------------------------------------
 
