@@ -86,3 +86,17 @@ async def test_a_securestring_is_copied_decrypted_and_history_shows_labels_not_v
         await pilot.press("c")
         await wait_for(pilot, lambda: app.clipboard == "s3cure-password", what="the SecureString copied")
         assert "s3cure-password" not in screen_text(app)
+
+
+async def test_parameter_paths_are_folders_on_slash_even_with_a_leading_slash(tmp_path, aws, ssm):
+    ssm.put_parameter(Name="/svc/api/token", Value="token-value", Type="SecureString")
+    ssm.put_parameter(Name="/svc/api/url", Value="https://x", Type="String")
+    resources = Resources(tmp_path)
+    resources.write("ssm.yaml", component_yaml("plainssm", "secretstores.aws.parameterstore", {"region": REGION, **KEYS}))
+    app = make_app(resources.runtime(env={"AWS_ENDPOINT_URL_SSM": aws}))
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_store(pilot, "plainssm")
+        detail = await highlight(pilot, view.secret_tree, "/svc/api/token")
+        assert detail.values == {"/svc/api/token": "token-value"}
+        assert "token-value" not in screen_text(app)
+        assert "api" in screen_text(app) and "svc" in screen_text(app)
