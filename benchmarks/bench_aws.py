@@ -13,9 +13,11 @@ Run: .venv/bin/python benchmarks/bench_aws.py   (prints markdown, writes benchma
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable
@@ -162,8 +164,11 @@ def bench_bulk(url: str) -> list[str]:
 
 def main() -> int:
     port = free_port()
+    recording = tempfile.NamedTemporaryFile(prefix="moto-recording-", delete=False)  # not in the work tree
+    recording.close()
     moto = subprocess.Popen([str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, "MOTO_RECORDER_FILEPATH": recording.name})
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -179,6 +184,7 @@ def main() -> int:
     finally:
         moto.terminate()
         moto.wait(timeout=10)
+        os.unlink(recording.name)
     text = "\n".join(lines)
     print(text)
     (ROOT / "benchmarks" / "results" / "aws.md").write_text(text)

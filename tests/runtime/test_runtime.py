@@ -154,7 +154,7 @@ def test_s2_8_get_secret_errors_do_not_stop_the_component():
 def test_s1_6_unknown_versions_and_unsupported_types():
     rt = runtime(
         Component("v1", TEST_TYPE, version="1"),
-        Component("aws", "secretstores.aws.secretmanager"),
+        Component("aws", "secretstores.huaweicloud.csms"),  # still unsupported
         Component("bad", "SecretStores.local.file"),
     )
     assert rt.open("v1").state == State.ERROR
