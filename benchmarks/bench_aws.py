@@ -37,6 +37,11 @@ BULK_SECRETS = 500
 DELAY = 0.020
 REQUIRED_RATIO = 8.0
 REPEATS = 3
+LISTING_REPEATS = 7  # first-page times are a few ms: more rounds, alternating who goes first
+NOTE = (
+    "moto answers on the same cores as the client, so when other processes load the machine the bulk "
+    "ratio is bounded by the emulator's CPU time per request rather than by our concurrency."
+)
 KEYS = {"accessKey": "AKIABENCHBENCHBENCH1", "secretKey": "bench"}
 
 
@@ -91,23 +96,33 @@ def bare_pages(sm: Any) -> Any:
 def bench_listing(url: str) -> list[str]:
     seed(url, LISTING_SECRETS)
     ours_first, ours_all, bare_first, bare_all = [], [], [], []
-    for _ in range(REPEATS):
-        sm, ours = client(url), store(url)
-        sm.list_secrets(MaxResults=1)  # both clients warm (endpoint resolution, models)
-        ours.connection.client().list_secrets(MaxResults=1)
+    def ours_round(ours: SecretsManagerStore) -> None:
         started = time.perf_counter()
         pages = ours.list_names()
         next(pages)
         ours_first.append(time.perf_counter() - started)
         count = 1 + sum(1 for _ in pages)
         ours_all.append(time.perf_counter() - started)
+        assert count == LISTING_SECRETS // 100
+
+    def bare_round(sm: Any) -> None:
         started = time.perf_counter()
         bare = bare_pages(sm)
         next(bare)
         bare_first.append(time.perf_counter() - started)
         sum(1 for _ in bare)
         bare_all.append(time.perf_counter() - started)
-        assert count == LISTING_SECRETS // 100
+
+    for round_number in range(LISTING_REPEATS):
+        sm, ours = client(url), store(url)
+        sm.list_secrets(MaxResults=1)  # both clients warm (endpoint resolution, models)
+        ours.connection.client().list_secrets(MaxResults=1)
+        if round_number % 2:
+            bare_round(sm)
+            ours_round(ours)
+        else:
+            ours_round(ours)
+            bare_round(sm)
     # One more listing, untimed, with moto's recorder on: which operations did listing send?
     post(f"{url}/moto-api/recorder/reset-recording")
     post(f"{url}/moto-api/recorder/start-recording")
@@ -117,7 +132,7 @@ def bench_listing(url: str) -> list[str]:
     values = sum(1 for op in operations if op in ("GetSecretValue", "GetParameter", "BatchGetSecretValue"))
     of, oa, bf, ba = min(ours_first), min(ours_all), min(bare_first), min(bare_all)
     return [
-        f"### Listing {LISTING_SECRETS:,} secrets (ListSecrets pages of 100, no added delay, best of {REPEATS})",
+        f"### Listing {LISTING_SECRETS:,} secrets (ListSecrets pages of 100, no added delay, best of {LISTING_REPEATS})",
         "",
         "| measure | ours | bare boto3, same run | ratio |",
         "|---|---|---|---|",
@@ -177,7 +192,7 @@ def main() -> int:
                 break
             except OSError:
                 time.sleep(0.1)
-        lines = ["# AWS stores (Secrets Manager)", "", "moto 5 `moto_server` in its own process, real boto3.", ""]
+        lines = ["# AWS stores (Secrets Manager)", "", "moto 5 `moto_server` in its own process, real boto3. " + NOTE, ""]
         lines += bench_listing(url)
         bulk_lines, ok = bench_bulk(url)
         lines += bulk_lines
