@@ -19,14 +19,17 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test,all]'
 	touch $@ $(VENV)/.installed-run
 
-run: $(VENV)/.installed-run
+run: $(VENV)/.installed-test
 	$(DEMO_ENV) $(BIN)/dapr-secrets $(DEMO_ARGS)
 
-# tmux drives the end-to-end test; rsvg-convert turns screenshots into PNG.
+# tmux drives the end-to-end test; rsvg-convert turns screenshots into PNG; zsh and fish run the
+# completion scripts.
 system-tools:
 	@missing=""; \
 	command -v tmux >/dev/null || missing="$$missing tmux"; \
 	command -v rsvg-convert >/dev/null || missing="$$missing librsvg2-bin"; \
+	command -v zsh >/dev/null || missing="$$missing zsh"; \
+	command -v fish >/dev/null || missing="$$missing fish"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing$$missing"; \
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo"; \

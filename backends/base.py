@@ -63,6 +63,20 @@ class StoreMisconfigured(StoreError):
     kind = "misconfigured"
 
 
+class DaprdCrashes(StoreMisconfigured):
+    """daprd would not fail this Init, it would panic: the process dies, whatever ignoreErrors says."""
+
+    kind = "crash"
+
+
+class MissingExtra(ImportError):
+    """The store's SDK is an optional extra that is not installed; the message says how to install it."""
+
+    def __init__(self, package: str, install: str) -> None:
+        super().__init__(f"{package} is not installed: {install}", name=package)
+        self.install = install
+
+
 class SecretEntry(
     namedtuple("SecretEntry", ("name", "is_folder", "info", "note"), defaults=(False, MappingProxyType({}), ""))
 ):
@@ -156,6 +170,20 @@ class SecretStore(ABC):
 
     def close(self) -> None:
         """Release connections. Safe to call twice."""
+
+
+def walk_names(store: SecretStore, folder: str = "") -> Iterator[list[str]]:
+    """Every secret name of a store, a page at a time (a flat store of 100,000 names stays cheap);
+    hierarchical stores are walked folder by folder, in listing order."""
+    for page in store.list_names(folder):
+        if not store.hierarchical:  # flat stores list no folders
+            yield [entry.name for entry in page]
+            continue
+        for entry in page:
+            if entry.is_folder:
+                yield from walk_names(store, entry.name)
+            else:
+                yield [entry.name]
 
 
 def property_lookup(properties: Mapping[str, str], *names: str) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from backends.base import StoreError, StoreMisconfigured, StoreTimeout, StoreUnreachable
@@ -24,12 +24,13 @@ from backends.kubernetes import (
     kubeconfig_contexts,
 )
 from components.config import configuration_from_manifest
-from components.loader import component_from_manifest
+from components.loader import component_from_manifest, secret_using_resource
 from components.model import Component, Configuration, Diagnostic, Severity, Source
 
 DAPR_API = "/apis/dapr.io/v1alpha1"
 BUILTIN_STORE_NAME = "kubernetes"
-_KINDS = {"components": "Component", "configurations": "Configuration"}
+_KINDS = {"components": "Component", "configurations": "Configuration", "httpendpoints": "HTTPEndpoint", "mcpservers": "MCPServer"}
+_OPTIONAL_RESOURCES = ("httpendpoints", "mcpservers")  # their secretKeyRefs count (components/loader.py)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ class ClusterResources:
     context: str  # the kubeconfig context used, or "in-cluster"
     server: str = ""
     failed: bool = False  # True when the cluster could not be read at all
+    # HTTPEndpoints and MCPServers (as Components of that kind): daprd resolves their secretKeyRefs too
+    other_resources: list[Component] = field(default_factory=list)
 
 
 def load_cluster_resources(
@@ -129,10 +132,12 @@ def open_cluster(*, kubeconfig: str | None, context: str | None, env: Mapping[st
 def _load(api: KubeApi, namespace: str | None) -> ClusterResources:
     result = ClusterResources([], {}, [], [], api.target.context, api.target.server)
     cluster = f"cluster:{api.target.context}"
-    for resource in ("components", "configurations"):
+    for resource in ("components", "configurations", *_OPTIONAL_RESOURCES):
         try:
             items = list(_items(api, resource, namespace))
         except StoreError as error:
+            if resource in _OPTIONAL_RESOURCES and isinstance(error, NotServed):
+                continue  # a Dapr version without this CRD (MCPServer is new in 1.18): nothing of that kind
             result.diagnostics.append(_diagnostic(error, f"list Dapr {resource}", Source(cluster), namespace))
             if _cluster_wide(error):  # the next calls would fail the same way
                 result.failed = True
@@ -147,6 +152,11 @@ def _load(api: KubeApi, namespace: str | None) -> ClusterResources:
                 component, problems = component_from_manifest(item, source)
                 if component is not None:
                     result.components.append(component)
+            elif resource in _OPTIONAL_RESOURCES:
+                other = secret_using_resource(item, source)
+                if other is not None:
+                    result.other_resources.append(other)
+                problems = []
             else:
                 configuration, problems = configuration_from_manifest(item, source)
                 result.configurations[f"{item_namespace}/{name}"] = configuration

@@ -237,6 +237,7 @@ class LocalFileStore(SecretStore):
     def _load_multi_valued(self, document: dict) -> dict[str, str | dict[str, str]]:
         """Only top-level strings and objects are secrets; everything else is silently dropped."""
         secrets: dict[str, str | dict[str, str]] = {}
+        colliding: list[str] = []
         for name, value in document.items():
             if type(value) is str:
                 secrets[name] = value
@@ -246,7 +247,8 @@ class LocalFileStore(SecretStore):
                 for key, kind in flat.odd_leaves:
                     self._note_odd_leaf(name, key, kind)
                 for key in flat.collisions:
-                    self._note_collision(name, key)
+                    self._note_multi_valued_collision(name, key)
+                colliding += [name] if flat.collisions else []
             else:
                 kind = "array" if type(value) is list else _LEAF_KIND[type(value)]
                 self._add(
@@ -257,6 +259,9 @@ class LocalFileStore(SecretStore):
                     "Make it a string or an object, or turn multiValued off.",
                     name,
                 )
+        for name, value in secrets.items():  # the stray path parts can reach any other object
+            if type(value) is dict and colliding and name not in colliding:
+                self._notes.setdefault(name, f"keys may get a stray prefix from the collision in {colliding[0]} (map order)")
         return secrets
 
     def _note_odd_leaf(self, secret: str, key: str, kind: str) -> None:
@@ -268,6 +273,23 @@ class LocalFileStore(SecretStore):
             "non-string-value",
             f"{where} is a JSON {kind}: Dapr returns Go's `{placeholder}` text for it, not {_LEAF_INSTEAD_OF[kind]}.",
             _HINT_QUOTE,
+            secret,
+        )
+
+    def _note_multi_valued_collision(self, secret: str, key: str) -> None:
+        """filestore.go Init (multiValued): visitJSONObject's "duplicate key" aborts without popping
+        its path, and the error is ignored; which entries survive, and which later top-level
+        objects inherit the leftover path parts, follows Go's random map order."""
+        self._notes.setdefault(secret, "two entries flatten to one key: daprd's result is map-order dependent")
+        self._add(
+            Severity.WARNING,
+            "flatten-collision",
+            f"Two entries of `{secret}` flatten to key `{key}`. What daprd then holds depends on Go's map "
+            f"iteration order and can change from run to run: `{secret}` keeps one of the two and loses the keys "
+            "not visited yet, and the aborted traversal leaves path parts behind, so keys of other top-level "
+            "objects visited after it can come out with a stray prefix (`k` becomes `a:b:k`). This tool shows "
+            "one possible outcome (file order, nothing lost).",
+            "Rename one of the entries, or choose another nestedSeparator.",
             secret,
         )
 

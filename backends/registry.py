@@ -17,16 +17,10 @@ SECRET_STORE_TYPES: dict[str, str | None] = {
     "azure.keyvault": "backends.azure_keyvault:AzureKeyVaultStore",
     "aws.secretmanager": "backends.aws.secretsmanager:SecretsManagerStore",
     "aws.parameterstore": "backends.aws.parameterstore:ParameterStore",
-    "gcp.secretmanager": None,
+    "gcp.secretmanager": "backends.gcp.store:GcpSecretManagerStore",
     "alicloud.parameterstore": None,
     "huaweicloud.csms": None,
     "tencentcloud.ssm": None,
-}
-
-# Types whose SDK is an optional extra: (the module to find, the install command).
-OPTIONAL_SDKS: dict[str, tuple[str, str]] = {
-    "aws.secretmanager": ("boto3", "pip install 'dapr-secrets[aws]'"),
-    "aws.parameterstore": ("boto3", "pip install 'dapr-secrets[aws]'"),
 }
 
 _DEFAULT_VERSIONS = ("", "v0", "v1")
@@ -56,17 +50,7 @@ def lookup(component_type: str, version: str) -> Lookup:
     target = SECRET_STORE_TYPES[short]
     if target is None:
         return Lookup(None, True, f"{component_type} is a Dapr secret store this tool does not support yet")
-    if short in OPTIONAL_SDKS and not _installed(OPTIONAL_SDKS[short][0]):
-        module, command = OPTIONAL_SDKS[short]
-        return Lookup(None, True, f"{component_type} needs the {module} package, which is not installed: {command}")
     return Lookup(target, True)
-
-
-def _installed(module: str) -> bool:
-    """Whether a module could be imported, without importing it (startup stays SDK-free)."""
-    import importlib.util
-
-    return importlib.util.find_spec(module) is not None
 
 
 def load_class(target: str) -> type:

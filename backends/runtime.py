@@ -16,6 +16,8 @@ from enum import Enum
 from backends import registry
 from backends.redaction import RedactedStore, Redactor
 from backends.base import (
+    DaprdCrashes,
+    MissingExtra,
     SecretNotFound,
     SecretStore,
     StoreContext,
@@ -23,9 +25,11 @@ from backends.base import (
     go_json,
 )
 from components.model import (
+    CATEGORIES,
     Component,
     Configuration,
     Diagnostic,
+    MetadataItem,
     Reference,
     ScopeDecision,
     Severity,
@@ -34,6 +38,9 @@ from components.model import (
 
 DEFAULT_RESOURCES_PATH = "~/.dapr/components"
 BUILTIN_KUBERNETES_STORE = "kubernetes"
+OPERATOR_FAILS = "failed to load components: "  # the operator's ListComponents failed: daprd does not start
+DAPRD_CRASHES = "daprd crashes: "  # the start of a status for a store whose Init would panic
+POD_NAME_PLACEHOLDER = "<pod name>"  # {podName} in Kubernetes mode when POD_NAME is not given here
 
 
 @dataclass(frozen=True)
@@ -97,7 +104,7 @@ class ApiResponse:
 
     status: int
     body: dict | None = None
-    raw: str | None = None  # the body exactly as a running sidecar sent it (issue #18)
+    raw: str | None = None  # the body exactly as sent: a running sidecar's, or chi's plain-text 404
 
     @property
     def ok(self) -> bool:
@@ -119,6 +126,7 @@ class _Loaded:
     diagnostics: list[Diagnostic]
     configuration: Configuration
     extra: dict = field(default_factory=dict)  # e.g. the cluster context in Kubernetes mode
+    other_resources: list[Component] = field(default_factory=list)  # HTTPEndpoints, MCPServers
 
 
 class Runtime:
@@ -157,12 +165,15 @@ class Runtime:
         self.configuration = loaded.configuration
         self.cluster_info = loaded.extra
         self._by_name = {c.name: c for c in components}
+        self.other_resources = list(loaded.other_resources)
+        self._others = {(r.kind, r.name): r for r in self.other_resources}
         self._lock = threading.Lock()  # guards the dicts below, never held during I/O
         self._open_locks: dict[str, threading.Lock] = {}
         self._statuses: dict[str, ComponentStatus] = {}
         self._stores: dict[str, SecretStore] = {}
         self._reference_cache: dict[tuple[str, str, str], dict[str, str] | StoreError | None] = {}
         self._references: list[Reference] | None = None  # derived from the components, once
+        self._release: tuple[dict[str, list[str]], dict[str, str]] | None = None  # see _release_plan
 
     # ----- what is configured
 
@@ -181,7 +192,8 @@ class Runtime:
         if self._references is None:
             from components.references import build_references
 
-            self._references = build_references(self.components, self.options.kubernetes)
+            resources = self.components + self.other_resources
+            self._references = build_references(resources, self.options.kubernetes)
         return list(self._references)
 
     def references_to(self, store: str, secret: str) -> list[Reference]:
@@ -236,6 +248,16 @@ class Runtime:
         with self._lock:
             self._statuses[name] = status
 
+    def pod_name(self) -> str:
+        """What daprd fills {podName} with: its POD_NAME variable, in every mode (runtime.go passes
+        os.Getenv("POD_NAME") to meta.New). The Kubernetes injector always sets it; in Kubernetes
+        mode without it here, the tool stands in a placeholder rather than report an error daprd
+        would not have."""
+        pod_name = self.options.daprd_env().get("POD_NAME", "")
+        if not pod_name and self.options.kubernetes:
+            return POD_NAME_PLACEHOLDER
+        return pod_name
+
     def auth_store_name(self, component: Component) -> str:
         """The store every secretKeyRef of this component goes to (§2.3)."""
         if component.auth_secret_store:
@@ -243,16 +265,10 @@ class Runtime:
         return BUILTIN_KUBERNETES_STORE if self.options.kubernetes else ""
 
     def _static_blocker(self, component: Component) -> ComponentStatus | None:
-        """Problems visible without I/O: bad type, and dependency chains that can never load
-        (no auth store in self-hosted mode, a missing store, a cycle). Checking these first keeps
-        `open` free of lock cycles: the chain it then walks is acyclic."""
-        if component.category is None:
-            return ComponentStatus(
-                State.ERROR,
-                f"incorrect type {component.type}",
-                "spec.type must start with a known category such as secretstores., state., pubsub. "
-                "or bindings. (lower case)",
-            )
+        """Problems visible without I/O: a denied type, and dependency chains that can never load
+        (a missing store, a cycle). Checking these first keeps `open` free of lock cycles: the
+        chain it then walks is acyclic. The category is checked later, after secret resolution,
+        as daprd does (so an unknown type behind a missing store is parked, not refused)."""
         denied = self._denied_reason(component)
         if denied:
             return ComponentStatus(State.ERROR, denied, "check spec.components.deny in the --config file; with a deny list daprd also needs spec.type and spec.version")
@@ -260,15 +276,8 @@ class Runtime:
         current = component
         while current.references:
             store_name = self.auth_store_name(current)
-            if not store_name:
-                return ComponentStatus(
-                    State.WAITING,
-                    f"{current.name} uses secretKeyRef but has no auth.secretStore; in self-hosted "
-                    "mode daprd has no default secret store, so it never initialises"
-                    + ("" if current is component else f" (and {component.name} waits for it)"),
-                    "add `auth: {secretStore: <store name>}` to the component",
-                    waiting_for="",
-                )
+            if not store_name:  # self-hosted, no auth.secretStore: daprd does not park, it initialises (§2.3)
+                return None
             if store_name in seen:
                 cycle = " -> ".join(seen + [store_name])
                 return ComponentStatus(
@@ -297,8 +306,8 @@ class Runtime:
         return is_component_denied(self.configuration, component)
 
     def _open_dependency_then(self, component: Component) -> ComponentStatus:
-        if component.references:
-            store_name = self.auth_store_name(component)
+        store_name = self.auth_store_name(component)
+        if component.references and store_name:
             dependency = self.open(store_name)
             if dependency.state != State.READY:
                 reason = dependency.message or dependency.state.value
@@ -308,14 +317,158 @@ class Runtime:
                     dependency.hint,
                     waiting_for=store_name,
                 )
+            dropped = self._dropped_from_parked_list(component)
+            if dropped is not None:
+                return dropped
+        status = self._initialise(component)
+        root = self._release_plan()[1].get(component.name)
+        if status.state == State.ERROR and root is not None:
+            return self._reported_as_the_store(component, status, root)
+        return status
+
+    def _release_plan(self) -> tuple[dict[str, list[str]], dict[str, str]]:
+        """Which secret stores daprd parks and then initialises inside another store's call.
+
+        daprd processes secret stores in loader order; one whose auth store is not loaded yet is
+        parked behind it, and processComponentAndDependents initialises the parked list right
+        after that store's own Init, recursively (§1.5, corrected). Other components come after
+        every store, so they are never released this way. Returns (the components initialised in
+        each top-level store's call, in order, the store first; the top-level store each released
+        component is initialised under). Static: a store that fails never releases anything, and
+        `open` finds that out on its own."""
+        if self._release is not None:
+            return self._release
+        from components.references import uses_env_ref
+
+        stores = {c.name: c for c in self.secret_stores()}
+        processed: set[str] = set()
+        parked: dict[str, list[str]] = {}
+        calls: dict[str, list[str]] = {}
+        root_of: dict[str, str] = {}
+
+        def process(name: str, call: list[str]) -> None:
+            component = stores[name]
+            wants = self.auth_store_name(component) if any(not uses_env_ref(i) for i in component.references) else ""
+            if wants in stores and wants not in processed:
+                parked.setdefault(wants, []).append(name)
+                return
+            processed.add(name)
+            call.append(name)
+            for dependent in parked.pop(name, []):
+                process(dependent, call)
+
+        for name in stores:
+            if name not in processed:
+                call: list[str] = []
+                process(name, call)
+                if len(call) > 1:
+                    calls[call[0]] = call
+                    root_of.update({released: call[0] for released in call[1:]})
+        self._release = (calls, root_of)
+        return self._release
+
+    def _dropped_from_parked_list(self, component: Component) -> ComponentStatus | None:
+        """A released component that daprd never initialises: an earlier one in the same store call
+        failed, and the error return skips the rest of the parked lists (no log line)."""
+        calls, root_of = self._release_plan()
+        root = root_of.get(component.name)
+        if root is None:
+            return None
+        call = calls[root]
+        for earlier in call[1 : call.index(component.name)]:
+            if self.open(earlier).state == State.ERROR:
+                return ComponentStatus(
+                    State.WAITING,
+                    f"parked until {self.auth_store_name(component)!r} loaded, to be initialised inside {root!r}'s "
+                    f"start-up call; {earlier} failed first in that call, so daprd drops the rest of the parked "
+                    f"list: {component.name} is never initialised (no log line)",
+                    f"fix {earlier}, or let {component.name} come before it in file order",
+                    waiting_for=self.auth_store_name(component),
+                )
+        return None
+
+    def _reported_as_the_store(self, component: Component, status: ComponentStatus, root: str) -> ComponentStatus:
+        """A released component's failure is returned through the store's call: daprd reports it as
+        that store's error, and that store's ignoreErrors decides (processComponents)."""
+        store = self._by_name[root]
+        extra = next((status.hint[len(o) :] for o in _INIT_OUTCOMES if status.hint.startswith(o)), status.hint)
+        note = (
+            f"{component.name} was parked until its secret store loaded and was initialised inside {root}'s "
+            f"call, so {root}'s spec.ignoreErrors decides, not its own, and the rest of {root}'s parked list "
+            "is dropped. "
+        )
+        return ComponentStatus(
+            State.ERROR, f"process component {root} error: {status.message}", _init_failure_hint(store, note + extra)
+        )
+
+    def _initialise(self, component: Component) -> ComponentStatus:
+        """processComponentAndDependents once the references are resolved: the category check,
+        the init deadline, then Init."""
+        if component.category is None:
+            return ComponentStatus(
+                State.ERROR,
+                f"incorrect type {component.type}",
+                _init_failure_hint(
+                    component,
+                    "spec.type must start with one of daprd's nine categories: " + ", ".join(f"{c}." for c in CATEGORIES)
+                    + " (lower case)",
+                ),
+            )
+        from components.values import parse_go_duration
+
+        timeout = parse_go_duration(component.init_timeout) if component.init_timeout else None
+        if timeout is not None and timeout <= 0:
+            return ComponentStatus(
+                State.ERROR,
+                f"init timeout for component {component.label()}",
+                _init_failure_hint(
+                    component,
+                    f"spec.initTimeout {component.init_timeout} gives Init an already expired deadline; "
+                    "write a positive duration such as 10s, or remove it for the default 5s",
+                ),
+            )
         try:
             properties, problems, from_secrets = self._resolve_properties(component)
+        except _ListComponentsFails as error:
+            hint = (
+                "daprd does not start at all, whatever spec.ignoreErrors says: create the Secret (or the key's "
+                "Secret) in the app's namespace, or let the operator read it"
+            )
+            return ComponentStatus(State.ERROR, str(error), hint)
         except ValueError as error:  # a template tag daprd cannot fill: Init fails
-            return ComponentStatus(State.ERROR, str(error), _init_failure_hint(component, "{podName} only exists in Kubernetes"))
+            hint = "daprd fills {podName} from its POD_NAME variable (the Kubernetes injector sets it); set POD_NAME, or use --kubernetes"
+            return ComponentStatus(State.ERROR, str(error), _init_failure_hint(component, hint))
         if not component.is_secret_store:
             return self._reference_summary(component)
         redactor = Redactor(properties[name] for name in from_secrets)
         return self._construct_store(component, properties, problems, redactor)
+
+    def unresolved_without_auth_store(self, component: Component) -> list[MetadataItem]:
+        """Self-hosted, no auth.secretStore: ProcessResource looks up store "", fails, and returns at
+        the first secretKeyRef; preprocessOneComponent parks only behind a non-empty store name, so
+        daprd initialises the component at once with that item and every later ref or envRef item
+        unresolved (§2.3, corrected). The items left unresolved, in order; [] when this does not apply."""
+        from components.references import uses_env_ref
+
+        if self.auth_store_name(component):
+            return []
+        first = next((i for i, item in enumerate(component.metadata) if item.secret_key_ref and not uses_env_ref(item)), None)
+        if first is None:
+            return []
+        later = component.metadata[first:]
+        return [item for item in later if item.secret_key_ref is not None or uses_env_ref(item)]
+
+    def _no_auth_store_message(self, component: Component) -> str:
+        items = self.unresolved_without_auth_store(component)
+        empty = [item.name for item in items if item.value is None]
+        literal = [item.name for item in items if item.value is not None]
+        parts = ([", ".join(empty) + " empty"] if empty else []) + (
+            [", ".join(literal) + " at its literal value"] if literal else []
+        )
+        return (
+            f"not resolved: no auth.secretStore in self-hosted mode; daprd initialises {component.name} "
+            f"with {' and '.join(parts)}"
+        )
 
     def _resolve_properties(self, component: Component) -> tuple[dict[str, str], list[str], set[str]]:
         """The property map daprd passes to Init (§1.2, §2): envRef, secretKeyRef (key defaults to
@@ -324,15 +477,25 @@ class Runtime:
         secret or the environment (to keep them out of messages).
         Raises ValueError with daprd's message when a template tag cannot be filled."""
         from components.references import build_properties, resolve_env_ref
+        from components.values import component_value
 
         env = self.options.daprd_env()
         values: list[tuple[str, str | None]] = []
         problems: list[str] = []
         from_secrets: set[str] = set()
+        unresolved = {id(item) for item in self.unresolved_without_auth_store(component)}
+        if unresolved:
+            problems.append(self._no_auth_store_message(component))
         for item in component.metadata:
             value = item.value
-            if item.env_ref and item.value is None:
-                value = resolve_env_ref(item, env)
+            if id(item) in unresolved:
+                pass  # daprd's loop returned before this item: it keeps its literal value, or none
+            elif self._operator_resolves(component, item):
+                value, problem = self._operator_value(component, item, env)
+                from_secrets.add(item.name)
+                problems += [problem] if problem else []
+            elif item.env_ref and item.value is None:
+                value = component_value(resolve_env_ref(item, env))
                 from_secrets.add(item.name)
             elif item.secret_key_ref is not None:
                 ref = item.secret_key_ref
@@ -340,12 +503,61 @@ class Runtime:
                 if isinstance(secret, StoreError):
                     problems.append(f"{item.name}: error getting secret {ref.name!r}: {secret.message}")
                 elif secret and secret.get(ref.effective_key):
-                    value = secret[ref.effective_key]
+                    value = component_value(secret[ref.effective_key])
                     from_secrets.add(item.name)
             values.append((item.name, value))
         namespace = self.options.namespace if self.options.namespace is not None else env.get("NAMESPACE")
-        properties = build_properties(values, app_id=self.options.app_id or "", namespace=namespace)
+        properties = build_properties(values, app_id=self.options.app_id or "", namespace=namespace, pod_name=self.pod_name())
         return properties, problems, from_secrets
+
+    def _operator_resolves(self, component: Component, item: MetadataItem) -> bool:
+        """Kubernetes mode: the operator fills secretKeyRefs to the `kubernetes` store (or with no
+        auth.secretStore) before daprd sees the component (§2 rule 9)."""
+        return self.options.kubernetes and item.secret_key_ref is not None and self.auth_store_name(component) == BUILTIN_KUBERNETES_STORE
+
+    def operator_in_scope(self, component: Component) -> bool:
+        """The operator only processes components scoped to the app (ListComponents)."""
+        return not component.scopes or not self.options.app_id or self.options.app_id in component.scopes
+
+    def _operator_value(self, component: Component, item: MetadataItem, env: Mapping[str, str]) -> tuple[str | None, str]:
+        """One item after the operator (processComponentSecrets) and daprd (ProcessResource's
+        operator branch): a key that exists sets the value, even to ""; a missing key leaves the
+        literal, which daprd then base64-decodes (kept when that fails, "Error decoding secret").
+        A Secret that cannot be read fails ListComponents: daprd does not start.
+        Returns (value, a problem to report)."""
+        import base64
+        import binascii
+
+        from components.references import resolve_env_ref
+        from components.values import component_value
+
+        ref = item.secret_key_ref
+        secret = self._lookup_for_component(component, ref.name)
+        if isinstance(secret, StoreError) or secret is None:
+            if not self.operator_in_scope(component):
+                return item.value, ""
+            reason = secret.message if isinstance(secret, StoreError) else f"secret {ref.name} not found"
+            raise _ListComponentsFails(
+                f"{OPERATOR_FAILS}the operator cannot read Kubernetes Secret {ref.name!r} for {component.name} "
+                f"(metadata {item.name!r}): {reason}"
+            )
+        if ref.effective_key in secret:
+            return component_value(secret[ref.effective_key]), ""
+        if item.value is None:
+            if item.env_ref:
+                return component_value(resolve_env_ref(replace(item, secret_key_ref=None), env) or ""), ""
+            return None, f"{item.name}: Error decoding secret (Secret {ref.name!r} has no key {ref.effective_key!r})"
+        try:
+            decoded = base64.b64decode(item.value.encode(), validate=True)
+        except (binascii.Error, ValueError, UnicodeEncodeError):
+            return item.value, (
+                f"{item.name}: Error decoding secret: Secret {ref.name!r} has no key {ref.effective_key!r}, so daprd "
+                "tries to base64-decode the literal value, fails, and keeps it"
+            )
+        return component_value(decoded.decode("utf-8", "replace")), (
+            f"{item.name}: Secret {ref.name!r} has no key {ref.effective_key!r}, and the literal value is valid "
+            "base64: daprd decodes it and passes the decoded text"
+        )
 
     def _lookup_for_component(self, component: Component, secret: str) -> dict[str, str] | StoreError | None:
         """GetSecret on the component's auth store with {"namespace": component namespace},
@@ -387,9 +599,21 @@ class Runtime:
         try:
             store_class = registry.load_class(lookup.target)
             store = store_class(component.name, properties, context)
+        except DaprdCrashes as error:
+            redactor.error(error)
+            return ComponentStatus(
+                State.ERROR,
+                f"{DAPRD_CRASHES}{error.message}",
+                f"a panic, not an Init error: daprd dies whatever spec.ignoreErrors says. {error.hint}".strip(),
+            )
         except StoreError as error:
             redactor.error(error)
-            return ComponentStatus(State.ERROR, error.message, _init_failure_hint(component, error.hint))
+            message = error.message
+            if self.unresolved_without_auth_store(component):
+                message = f"{self._no_auth_store_message(component)}, and its Init fails: {message}"
+            return ComponentStatus(State.ERROR, message, _init_failure_hint(component, error.hint or _NO_AUTH_STORE_HINT))
+        except MissingExtra as error:
+            return ComponentStatus(State.UNSUPPORTED, str(error), f"install the extra with {error.install}")
         except ImportError as error:
             return ComponentStatus(State.UNSUPPORTED, f"the backend for {component.type} could not be loaded: {error.name}")
         except Exception as error:  # noqa: BLE001 - a backend bug must not take the app down
@@ -397,12 +621,15 @@ class Runtime:
         with self._lock:
             self._stores[component.name] = RedactedStore(store, redactor) if redactor else store
         message = "; ".join(problems)
-        return ComponentStatus(State.READY, message)
+        hint = _NO_AUTH_STORE_HINT if self.unresolved_without_auth_store(component) else ""
+        return ComponentStatus(State.READY, message, hint)
 
     def _reference_summary(self, component: Component) -> ComponentStatus:
         """A component daprd would initialise: READY when every reference gives a value, else
         DEGRADED naming the first that does not (daprd starts it without that value, silently)."""
-        refs = [r for r in self.references() if r.component == component.name]
+        if self.unresolved_without_auth_store(component):
+            return ComponentStatus(State.DEGRADED, self._no_auth_store_message(component), _NO_AUTH_STORE_HINT)
+        refs = [r for r in self.references() if r.component == component.name and r.kind == component.kind]
         broken = [(r, s) for r in refs if not (s := self.check_reference(r)).ok]
         if not broken:
             return ComponentStatus(State.READY, "daprd would initialise it")
@@ -420,9 +647,16 @@ class Runtime:
     def check_reference(self, ref: Reference) -> ReferenceStatus:
         """Would daprd resolve this secretKeyRef, and to a usable value? Never returns the value."""
         if not ref.store:
+            what = "empty" if not ref.has_fallback_value else "at its literal value"
+            if ref.kind != "Component":
+                return ReferenceStatus(
+                    "no-auth-store", f"not resolved: no auth.secretStore in self-hosted mode; daprd leaves the {ref.kind}'s {ref.field} {what}"
+                )
+            component = self._by_name.get(ref.component)
+            name = component.name if component else ref.component
             return ReferenceStatus(
                 "no-auth-store",
-                "no auth.secretStore: in self-hosted mode daprd has no default store and parks the component forever",
+                f"not resolved: no auth.secretStore in self-hosted mode; daprd initialises {name} with {ref.field} {what}",
             )
         target = self._by_name.get(ref.store)
         if target is None or not target.is_secret_store:
@@ -430,23 +664,37 @@ class Runtime:
         status = self.open(ref.store)
         if status.state != State.READY:
             return ReferenceStatus("store-not-loaded", f"secret store {ref.store!r} is not loaded: {status.message}")
-        component = self._by_name.get(ref.component)
+        component = self._by_name.get(ref.component) if ref.kind == "Component" else self._others.get((ref.kind, ref.component))
         if component is None:
-            return ReferenceStatus("error", f"no component named {ref.component!r}")
+            return ReferenceStatus("error", f"no {ref.kind} named {ref.component!r}")
         secret = self._lookup_for_component(component, ref.secret)
+        operator = self.options.kubernetes and ref.store == BUILTIN_KUBERNETES_STORE  # §2 rule 9
+        fatal = "; the operator cannot read it, so daprd does not start (failed to load components)" if (
+            operator and self.operator_in_scope(component)) else ""
         if isinstance(secret, SecretNotFound):
-            return ReferenceStatus("secret-not-found", f"secret {ref.secret!r} not found: {secret.message}")
+            return ReferenceStatus("secret-not-found", f"secret {ref.secret!r} not found: {secret.message}{fatal}")
         if isinstance(secret, StoreError):
-            return ReferenceStatus("error", secret.message)
+            return ReferenceStatus("error", secret.message + fatal)
         if not secret or ref.key not in secret:
+            if operator:
+                return ReferenceStatus(
+                    "key-not-found",
+                    f"secret {ref.secret!r} has no key {ref.key!r}: the operator leaves the literal value, which daprd "
+                    "then tries to base64-decode (\"Error decoding secret\" when it is not base64)",
+                )
             return ReferenceStatus("key-not-found", f"secret {ref.secret!r} has no key {ref.key!r}")
         if secret[ref.key] == "":
+            if operator:
+                return ReferenceStatus("empty-value", f"key {ref.key!r} is empty: the operator passes \"\", which replaces any literal value")
             return ReferenceStatus("empty-value", f"key {ref.key!r} is empty: daprd ignores an empty value")
         return ReferenceStatus("ok", "resolves")
 
     # ----- the secrets API (§4)
 
     def api_get(self, store: str, name: str, metadata: Mapping[str, str] | None = None) -> ApiResponse:
+        removed = self._removed_endpoint("get")
+        if removed is not None:
+            return removed
         target = self._api_store(store)
         if isinstance(target, ApiResponse):
             return target
@@ -460,6 +708,9 @@ class Runtime:
         return ApiResponse(204) if result is None else ApiResponse(200, result)
 
     def api_bulk(self, store: str, metadata: Mapping[str, str] | None = None) -> ApiResponse:
+        removed = self._removed_endpoint("bulk")
+        if removed is not None:
+            return removed
         target = self._api_store(store)
         if isinstance(target, ApiResponse):
             return target
@@ -471,6 +722,16 @@ class Runtime:
             return ApiResponse(204)
         allowed = {k: v for k, v in result.items() if self.scope_decision(store, k).allowed}
         return ApiResponse(200, allowed)
+
+    def _removed_endpoint(self, which: str) -> ApiResponse | None:
+        """The answer when spec.api does not register this endpoint (§4 R4), else None."""
+        from components import config
+
+        endpoint = config.SECRETS_BULK_ENDPOINT if which == "bulk" else config.SECRETS_GET_ENDPOINT
+        if config.is_endpoint_allowed(self.configuration, endpoint):
+            return None
+        status, body, plain = config.removed_endpoint_answer(self.configuration)
+        return ApiResponse(status, body, raw=plain or None)
 
     def _api_store(self, store: str) -> SecretStore | ApiResponse:
         if self.open(store).state == State.READY and store in self._by_name:
@@ -494,18 +755,77 @@ class Runtime:
         for component in self.components:
             found += self._component_diagnostics(component)
             found += _plain_secret_diagnostics(component)
+            found += self._unquote_diagnostics(component)
+            found += self._env_allow_list_diagnostics(component)
         for ref in self.references():
             status = self.check_reference(ref)
-            if not status.ok and status.code not in ("no-auth-store", "store-missing", "store-not-loaded"):
+            # A component's missing or unloaded store is reported once, by its own status; other
+            # resources (HTTPEndpoint, MCPServer) have no status, so every failing ref of theirs is.
+            covered = ref.kind == "Component" and status.code in ("store-missing", "store-not-loaded")
+            if not status.ok and not covered:
                 found.append(
                     Diagnostic(
                         Severity.WARNING if status.code == "empty-value" else Severity.ERROR,
                         f"ref-{status.code}",
-                        f"{ref.component}: metadata {ref.field!r} -> {ref.store}/{ref.secret}[{ref.key}]: {status.message}",
+                        f"{ref.owner}: {'metadata ' if ref.kind == 'Component' else ''}{ref.field!r} -> {ref.store or '(no store)'}/{ref.secret}[{ref.key}]: {status.message}",
                         _reference_hint(status.code, ref),
                         source=ref.source,
                         component=ref.component,
                         secret=ref.secret,
+                    )
+                )
+        return found
+
+    def _env_allow_list_diagnostics(self, component: Component) -> list[Diagnostic]:
+        """envRef names that DAPR_ENV_KEYS lists, but only after a word that contains them (§2 rule 1)."""
+        from components.references import DAPR_ENV_KEYS, env_key_hidden_in_allow_list, uses_env_ref
+
+        keys = self.options.daprd_env().get(DAPR_ENV_KEYS, "")
+        return [
+            Diagnostic(
+                Severity.ERROR,
+                "env-allow-list-hidden",
+                f"{component.name}: envRef {item.env_ref} is refused although DAPR_ENV_KEYS lists it: daprd only "
+                "tests the first place the upper-cased name appears, which is inside another word",
+                f"put {item.env_ref.upper()} before any longer name that contains it in DAPR_ENV_KEYS",
+                Source(component.source.file, item.line or component.source.line),
+                component.name,
+            )
+            for item in component.metadata
+            if uses_env_ref(item) and env_key_hidden_in_allow_list(item.env_ref, keys)
+        ]
+
+    def _unquote_diagnostics(self, component: Component) -> list[Diagnostic]:
+        """Resolved values (secretKeyRef, envRef) that are Go quoted literals: the component gets
+        strconv.Unquote of them (DynamicValue.String, §2 rule 7). Names the item, never the value."""
+        from components.references import resolve_env_ref
+        from components.values import go_unquote
+
+        skipped = {id(item) for item in self.unresolved_without_auth_store(component)}
+        env = self.options.daprd_env()
+        found = []
+        for item in component.metadata:
+            if id(item) in skipped:
+                continue
+            origin, value = "", None
+            if item.env_ref and item.value is None:
+                origin, value = f"environment variable {item.env_ref}", resolve_env_ref(item, env)
+            elif item.secret_key_ref is not None and self.auth_store_name(component) and self.store(self.auth_store_name(component)):
+                ref = item.secret_key_ref
+                secret = self._lookup_for_component(component, ref.name)
+                if isinstance(secret, dict) and secret.get(ref.effective_key):
+                    origin = f"{self.auth_store_name(component)}/{ref.name}[{ref.effective_key}]"
+                    value = secret[ref.effective_key]
+            if value and go_unquote(value) is not None:
+                found.append(
+                    Diagnostic(
+                        Severity.WARNING,
+                        "value-unquoted",
+                        f"{component.name}: metadata {item.name!r} <- {origin}: daprd will unquote this value "
+                        "(it is a Go quoted literal), so the component gets it without its quotes and with escapes decoded",
+                        "store the value without surrounding quotes, or quote it once more if the quotes belong to it",
+                        Source(component.source.file, item.line or component.source.line),
+                        component.name,
                     )
                 )
         return found
@@ -515,7 +835,12 @@ class Runtime:
         if status.state == State.WAITING:
             return [Diagnostic(Severity.ERROR, "parked-forever", status.message, status.hint, component.source, component.name)]
         if status.state == State.ERROR:
-            return [Diagnostic(Severity.ERROR, "init-failed", f"{component.name}: {status.message}", status.hint, component.source, component.name)]
+            code = "init-failed"
+            if status.message.startswith(DAPRD_CRASHES):
+                code = "daprd-crashes"
+            elif status.message.startswith(OPERATOR_FAILS):
+                code = "daprd-does-not-start"
+            return [Diagnostic(Severity.ERROR, code, f"{component.name}: {status.message}", status.hint, component.source, component.name)]
         if status.state == State.UNSUPPORTED:
             return [Diagnostic(Severity.INFO, "unsupported", f"{component.name}: {status.message}", "", component.source, component.name)]
         store = self.store(component.name)
@@ -535,7 +860,9 @@ class Runtime:
         if self._from_options:
             self._install(_read_resources(self.options))
         else:
-            self._install(_Loaded(self.components, self.diagnostics, self.configuration, self.cluster_info))
+            self._install(
+                _Loaded(self.components, self.diagnostics, self.configuration, self.cluster_info, self.other_resources)
+            )
 
     def close(self) -> None:
         with self._lock:
@@ -546,6 +873,10 @@ class Runtime:
                 store.close()
             except Exception:  # noqa: BLE001 - closing must never fail the caller
                 pass
+
+
+class _ListComponentsFails(Exception):
+    """The operator could not read a referenced Kubernetes Secret: daprd never starts."""
 
 
 def _read_resources(options: RuntimeOptions) -> _Loaded:
@@ -560,19 +891,41 @@ def _read_resources(options: RuntimeOptions) -> _Loaded:
         wanted = set(options.config_files)
         chosen = [c for key, c in cluster.configurations.items() if key.rpartition("/")[2] in wanted]
         configuration = chosen[0] if chosen else Configuration()
+        missing = [_config_not_in_cluster(name) for name in sorted(wanted) if not any(
+            key.rpartition("/")[2] == name for key in cluster.configurations)]
+        from components.loader import filter_components
+
+        diagnostics = cluster.diagnostics + missing
+        components = filter_components(cluster.components, "", options.app_id, diagnostics, kubernetes=True)
+        others = filter_components(cluster.other_resources, "", options.app_id, diagnostics, kubernetes=True)
         return _Loaded(
-            cluster.components,
-            cluster.diagnostics,
+            components,
+            diagnostics,
             configuration,
             {"context": cluster.context, "namespaces": cluster.namespaces},
+            others,
         )
     from components.config import load_configuration
     from components.loader import load_resources
 
     paths = [os.path.expanduser(p) for p in options.resources_paths]
-    loaded = load_resources(paths, namespace=options.daprd_namespace(), app_id=options.app_id)
+    loaded = load_resources(
+        paths, namespace=options.daprd_namespace(), app_id=options.app_id, kubernetes=options.kubernetes
+    )
     configuration, config_diagnostics = load_configuration(list(options.config_files), env)
-    return _Loaded(loaded.components, loaded.diagnostics + config_diagnostics, configuration)
+    return _Loaded(
+        loaded.components, loaded.diagnostics + config_diagnostics, configuration, other_resources=loaded.other_resources
+    )
+
+
+def _config_not_in_cluster(name: str) -> Diagnostic:
+    """daprd fails to start when the Configuration its pod names cannot be loaded."""
+    return Diagnostic(
+        Severity.ERROR,
+        "config-not-found",
+        f"there is no Configuration named {name!r} in the cluster: daprd does not start",
+        "check the name given to --config (the pod's dapr.io/config annotation) and the namespace",
+    )
 
 
 def _plain_secret_diagnostics(component: Component) -> list[Diagnostic]:
@@ -617,12 +970,24 @@ def _missing_store_hint(store_name: str, runtime: Runtime) -> str:
     return f"set auth.secretStore to one of the configured secret stores ({stores}), or add a store named {store_name!r}"
 
 
+_NO_AUTH_STORE_HINT = "add `auth: {secretStore: <store name>}` to the component: self-hosted daprd has no default secret store"
+
+
+_INIT_OUTCOMES = (
+    "skipped: ignoreErrors (daprd logs the error and goes on without this component). ",
+    "daprd would exit at start-up (spec.ignoreErrors is false). ",
+)
+
+
 def _init_failure_hint(component: Component, extra: str) -> str:
-    exits = "" if component.ignore_errors else "daprd would exit at start-up (spec.ignoreErrors is false). "
-    return (exits + extra).strip()
+    """What daprd does after a failed Init: exits, or with ignoreErrors logs it and skips the component."""
+    outcome = _INIT_OUTCOMES[0] if component.ignore_errors else _INIT_OUTCOMES[1]
+    return (outcome + extra).strip()
 
 
 def _reference_hint(code: str, ref: Reference) -> str:
+    if code == "no-auth-store":
+        return _NO_AUTH_STORE_HINT
     if code == "secret-not-found":
         return f"create secret {ref.secret!r} in store {ref.store!r}, or fix secretKeyRef.name"
     if code == "key-not-found":

@@ -61,15 +61,25 @@ class SidecarAnswer:
 
 
 def api_path(*segments: str) -> str:
-    """A `/v1.0/...` path with every segment percent-encoded completely, the way daprd decodes it
-    once after `path.Clean` (dapr-behaviour.md Corrections, §4 R3): `.`/`..` become `%2E`."""
+    """A `/v1.0/...` path that daprd decodes back to exactly these segments. daprd routes on
+    path.Clean(r.URL.EscapedPath()) (CleanPathMiddleware) and decodes each segment once, so
+    percent-encoding everything (`%` as `%25`, undecodable bytes as themselves) is exact; only a bare
+    `.` or `..` would be removed by path.Clean, so those become `%2E` (dapr-behaviour.md §4 R3)."""
     from urllib.parse import quote
 
     def encode(segment: str) -> str:
-        encoded = quote(segment.encode("utf-8", "surrogateescape"), safe="")
-        return encoded.replace(".", "%2E") if encoded in (".", "..") else encoded
+        if segment in (".", ".."):
+            return "%2E" * len(segment)
+        return quote(segment.encode("utf-8", "surrogateescape"), safe="")
 
     return "/v1.0/" + "/".join(encode(s) for s in segments)
+
+
+def secret_path(store: str, name: str) -> str:
+    """GET one secret: a secret literally named `bulk` would hit the bulk route, so one of its
+    letters is percent-encoded (`%62ulk`), which daprd decodes after routing (§4 R1)."""
+    path = api_path("secrets", store, name)
+    return path[: -len("bulk")] + "%62ulk" if name == "bulk" else path
 
 
 class SidecarClient:
@@ -188,7 +198,7 @@ class SidecarStore(SecretStore):
         self.client = client
 
     def get_secret(self, name: str, metadata: Mapping[str, str]) -> dict[str, str] | None:
-        answer = self.client.get(api_path("secrets", self.name, name), metadata)
+        answer = self.client.get(secret_path(self.name, name), metadata)
         if answer.status == 204:
             return None
         if answer.status == 200 and answer.body is not None:
@@ -281,7 +291,7 @@ class SidecarRuntime(Runtime):
         return ScopeDecision(True, "decided by the sidecar: a denied secret answers 403 when opened")
 
     def api_get(self, store: str, name: str, metadata: Mapping[str, str] | None = None) -> ApiResponse:
-        return _api_response(self.client.get(api_path("secrets", store, name), metadata))
+        return _api_response(self.client.get(secret_path(store, name), metadata))
 
     def api_bulk(self, store: str, metadata: Mapping[str, str] | None = None) -> ApiResponse:
         return _api_response(self.client.get(api_path("secrets", store, "bulk"), metadata))

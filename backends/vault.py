@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 from backends.base import (
     DEFAULT_TIMEOUT,
     AccessDenied,
+    DaprdCrashes,
     SecretDetails,
     SecretEntry,
     SecretNotFound,
@@ -131,10 +132,16 @@ class VaultStore(SecretStore):
         if folder and not folder.endswith("/"):
             folder += "/"
         kv_v1 = self._known_kv_v1()
-        keys = self._list(self._list_path(folder, kv_v1=kv_v1))
-        if keys is None and not folder and not kv_v1 and self._mount_is_kv_v1():
+        response = self._list_response(self._list_path(folder, kv_v1=kv_v1))
+        if response.status_code == 404 and not folder and not kv_v1 and self._mount_is_kv_v1():
             kv_v1 = True
-            keys = self._list(self._list_path(folder, kv_v1=True))
+            response = self._list_response(self._list_path(folder, kv_v1=True))
+        if response.status_code == 404 and not folder:
+            # listKeysUnderPath: Dapr's bulk starts with this LIST and fails on its 404, so an empty
+            # prefix is an error, not an empty store: say what bulk would.
+            path = self._list_path("")
+            raise StoreError(_list_failure(response), self._empty_list_hint(path, "", response))
+        keys = None if response.status_code == 404 else _keys(response)
         if not keys:
             return
         note = "KV v1 mount: Dapr cannot read it" if kv_v1 else ""
@@ -238,7 +245,7 @@ class VaultStore(SecretStore):
         try:
             return self._adapter.request(method, path, raise_exception=False, timeout=self.timeout)
         except Exception as error:  # noqa: BLE001 - mapped to typed errors whose text never holds the token
-            failure = self._transport_error(error)
+            failure = self._transport_error(error, method, path)
         raise failure  # outside the except block: requests' own message (it may quote the token) is not chained
 
     def _read(self, name: str, version: str, remember: bool = False) -> dict[str, str] | None | _Missing:
@@ -388,7 +395,7 @@ class VaultStore(SecretStore):
             )
         return StoreError(message, "Vault answered with an error: its log says more")
 
-    def _transport_error(self, error: Exception) -> StoreError:
+    def _transport_error(self, error: Exception, method: str = "GET", path: str = "") -> StoreError:
         import requests
 
         where = f"Vault at {self.address}"
@@ -408,9 +415,12 @@ class VaultStore(SecretStore):
                 "Dapr has no timeout here and would keep waiting: check that Vault is up and reachable",
             )
         if isinstance(error, requests.exceptions.ConnectionError):
+            dial = _go_dial_error(error, self.address)
+            reason = f"{_go_url_op(method)} {_go_quote(self.address + path)}: {dial}" if dial else (
+                f"cannot connect to {where}: {_connection_reason(error)}"
+            )
             return StoreUnreachable(
-                f"couldn't get secret: cannot connect to {where}: {_connection_reason(error)}",
-                "check vaultAddr, and that Vault is running and listening there",
+                f"couldn't get secret: {reason}", "check vaultAddr, and that Vault is running and listening there"
             )
         if isinstance(
             error,
@@ -614,6 +624,8 @@ def _tls_settings(properties: Mapping[str, str], cwd: str) -> tuple[ssl.SSLConte
         return context, ""
     try:
         _load_roots(context, properties, cwd)
+    except DaprdCrashes:
+        raise
     except StoreMisconfigured as error:
         raise StoreMisconfigured(f"couldn't create client using config: {error.message}", error.hint) from None
     return context, _prop(properties, "tlsServerName")
@@ -627,6 +639,8 @@ def _load_roots(context: ssl.SSLContext, properties: Mapping[str, str], cwd: str
     elif ca_path:
         try:
             _add_pem_tree(context, ca_path, cwd)
+        except DaprdCrashes:
+            raise
         except StoreMisconfigured as error:
             raise StoreMisconfigured(f"couldn't read certificates at {ca_path}: {error.message}", error.hint) from None
     elif ca_cert:
@@ -663,9 +677,13 @@ def _add_pem_tree(context: ssl.SSLContext, root: str, cwd: str) -> None:
     """Go's filepath.Walk over caPath: every file, recursively, in name order, must hold a certificate."""
     full_root = Path(cwd, root)
     if not os.path.lexists(full_root):
-        raise StoreMisconfigured(
-            f"lstat {root}: no such file or directory",
-            "caPath does not exist; daprd's Vault component crashes on a missing caPath",
+        # contrib's readCertificateFolder: filepath.Walk calls back with a nil FileInfo for a missing
+        # root and the callback calls info.IsDir() on it: a nil pointer panic, not an Init error.
+        raise DaprdCrashes(
+            f"caPath {root} does not exist: the Vault component walks it with filepath.Walk and dereferences "
+            "the missing file's nil FileInfo (panic: invalid memory address or nil pointer dereference)",
+            'create the folder or fix caPath (relative paths start at daprd\'s working directory), or use caPem; '
+            'with skipVerify: "true" caPath is not read',
         )
     if not full_root.is_dir() or full_root.is_symlink():
         _add_pem_file(context, root, cwd)
@@ -735,6 +753,35 @@ def _tls_reason(error: Exception) -> str:
     return "TLS handshake failed"
 
 
+def _go_url_op(method: str) -> str:
+    """net/http's url.Error Op: the method with only its first letter upper-cased ("Get", "List")."""
+    return method[:1] + method[1:].lower()
+
+
+def _go_quote(text: str) -> str:
+    """Go's %q for a URL (printable ASCII in practice)."""
+    return json.dumps(text)
+
+
+def _go_dial_error(error: Exception, address: str) -> str:
+    """The net.OpError text Go's dialer gives for a refused connection or an unknown host, as daprd
+    wraps it (`couldn't get secret: Get "URL": dial tcp ...`); "" for failures worded otherwise."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(address)
+        host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return ""
+    shown = f"[{host}]" if ":" in host else host
+    for cause in _causes(error):
+        if isinstance(cause, ConnectionRefusedError):
+            return f"dial tcp {shown}:{port}: connect: connection refused"
+        if isinstance(cause, socket.gaierror) or type(cause).__name__ == "NameResolutionError":
+            return f"dial tcp: lookup {host}: no such host"
+    return ""
+
+
 def _connection_reason(error: Exception) -> str:
     for cause in _causes(error):
         if isinstance(cause, ConnectionRefusedError):
@@ -767,7 +814,7 @@ def _json_object(text: str) -> dict:
 
 def _error_body(response: Any) -> str:
     """The body for an error message, kept only when it is Vault's `{"errors":[...]}`, which holds no value."""
-    text = response.text.rstrip("\n")
+    text = response.text  # as Dapr keeps it (b.String()): Vault's trailing newline included
     value = _json_object(text)
     errors = value.get("errors")
     if not isinstance(errors, list) or not all(isinstance(item, str) for item in errors):

@@ -11,10 +11,12 @@ Any problem here stops daprd, so every problem is an ERROR.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from components.model import (
+    ApiAccessRule,
     Component,
     Configuration,
     Diagnostic,
@@ -35,6 +37,7 @@ from components.values import (
     field_matcher,
     fold_name,
     go_quote,
+    parse_go_duration,
 )
 
 _NULL_WORDS = frozenset(("", "~", "null", "Null", "NULL"))
@@ -66,6 +69,8 @@ def load_configuration(paths: Sequence[str], env: Mapping[str, str]) -> tuple[Co
             continue
         settings.sources.append(Source(path))
         diagnostics.extend(_YamlReader(path, settings).read(node))
+        diagnostics.extend(_undecodable_fields(node, path))
+        diagnostics.extend(_first_document_not_a_configuration(text, node, path))
     configuration = settings.configuration()
     return configuration, diagnostics + _validate(configuration)
 
@@ -137,6 +142,42 @@ def decide(configuration: Configuration, store: str, secret: str) -> ScopeDecisi
     return ScopeDecision(True, f"defaultAccess allow{default} of store {store}")
 
 
+# The HTTP endpoints of the secrets API and of the service-invocation fallback, as daprd registers
+# them (dapr:pkg/api/http/secrets.go, directmessaging.go): legacy route, and group "version/name".
+SECRETS_GET_ENDPOINT = ("v1.0/secrets/{secretStoreName}/{key}", "v1/secrets")
+SECRETS_BULK_ENDPOINT = ("v1.0/secrets/{secretStoreName}/bulk", "v1/secrets")
+_INVOKE_ENDPOINT = ("v1.0/invoke/*", "v1/invoke")
+
+
+def is_endpoint_allowed(configuration: Configuration, endpoint: tuple[str, str]) -> bool:
+    """Whether daprd registers this HTTP endpoint under spec.api (endpoints.Endpoint.IsAllowed, with
+    APIAccessRules.GetRulesByProtocol("http")): a rule counts only when its protocol is http (any
+    case); it matches by group `version/name` or when the route starts with `version/name`."""
+    def rules(entries: Sequence[ApiAccessRule]) -> set[str]:
+        return {f"{rule.version}/{rule.name}" for rule in entries if rule.protocol.lower() == "http"}
+
+    def matches(keys: set[str]) -> bool:
+        route, group = endpoint
+        return group in keys or any(route.startswith(key) for key in keys)
+
+    allowed, denied = rules(configuration.api_allowed), rules(configuration.api_denied)
+    if denied and matches(denied):
+        return False
+    return not allowed or matches(allowed)
+
+
+def removed_endpoint_answer(configuration: Configuration) -> tuple[int, dict | None, str]:
+    """What daprd answers on a route spec.api removed: chi's NotFound handler is the service-invocation
+    fallback (server.go handle, IsFallback) when that endpoint is registered, which without a
+    dapr-app-id header answers ErrDirectInvokeNoAppID; otherwise chi's own plain 404."""
+    if is_endpoint_allowed(configuration, _INVOKE_ENDPOINT):
+        return 404, {
+            "errorCode": "ERR_DIRECT_INVOKE",
+            "message": "failed getting app id either from the URL path or the header dapr-app-id",
+        }, ""
+    return 404, None, "404 page not found\n"
+
+
 def scope_diagnostics(configuration: Configuration, store_names: Iterable[str]) -> list[Diagnostic]:
     """Scope entries naming no loaded secret store: daprd only logs them."""
     names = set(store_names)
@@ -184,9 +225,13 @@ class _Settings:
     scopes: list[SecretScope] = field(default_factory=list)
     deny: list[str] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
+    api_allowed: list[ApiAccessRule] = field(default_factory=list)
+    api_denied: list[ApiAccessRule] = field(default_factory=list)
 
     def configuration(self) -> Configuration:
-        return Configuration(tuple(self.scopes), tuple(self.sources), tuple(self.deny))
+        return Configuration(
+            tuple(self.scopes), tuple(self.sources), tuple(self.deny), tuple(self.api_allowed), tuple(self.api_denied)
+        )
 
 
 class _ConfigError(Exception):
@@ -221,7 +266,32 @@ class _YamlReader:
             if spec:
                 self._secrets(spec)
                 self._components(spec)
+                self._api(spec)
         return self.problems
+
+    def _api(self, spec: dict[str, Node]) -> None:
+        """spec.api (APISpec: yaml.v3 reads its untagged fields by lower-cased name)."""
+        if "api" not in spec:
+            return
+        if _is_null(spec["api"]):
+            self.settings.api_allowed, self.settings.api_denied = [], []
+            return
+        api = self._fields(spec["api"], "spec.api", "a mapping")
+        for key in ("allowed", "denied"):
+            if api and key in api:
+                items = self._list(api[key], f"spec.api.{key}") or []
+                rules = [self._api_rule(item, f"spec.api.{key}[{index}]") for index, item in enumerate(items)]
+                setattr(self.settings, f"api_{key}", [rule for rule in rules if rule is not None])
+
+    def _api_rule(self, node: Node, path: str) -> ApiAccessRule | None:
+        if _is_null(node):
+            return None
+        fields = self._fields(node, path, "a mapping (name, version, protocol)")
+        if fields is None:
+            return None
+        return ApiAccessRule(
+            *(self._text(fields.get(key), f"{path}.{key}") or "" for key in ("name", "version", "protocol"))
+        )
 
     def _secrets(self, spec: dict[str, Node]) -> None:
         if "secrets" not in spec:
@@ -346,7 +416,9 @@ def _merge_sources(node: Node, path: str) -> list[Node]:
 
 
 _ROOT_FIELDS = field_matcher(("kind", "apiVersion", "metadata", "spec"))
-_SPEC_FIELDS = field_matcher(("secrets", "components"))
+_SPEC_FIELDS = field_matcher(("secrets", "components", "api"))
+_API_FIELDS = field_matcher(("allowed", "denied"))
+_API_RULE_FIELDS = field_matcher(("name", "version", "protocol"))
 _SECRETS_FIELDS = field_matcher(("scopes",))
 _SCOPE_MATCH = field_matcher(_SCOPE_FIELDS)
 _COMPONENTS_FIELDS = field_matcher(("deny",))
@@ -369,7 +441,20 @@ class _JsonReader:
             if spec:
                 self._secrets(spec)
                 self._components(spec)
+                self._api(spec)
         return self.problems
+
+    def _api(self, spec: dict) -> None:
+        api = self._fields(spec.get("api"), _API_FIELDS, "spec.api")
+        for key in ("allowed", "denied"):
+            if api and key in api:
+                items = self._list(api[key], f"spec.api.{key}")
+                rules = []
+                for index, item in enumerate(items):
+                    fields = self._fields(item, _API_RULE_FIELDS, f"spec.api.{key}[{index}]") or {}
+                    path = f"spec.api.{key}[{index}]"
+                    rules.append(ApiAccessRule(*(self._text(fields.get(f), f"{path}.{f}") for f in ("name", "version", "protocol"))))
+                setattr(self.settings, f"api_{key}", rules)
 
     def _secrets(self, spec: dict) -> None:
         secrets = self._fields(spec.get("secrets"), _SECRETS_FIELDS, "spec.secrets")
@@ -449,6 +534,171 @@ def _validate(configuration: Configuration) -> list[Diagnostic]:
                 )
             )
     return problems
+
+
+# --- decoding the whole file: yaml.v3 fills every field of daprd's Configuration ------------------
+#
+# dapr:pkg/config/configuration.go LoadStandaloneConfiguration: yaml.Unmarshal(b, conf) of the whole
+# ConfigurationSpec; one field of the wrong type makes Unmarshal fail, and daprd exits. The sections
+# this tool reads (secrets, components, api) are checked by _YamlReader; this schema covers the rest.
+# Leaves: "str" any scalar, "bool", "int", "duration" (time.Duration: a string time.ParseDuration
+# accepts), "any"; a dict is a struct, [x] a list of x, ("map", x) a map.
+
+_STR, _BOOL, _INT, _DURATION, _ANY = "str", "bool", "int", "duration", "any"
+_HANDLERS = {"handlers": [{"name": _STR, "type": _STR, "version": _STR,
+                           "selector": {"fields": [{"field": _STR, "value": _STR}]}}]}
+_METRIC = {
+    "enabled": _BOOL, "recordErrorCodes": _BOOL, "latencyDistributionBuckets": [_INT],
+    "http": {"increasedCardinality": _BOOL, "pathMatching": [_STR], "excludeVerbs": _BOOL},
+    "workflow": {"latencyDistributionBuckets": [_INT], "latencyDistributionUnits": _DURATION},
+    "rules": [{"name": _STR, "labels": [{"name": _STR, "regex": ("map", _STR)}]}],
+}
+_RETENTION = {key: _DURATION for key in ("anyTerminal", "completed", "failed", "terminated")}
+_CONCURRENCY = [{"name": _STR, "maxConcurrent": _INT}]
+_SPEC_SCHEMA = {
+    "httpPipeline": _HANDLERS,
+    "appHttpPipeline": _HANDLERS,
+    "tracing": {
+        "samplingRate": _STR, "stdout": _BOOL, "zipkin": {"endpointAddress": _STR},
+        "otel": {"protocol": _STR, "endpointAddress": _STR, "isSecure": _BOOL, "headers": [_STR], "timeout": _DURATION},
+    },
+    "mtls": {
+        "enabled": _BOOL, "workloadCertTTL": _STR, "allowedClockSkew": _STR, "sentryAddress": _STR,
+        "controlPlaneTrustDomain": _STR, "tokenValidators": [{"name": _STR, "options": _ANY}],
+    },
+    "metric": _METRIC,
+    "metrics": _METRIC,
+    "accessControl": {
+        "defaultAction": _STR, "trustDomain": _STR,
+        "policies": [{"appId": _STR, "defaultAction": _STR, "trustDomain": _STR, "namespace": _STR,
+                      "operations": [{"name": _STR, "httpVerb": [_STR], "action": _STR}]}],
+    },
+    "nameResolution": {"component": _STR, "version": _STR, "configuration": _ANY},
+    "features": [{"name": _STR, "enabled": _BOOL}],
+    "logging": {"apiLogging": {"enabled": _BOOL, "obfuscateURLs": _BOOL, "omitHealthChecks": _BOOL}},
+    "wasm": {"strictSandbox": _BOOL},
+    "workflow": {
+        "maxConcurrentWorkflowInvocations": _INT, "maxConcurrentActivityInvocations": _INT,
+        "globalMaxConcurrentWorkflowInvocations": _INT, "globalMaxConcurrentActivityInvocations": _INT,
+        "workflowConcurrencyLimits": _CONCURRENCY, "activityConcurrencyLimits": _CONCURRENCY,
+        "stateRetentionPolicy": _RETENTION,
+    },
+}
+_GO_TYPES = {_BOOL: "bool", _INT: "int32", _DURATION: "time.Duration", _STR: "string"}
+_YAML_BOOLS = frozenset(["true", "True", "TRUE", "false", "False", "FALSE"])
+# yaml.v3 gives a typed bool field YAML 1.1's words too (decode.go, "compatibility with the 1.1 spec").
+_BOOL_WORDS = _YAML_BOOLS | frozenset("y Y yes Yes YES on On ON n N no No NO off Off OFF".split())
+_NUMBER = re.compile(r"[-+]?(0b[01_]+|0o?[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?|\.[0-9_]+([eE][-+]?[0-9]+)?)")
+
+
+def _undecodable_fields(root: Node | None, path: str) -> list[Diagnostic]:
+    """Fields of the whole --config document that yaml.v3 cannot put into daprd's Configuration."""
+    if root is None or _is_null(root) or root.resolved().kind != MAPPING:
+        return []  # _YamlReader reports a document that is not a mapping
+    try:
+        spec = _pairs(root.resolved(), "the document").get("spec")
+        if spec is None or _is_null(spec) or spec.resolved().kind != MAPPING:
+            return []
+        fields = _pairs(spec.resolved(), "spec")
+    except _ConfigError:
+        return []  # reported by _YamlReader
+    problems: list[tuple[int, str]] = []
+    for name, schema in _SPEC_SCHEMA.items():
+        if name in fields:
+            _check_schema(fields[name], schema, f"spec.{name}", problems)
+    return [
+        Diagnostic(
+            Severity.ERROR,
+            "config-undecodable",
+            f"daprd cannot decode this --config file as a whole (yaml: unmarshal errors: line {line}: {what}): "
+            "daprd exits at start-up",
+            "fix the field at the line shown; every section of the file counts, not only spec.secrets",
+            Source(path, line),
+        )
+        for line, what in problems
+    ]
+
+
+def _check_schema(node: Node, schema: object, path: str, problems: list[tuple[int, str]]) -> None:
+    if _is_null(node) or schema == _ANY:
+        return
+    node = node.resolved()
+    if isinstance(schema, dict) or isinstance(schema, tuple):
+        if node.kind != MAPPING:
+            problems.append((node.line, f"{path} must be a mapping"))
+            return
+        try:
+            fields = _pairs(node, path)
+        except _ConfigError as error:
+            problems.append((error.line or node.line, error.message))
+            return
+        for name, value in fields.items():
+            inner = schema[1] if isinstance(schema, tuple) else schema.get(name)
+            if inner is not None:
+                _check_schema(value, inner, f"{path}.{name}", problems)
+    elif isinstance(schema, list):
+        if node.kind != SEQUENCE:
+            problems.append((node.line, f"{path} must be a list"))
+            return
+        for index, item in enumerate(node.items):
+            _check_schema(item, schema[0], f"{path}[{index}]", problems)
+    elif node.kind != SCALAR:
+        problems.append((node.line, f"{path} must be a {_GO_TYPES[schema]}, not a {'mapping' if node.kind == MAPPING else 'list'}"))
+    elif not _scalar_fits(node, schema):
+        problems.append((node.line, f"cannot unmarshal {go_quote(node.value)} into {_GO_TYPES[schema]} ({path})"))
+
+
+def _scalar_fits(node: Node, kind: str) -> bool:
+    text, plain = node.value, node.plain
+    if kind == _STR:
+        return True
+    if kind == _BOOL:
+        return plain and text in _BOOL_WORDS or node.tag == YAML_TAG + "bool" and text in _YAML_BOOLS
+    if kind == _INT:
+        return plain and bool(_NUMBER.fullmatch(text))
+    # time.Duration: yaml.v3 parses a string with time.ParseDuration; a number is refused.
+    if plain and (_NUMBER.fullmatch(text) or text in _YAML_BOOLS):
+        return False
+    return parse_go_duration(text) is not None
+
+
+def _first_document_not_a_configuration(text: str, root: Node | None, path: str) -> list[Diagnostic]:
+    """yaml.Unmarshal decodes only the first document: when the file holds several and the first is
+    not a Configuration (kind), the Configuration further down is ignored by daprd."""
+    if not _LATER_DOCUMENT.search(text) or _document_start_only_at_top(text):
+        return []
+    kind = ""
+    if root is not None and root.resolved().kind == MAPPING:
+        try:
+            node = _pairs(root.resolved(), "the document").get("kind")
+        except _ConfigError:
+            node = None
+        kind = node.resolved().value if node is not None and node.resolved().kind == SCALAR else ""
+    if kind == "Configuration":
+        return []
+    shown = f"a {go_quote(kind)}" if kind else "not a Configuration"
+    return [
+        Diagnostic(
+            Severity.WARNING,
+            "config-first-document",
+            f"this --config file holds several YAML documents and the first is {shown}: daprd reads only "
+            "the first document, so the documents after it are ignored",
+            "put the Configuration first, or give daprd a file that holds only the Configuration",
+            Source(path, 1),
+        )
+    ]
+
+
+_LATER_DOCUMENT = re.compile(r"^---(?:[ \t].*)?$", re.MULTILINE)
+
+
+def _document_start_only_at_top(text: str) -> bool:
+    """A single `---` that only opens the first document (after comments or blank lines)."""
+    starts = list(_LATER_DOCUMENT.finditer(text))
+    if len(starts) != 1:
+        return False
+    before = text[: starts[0].start()]
+    return all(not line.strip() or line.lstrip().startswith("#") for line in before.splitlines())
 
 
 def _error(code: str, message: str, source: Source | None, hint: str = "") -> Diagnostic:

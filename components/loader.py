@@ -46,19 +46,31 @@ _SEPARATOR = b"\n---"
 class LoadResult:
     components: list[Component] = field(default_factory=list)  # what daprd would load, in its order
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # HTTPEndpoint and MCPServer resources, as Components of that kind: only their secretKeyRefs count
+    other_resources: list[Component] = field(default_factory=list)
 
 
-def load_resources(paths: Sequence[str], *, namespace: str | None = None, app_id: str | None = None) -> LoadResult:
+def load_resources(
+    paths: Sequence[str], *, namespace: str | None = None, app_id: str | None = None, kubernetes: bool = False
+) -> LoadResult:
     """Read every resources folder like daprd (`--resources-path`, repeatable).
 
     `namespace` is daprd's NAMESPACE (None or "" = no namespace filtering); `app_id` its app ID
-    (None = unknown: keep every component, scopes stay on the component). Never raises.
+    (None = unknown: keep every component, scopes stay on the component); `kubernetes` for
+    Kubernetes-mode rules (names are unique per namespace). Never raises.
     """
     result = LoadResult()
     found: list[Component] = []
     for path in paths:
         _load_folder(os.path.expanduser(path), found, result.diagnostics)
-    result.components = _filter(found, namespace or "", app_id, result.diagnostics)
+    for kind in (KIND, *SECRET_USING_KINDS):
+        kept = filter_components(
+            [c for c in found if c.kind == kind], namespace or "", app_id, result.diagnostics, kubernetes=kubernetes
+        )
+        if kind == KIND:
+            result.components = kept
+        else:
+            result.other_resources += kept
     return result
 
 
@@ -191,33 +203,137 @@ def _load_document(document: bytes, source: Source, found: list[Component], diag
     except YamlError as error:
         diagnostics.append(_parse_error(error, source))
         return
+    resource = secret_using_resource(manifest, source)
+    if resource is not None:
+        found.append(resource)
+        return
     component, problems = component_from_manifest(manifest, source)
     diagnostics.extend(problems)
     if component is not None:
         found.append(component)
 
 
+# --- HTTPEndpoint and MCPServer: other resources whose secretKeyRefs daprd resolves ---------------
+
+SECRET_USING_KINDS = ("HTTPEndpoint", "MCPServer")
+
+
+def secret_using_resource(manifest: object, source: Source) -> Component | None:
+    """An HTTPEndpoint or MCPServer (dapr.io/v1alpha1) as a Component of that kind whose metadata are
+    the items daprd passes to its secret processor, or None for any other document.
+
+    dapr:pkg/runtime/processor/httpendpoints.go processHTTPEndpointSecrets resolves spec.headers, then
+    spec.clientTLS rootCA / certificate / privateKey (items "root", "clientCert", "clientKey"), with
+    auth.secretStore. mcpservers.go ProcessMCPServerSecrets resolves the headers of
+    spec.endpoint.streamableHTTP (else sse) and spec.endpoint.stdio.env, with that transport's
+    auth.secretStore (MCPServer.GetSecretStore). auth.oauth2.secretKeyRef is not resolved there (the
+    MCP worker reads it when it connects), so it is not listed. Pieces of the wrong shape are skipped:
+    this tool only lists references, it does not judge these resources."""
+    if not isinstance(manifest, Mapping) or manifest.get("apiVersion") != API_VERSION:
+        return None
+    kind = manifest.get("kind")
+    if kind not in SECRET_USING_KINDS:
+        return None
+    metadata, spec = _mapping(manifest.get("metadata")), _mapping(manifest.get("spec"))
+    name = metadata.get("name")
+    if not isinstance(name, str) or not name or _path_segment_problems(name):
+        return None  # daprd skips it (invalid or empty name); no reference of it is ever resolved
+    if kind == "HTTPEndpoint":
+        items = _name_value_items(spec.get("headers"), "headers")
+        tls = _mapping(spec.get("clientTLS"))
+        for field_name, item_name in (("rootCA", "root"), ("certificate", "clientCert"), ("privateKey", "clientKey")):
+            document = _mapping(tls.get(field_name))
+            ref = _secret_key_ref(document.get("secretKeyRef"))
+            if ref is not None:
+                line = _line_of(document, "secretKeyRef", getattr(document, "line", None))
+                items.append(MetadataItem(f"clientTLS.{field_name}", None, ref, None, line))
+        store = _mapping(manifest.get("auth")).get("secretStore")
+    else:
+        endpoint = _mapping(spec.get("endpoint"))
+        transport_name = next((t for t in ("streamableHTTP", "sse") if _mapping(endpoint.get(t))), None)
+        transport = _mapping(endpoint.get(transport_name)) if transport_name else {}
+        items = _name_value_items(transport.get("headers"), f"endpoint.{transport_name}.headers")
+        items += _name_value_items(_mapping(endpoint.get("stdio")).get("env"), "endpoint.stdio.env")
+        store = _mapping(transport.get("auth")).get("secretStore")
+    scopes = manifest.get("scopes")
+    return Component(
+        name=name,
+        type="",
+        namespace=metadata.get("namespace") if isinstance(metadata.get("namespace"), str) else "",
+        metadata=tuple(items),
+        auth_secret_store=store if isinstance(store, str) else "",
+        scopes=tuple(s for s in scopes if isinstance(s, str)) if isinstance(scopes, list) else (),
+        source=Source(source.file, getattr(manifest, "line", None) or source.line),
+        kind=kind,
+    )
+
+
+def _mapping(value: object) -> Mapping:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _secret_key_ref(value: object) -> SecretKeyRef | None:
+    ref = _mapping(value)
+    name, key = ref.get("name"), ref.get("key")
+    if not isinstance(name, str) or not name:
+        return None  # ProcessResource skips a ref without a name
+    return SecretKeyRef(name, key if isinstance(key, str) else "")
+
+
+def _name_value_items(value: object, path: str) -> list[MetadataItem]:
+    """common.NameValuePair items that hold a secretKeyRef, named `path[name]`."""
+    items = []
+    for index, item in enumerate(value if isinstance(value, list) else ()):
+        pair = _mapping(item)
+        ref = _secret_key_ref(pair.get("secretKeyRef"))
+        if ref is None:
+            continue
+        field_name = pair.get("name") if isinstance(pair.get("name"), str) else str(index)
+        env_ref = pair.get("envRef") if isinstance(pair.get("envRef"), str) else None
+        raw = pair.get("value")
+        items.append(
+            MetadataItem(
+                f"{path}[{field_name}]",
+                None if raw is None else go_string(raw),
+                ref,
+                env_ref or None,
+                _line_of(value, index, getattr(pair, "line", None)),
+            )
+        )
+    return items
+
+
 # --- filtering: namespace, duplicates, scopes (disk.go filterManifests) ------------------------
 
 
-def _filter(
-    found: list[Component], namespace: str, app_id: str | None, diagnostics: list[Diagnostic]
+def filter_components(
+    found: list[Component],
+    namespace: str,
+    app_id: str | None,
+    diagnostics: list[Diagnostic],
+    *,
+    kubernetes: bool = False,
 ) -> list[Component]:
+    """disk.go filterManifests (namespace, duplicates) and the authorizer's scopes (app IDs), which
+    daprd applies in Kubernetes mode too (authorizer.IsObjectAuthorized). In Kubernetes mode daprd
+    gets one namespace's components from the operator, so a name is unique per namespace: the same
+    name in two namespaces is not a duplicate."""
     kept: list[Component] = []
-    names: dict[str, Component] = {}
+    names: dict[tuple[str, str], Component] = {}
     for component in found:
         if namespace and component.namespace and component.namespace != namespace:
             diagnostics.append(_other_namespace(component, namespace))
             continue
         # The duplicate check comes before the scope check, but only in-scope names are
         # remembered: a scoped-out first definition does not clash with an in-scope second one.
-        if component.name in names:
-            diagnostics.append(_duplicate(component, names[component.name]))
+        identity = (component.namespace if kubernetes else "", component.name)
+        if identity in names:
+            diagnostics.append(_duplicate(component, names[identity]))
             continue
         if app_id is not None and component.scopes and app_id not in component.scopes:
             diagnostics.append(_scoped_out(component, app_id))
             continue
-        names[component.name] = component
+        names[identity] = component
         if not component.name:
             diagnostics.append(_empty_name(component))
             continue
@@ -560,20 +676,26 @@ def _special_file(path: str) -> Diagnostic:
 
 
 def _scan_problem(kind: str, source: Source) -> Diagnostic:
+    # disk.go decodeYaml: bufio.Scanner with splitYamlDoc. A token over 64 KiB makes Scan fail
+    # with "token too long"; decodeYaml then keeps asking the failed scanner forever.
     if kind == "too-long":
         return _diagnostic(
             Severity.ERROR,
             "document-too-large",
-            "a YAML document here is larger than 64 KiB, which daprd's loader cannot read "
-            "(bufio.Scanner: token too long): daprd does not finish starting",
+            "daprd hangs at start-up: this YAML document (with its separator line) is larger than "
+            "64 KiB, daprd's loader fails with 'bufio.Scanner: token too long' and then loops forever "
+            "with growing memory (it does not skip the file)",
             "split the document, or move large values into a file the component reads",
             source,
         )
+    # splitYamlDoc at EOF: a last line starting with '---' plus more characters and no line break
+    # never becomes a token, and the scanner stops without an error.
     return _diagnostic(
         Severity.WARNING,
         "last-document-dropped",
-        "the file ends on a '---' line without a line break, so daprd drops the document before it",
-        "add a line break at the end of the file",
+        "daprd drops this document: the file's last line starts with '---', has more characters "
+        "and no line break, so daprd's loader silently loses the document before it",
+        "add a line break at the end of the file (or remove the last '---' line)",
         source,
     )
 
@@ -675,16 +797,9 @@ def _coerced(component: Component, path: str, written: str | None, seen: str | N
 def _init_timeout_diagnostics(component: Component) -> list[Diagnostic]:
     if not component.init_timeout:
         return []
-    seconds = parse_go_duration(component.init_timeout)
-    if seconds is not None and seconds > 0:
-        return []
-    if seconds is None:
-        message = f"spec.initTimeout {go_quote(component.init_timeout)} is not a Go duration: daprd uses the default 5s"
-    else:
-        message = (
-            f"spec.initTimeout {go_quote(component.init_timeout)} is not positive: daprd 1.18 gives the "
-            "component no time to initialise (newer versions use the default 5s)"
-        )
+    if parse_go_duration(component.init_timeout) is not None:
+        return []  # zero or negative is an Init failure, which the runtime reports (init timeout for component X)
+    message = f"spec.initTimeout {go_quote(component.init_timeout)} is not a Go duration: daprd uses the default 5s"
     return [
         _diagnostic(
             Severity.WARNING,
@@ -712,7 +827,7 @@ def _duplicate(component: Component, existing: Component) -> Diagnostic:
     return _diagnostic(
         Severity.ERROR,
         "duplicate-name",
-        f"duplicate definition of Component name {component.label()} with existing {existing.label()}: "
+        f"duplicate definition of {component.kind} name {component.label()} with existing {existing.label()}: "
         "daprd refuses to start",
         f"rename one of them; the first is defined at {existing.source}",
         component.source,
@@ -721,10 +836,11 @@ def _duplicate(component: Component, existing: Component) -> Diagnostic:
 
 
 def _scoped_out(component: Component, app_id: str) -> Diagnostic:
+    what = "component" if component.kind == KIND else component.kind
     return _diagnostic(
         Severity.INFO,
         "scoped-out",
-        f"component {component.name} is scoped to {', '.join(component.scopes)}; app {app_id} does not load it",
+        f"{what} {component.name} is scoped to {', '.join(component.scopes)}; app {app_id} does not load it",
         f"add {app_id} to its scopes if this app needs it",
         component.source,
         component.name,

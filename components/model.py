@@ -8,7 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-# The categories daprd knows (dapr:pkg/components/category.go), in the order the sidebar shows them.
+# The categories daprd initialises: the managers of its component processor
+# (dapr:pkg/runtime/processor/processor.go New, tested in components.go `category`), in the order
+# the sidebar shows them. pkg/components/category.go also names workflow, workflowbackend and
+# nameresolution, but no manager takes them: such a component gets "incorrect type X" (§1.5, corrected).
 CATEGORIES = (
     "secretstores",
     "state",
@@ -18,9 +21,6 @@ CATEGORIES = (
     "lock",
     "crypto",
     "middleware",
-    "nameresolution",
-    "workflow",
-    "workflowbackend",
     "conversation",
 )
 
@@ -99,6 +99,9 @@ class Component:
     init_timeout: str = ""
     ignore_errors: bool = False
     source: Source = field(default_factory=lambda: Source("<memory>"))
+    # "Component", or another resource daprd resolves secretKeyRefs for with the same secret
+    # processor ("HTTPEndpoint", "MCPServer"): its metadata are then the items that can hold a ref.
+    kind: str = "Component"
 
     @property
     def category(self) -> str | None:
@@ -118,6 +121,8 @@ class Component:
 
     def label(self) -> str:
         """daprd's log form: `name (type/version)` or `name (type)`."""
+        if self.kind != "Component":
+            return self.name  # HTTPEndpoint, MCPServer: no spec.type
         kind = f"{self.type}/{self.version}" if self.version else self.type
         return f"{self.name} ({kind})"
 
@@ -146,6 +151,17 @@ class Configuration:
     scopes: tuple[SecretScope, ...] = ()
     sources: tuple[Source, ...] = ()
     component_deny: tuple[str, ...] = ()  # spec.components.deny as written: "type" or "type/version"
+    api_allowed: tuple[ApiAccessRule, ...] = ()  # spec.api.allowed
+    api_denied: tuple[ApiAccessRule, ...] = ()  # spec.api.denied
+
+
+@dataclass(frozen=True)
+class ApiAccessRule:
+    """One `spec.api.allowed[]`/`denied[]` entry of a Configuration (§4 R4)."""
+
+    name: str = ""
+    version: str = ""
+    protocol: str = ""
 
 
 @dataclass(frozen=True)
@@ -159,3 +175,9 @@ class Reference:
     key: str  # the effective key: secretKeyRef.key, or the secret name when empty
     has_fallback_value: bool = False  # a literal `value` next to the ref (used when the ref fails)
     source: Source | None = None
+    kind: str = "Component"  # the kind of the resource that holds the ref (HTTPEndpoint, MCPServer, ...)
+
+    @property
+    def owner(self) -> str:
+        """Who holds the ref, for people: the component name, or e.g. "HTTPEndpoint payments"."""
+        return self.component if self.kind == "Component" else f"{self.kind} {self.component}"

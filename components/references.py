@@ -20,7 +20,8 @@ def build_references(components: Iterable[Component], kubernetes_mode: bool) -> 
     """Every secretKeyRef daprd would resolve, in component and item order.
 
     The store is `auth.secretStore`; when empty it is `kubernetes` in Kubernetes mode and "" in
-    self-hosted mode (no store has that name, so daprd never loads the component, §2.3). The key
+    self-hosted mode (no store has that name: daprd initialises the component with the item unresolved,
+    §2.3). The key
     is `secretKeyRef.key`, or the secret name when empty (§2.6). An item with an envRef and no
     value reads the environment instead, so its secretKeyRef is not used (§2.1).
     """
@@ -39,6 +40,7 @@ def build_references(components: Iterable[Component], kubernetes_mode: bool) -> 
                     key=item.secret_key_ref.effective_key,
                     has_fallback_value=item.value is not None,
                     source=Source(component.source.file, item.line or component.source.line),
+                    kind=component.kind,
                 )
             )
     return references
@@ -67,6 +69,13 @@ def env_ref_allowed(name: str, dapr_env_keys: str = "") -> bool:
     )
 
 
+def env_key_hidden_in_allow_list(name: str, dapr_env_keys: str) -> bool:
+    """The allow-list names the variable as a word, yet daprd refuses it: the name's first
+    occurrence is inside another word (`MYFOO FOO` refuses FOO), and only that one is tested."""
+    key = go_upper(name)
+    return bool(dapr_env_keys) and key in dapr_env_keys.split(" ") and not env_ref_allowed(name, dapr_env_keys)
+
+
 def resolve_env_ref(item: MetadataItem, env: Mapping[str, str]) -> str | None:
     """The value daprd gives an envRef item from its environment `env`: the variable's value
     ("" when unset or refused, as daprd logs a warning and leaves it empty); None when the item
@@ -85,9 +94,10 @@ def build_properties(
 
     `values` are (item name, resolved value or None) in item order; a later item with the same name
     wins. Template tags are filled after resolution, so a secret holding `{uuid}` is templated too:
-    each `{uuid}` gets a new UUID, `{podName}` the pod name (an error when there is none, as always
-    in self-hosted mode), `{namespace}` "<namespace>.<app ID>" (namespace "default" when daprd has
-    no NAMESPACE variable), `{appID}` the app ID. Raises ValueError with daprd's message.
+    each `{uuid}` gets a new UUID, `{podName}` daprd's POD_NAME (an error when it is unset, in any
+    mode), `{namespace}` "<namespace>.<app ID>" (namespace "default" when daprd has no NAMESPACE
+    variable, security.CurrentNamespace), `{appID}` the app ID, in that order (meta.go
+    convertItemsToProps). Raises ValueError with daprd's message.
     """
     namespace = "default" if namespace is None else namespace
     properties: dict[str, str] = {}

@@ -609,6 +609,104 @@ def go_quote(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+_SIMPLE_ESCAPES = {ord("a"): 7, ord("b"): 8, ord("f"): 12, ord("n"): 10, ord("r"): 13, ord("t"): 9, ord("v"): 11, ord("\\"): 92}
+
+
+def go_unquote(text: str) -> str | None:
+    """Go's strconv.Unquote: the value of a Go string literal ("..." with Go escapes, '...' holding
+    exactly one character, `...` raw with carriage returns dropped); None when `text` is not one.
+    daprd applies it to every metadata value it hands a component (DynamicValue.String), so a
+    secret holding `"abc"` reaches the store as abc. Bytes that hex or octal escapes produce and
+    that are not UTF-8 become U+FFFD here (Python text cannot hold them)."""
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) < 2 or data[0] != data[-1] or data[0] not in b"\"'`":
+        return None
+    quote, body = data[0], data[1:-1]
+    if quote == ord("`"):
+        return None if b"`" in body else body.replace(b"\r", b"").decode("utf-8", "replace")
+    if b"\\" not in body and b"\n" not in body and bytes([quote]) not in body:  # Go's fast path
+        if quote == ord('"'):
+            return text[1:-1] if _valid_utf8(body) else None
+        return text[1:-1] if len(text) == 3 or not body else None  # one rune ('' too, as Go's check lets it through)
+    out = bytearray()
+    at = 0
+    while at < len(body):
+        char = body[at]
+        if char == quote or char == ord("\n"):
+            return None
+        if char != ord("\\"):
+            width = _utf8_width(body, at)
+            out += body[at : at + width] if width else "\ufffd".encode()
+            at += width or 1
+        else:
+            decoded = _go_escape(body, at + 1, quote)
+            if decoded is None:
+                return None
+            piece, at = decoded
+            out += piece
+        if quote == ord("'"):
+            break
+    if at != len(body):
+        return None  # a rune literal holds one character
+    return bytes(out).decode("utf-8", "replace")
+
+
+def _go_escape(body: bytes, at: int, quote: int) -> tuple[bytes, int] | None:
+    """One escape after a backslash (strconv.UnquoteChar): the bytes it stands for and where the
+    text goes on; None when Go refuses it."""
+    if at >= len(body):
+        return None
+    char = body[at]
+    at += 1
+    if char in _SIMPLE_ESCAPES:
+        return bytes([_SIMPLE_ESCAPES[char]]), at
+    if char in (ord("'"), ord('"')):
+        return (bytes([char]), at) if char == quote else None
+    if char in b"xuU":
+        digits = {ord("x"): 2, ord("u"): 4, ord("U"): 8}[char]
+        hex_text = body[at : at + digits]
+        if len(hex_text) < digits or not all(c in b"0123456789abcdefABCDEF" for c in hex_text):
+            return None
+        value = int(hex_text, 16)
+        if char == ord("x"):
+            return bytes([value]), at + digits  # one byte, maybe not UTF-8
+        if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+            return None
+        return chr(value).encode(), at + digits
+    if ord("0") <= char <= ord("7"):
+        octal = body[at - 1 : at + 2]
+        if len(octal) < 3 or not all(ord("0") <= c <= ord("7") for c in octal) or int(octal, 8) > 255:
+            return None
+        return bytes([int(octal, 8)]), at + 2
+    return None
+
+
+def _utf8_width(data: bytes, at: int) -> int:
+    """The length of the valid UTF-8 sequence starting at `at`, 0 when it is not one."""
+    for width in (1, 2, 3, 4):
+        try:
+            data[at : at + width].decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        return width
+    return 0
+
+
+def _valid_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def component_value(text: str) -> str:
+    """What a component receives for a resolved value (secret, envRef, operator-decoded): its
+    strconv.Unquote when it is a Go quoted literal, else the text itself (§2 rule 7)."""
+    unquoted = go_unquote(text)
+    return text if unquoted is None else unquoted
+
+
 # --- names, case folding, durations -----------------------------------------------------------
 
 

@@ -25,8 +25,10 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static, Tree
 
+from backends.audit import AuditLog
 from backends.base import StoreError, go_json
 from backends.runtime import ComponentStatus, Runtime, RuntimeOptions, State
+from backends.verify import ERROR, MATCH, verify_values
 from components.model import Diagnostic, Severity
 from tui.clipboard import ClipboardService, NativeClipboard
 from tui.commands import (
@@ -41,7 +43,10 @@ from tui.messages import JumpToComponent, JumpToSecret
 from tui.name_index import NameIndex
 from tui.safe_text import escape_control
 from tui.screens.doctor import DoctorScreen
+from tui.screens.audit import AuditScreen
+from tui.screens.compare import CompareProvider, CompareScreen, CompareTarget
 from tui.screens.help import HelpScreen
+from tui.screens.verify import VerifyScreen
 from tui.widgets.component_view import ComponentView
 from tui.widgets.detail import DetailPane, SecretRef, ValueTable
 from tui.widgets.filter import FilterInput, FilterResults
@@ -107,6 +112,7 @@ class DaprSecretsApp(App):
         Binding("x", "reveal", "Reveal"),
         Binding("x", "reveal_off", show=False),  # --no-reveal: x is not offered, but says why
         Binding("c", "copy", "Copy"),
+        Binding("equals_sign", "verify", "Verify", show=False),  # in help and the palette; the footer is full
         Binding("v", "version", "Version", show=False),
         Binding("slash", "filter", "Filter"),
         Binding("ctrl+r", "refresh", "Refresh"),
@@ -117,15 +123,18 @@ class DaprSecretsApp(App):
         Binding("escape", "close_filter", "Close filter", show=False),
     ]
     MAIN_SCREEN_ACTIONS = frozenset(
-        {"reveal", "reveal_off", "copy", "version", "filter", "doctor", "close_filter", "switch_namespace", "switch_context"}
+        {"reveal", "reveal_off", "copy", "version", "filter", "doctor", "close_filter", "switch_namespace", "switch_context",
+         "verify", "compare"}
     )
     KUBERNETES_ACTIONS = frozenset({"switch_namespace", "switch_context"})
-    SECRET_ACTIONS = frozenset({"version", "copy_name", "copy_reference", "copy_url"})  # need a store shown
+    SECRET_ACTIONS = frozenset({"version", "copy_name", "copy_reference", "copy_url", "verify", "compare"})  # need a store shown
 
-    def __init__(self, runtime: Runtime, settings: UiSettings = UiSettings(), native_clipboard: NativeClipboard | None = None) -> None:
+    def __init__(self, runtime: Runtime, settings: UiSettings = UiSettings(), native_clipboard: NativeClipboard | None = None,
+                 audit: AuditLog | None = None) -> None:
         super().__init__()
         self.runtime = runtime
         self.settings = settings
+        self.audit = audit if audit is not None else AuditLog(None)  # None: no trail (tests, embedding)
         self.clipboard_service = ClipboardService(self, settings.clipboard_mode, settings.clipboard_timeout, native_clipboard)
         self.views: dict[str, Widget] = {}  # component name -> its view, created when first shown
         self.current: str | None = None
@@ -198,6 +207,7 @@ class DaprSecretsApp(App):
         return Text("Pick a component on the left.", style="dim")
 
     def on_mount(self) -> None:
+        self._clear_clipboard_on_signals()
         self.main_screen.query_one(Sidebar).border_title = "Components"
         self.main_screen.query_one("#filter").display = False
         self._show_lower(False)
@@ -420,14 +430,19 @@ class DaprSecretsApp(App):
         """'API for app orders: allowed (rule)' for the detail pane."""
         if not self._scopes_shown():
             return None
+        from components.config import SECRETS_GET_ENDPOINT, is_endpoint_allowed
+
         app_id = self.runtime.options.app_id or "any app"
         if self.runtime.options.sidecar_url:
             return Text.assemble(("Dapr API for ", "dim"), escape_control(app_id), ": ", ("the sidecar decides", "cyan"),
                                  ("  a secret its scopes deny answers 403 when opened", "dim"))
         decision = self.runtime.scope_decision(store, name)
         verdict = ("allowed", "green") if decision.allowed else ("denied (403)", "bold red")
+        rule = decision.rule
+        if not is_endpoint_allowed(self.runtime.configuration, SECRETS_GET_ENDPOINT):  # §4 R4
+            verdict, rule = ("not served (404)", "bold red"), "spec.api removes the secrets endpoints"
         return Text.assemble(
-            ("Dapr API for ", "dim"), escape_control(app_id), ": ", verdict, (f"  {escape_control(decision.rule)}", "dim")
+            ("Dapr API for ", "dim"), escape_control(app_id), ": ", verdict, (f"  {escape_control(rule)}", "dim")
         )
 
     def scope_mark(self, store: str, name: str) -> Text | None:
@@ -439,6 +454,23 @@ class DaprSecretsApp(App):
         if isinstance(view, StoreView) and view.index is not None and name in view.index.notes:
             parts.append(f"  {escape_control(view.index.notes[name])}", style="yellow")
         return parts if parts.plain else None
+
+    # ----- audit trail (names and outcomes only, never a value)
+
+    def audit_value(self, action: str, store: str, name: str | None, key: str | None = None,
+                    version: str | None = None, outcome: str = "ok", other: str | None = None) -> None:
+        component = self.runtime.component(store)
+        self.audit.record(action, store, component.type if component is not None else "", name, key, version, outcome, other)
+        failure = self.audit.take_failure()  # said once; the action itself went on
+        if failure:
+            self.notify(escape_control(failure), title="Audit log", severity="warning", markup=False)
+
+    def action_audit_log(self) -> None:
+        self.mask_values()
+        self.push_screen(AuditScreen(self.audit.path))
+
+    def on_detail_pane_revealed(self, event: DetailPane.Revealed) -> None:
+        self.audit_value("reveal", event.target.store, event.target.name, event.key, event.version)
 
     # ----- reveal
 
@@ -453,6 +485,8 @@ class DaprSecretsApp(App):
         if isinstance(view, ComponentView):
             if not view.toggle_reveal():
                 self.notify("Highlight a masked plain value first.", severity="warning", markup=False)
+            elif view.revealed is not None and (item := view.highlighted_plain_value()) is not None:
+                self.audit_value("reveal", view.component.name, item.name)
             return
         target = self._need_target()
         if target is None:
@@ -469,6 +503,63 @@ class DaprSecretsApp(App):
             return
         version = detail.next_version()
         self.notify(f"Showing {'version ' + escape_control(version) if version else 'the current version'}.", markup=False)
+
+    # ----- verify (=): "matches" or "does not match", never a value
+
+    def action_verify(self) -> None:
+        target = self._need_target()
+        if target is None:
+            return
+        detail = self.main_screen.query_one(DetailPane)
+        if detail.target != SecretRef(target.store, target.name) or not detail.read_done:
+            self.notify("The secret is still being read: press = again in a moment.", severity="warning", markup=False)
+            return
+        if detail.unreadable or detail.values is None:
+            self.notify(f"Nothing to verify: {detail.version_label()} cannot be read.", severity="warning", markup=False)
+            return
+        if target.key is None and len(detail.values) != 1:
+            self.notify(f"{target.label()} has {len(detail.values)} keys: highlight one (in the tree or the Secret pane), then press =.",
+                        severity="warning", markup=False)
+            return
+        version = detail.version
+        label = target.label() + (f" version {escape_control(version)}" if version is not None else "")
+        self.mask_values()  # another screen on top: nothing stays revealed under it
+        self.push_screen(VerifyScreen(label, lambda candidate: self._verify(target, version, label, candidate)))
+
+    def _verify(self, target: ValueTarget, version: str | None, label: str, candidate: str) -> None:
+        detail = self.main_screen.query_one(DetailPane)
+        same = detail.target == SecretRef(target.store, target.name) and detail.version == version
+        verdict = verify_values(detail.values if same else None, target.key, candidate)
+        del candidate
+        self.audit_value("verify", target.store, target.name, verdict.key or target.key, version, verdict.outcome)
+        if verdict.outcome == ERROR:
+            reason = verdict.message if same else "the secret shown changed meanwhile"
+            self.notify(f"Could not verify {label}: {escape_control(reason)}", severity="error", markup=False)
+        elif verdict.outcome == MATCH:
+            self.notify(f"{label}: matches", title="Verify", markup=False)
+        else:
+            self.notify(f"{label}: does not match", title="Verify", severity="warning", markup=False)
+
+    # ----- compare (palette "Compare with…"): names and statuses only
+
+    def action_compare(self) -> None:
+        if not isinstance(self.views.get(self.current or ""), StoreView):
+            self.notify("Show a secret store first, then compare it.", severity="warning", markup=False)
+            return
+        if not CommandPalette.is_open(self):
+            self.mask_values()
+            where = "a store, a folder path" + (" or a namespace" if self.kubernetes_mode else "")
+            self.push_screen(CommandPalette(providers=[CompareProvider], placeholder=f"Compare {escape_control(self.current or '')} with… ({where})"))
+
+    def compare_with(self, target: CompareTarget) -> None:
+        if self.current is None:
+            return
+        self.mask_values()
+        self.push_screen(CompareScreen(self.runtime, self.current, target), self._compare_closed)
+
+    async def _compare_closed(self, jump: tuple[str, str] | None) -> None:
+        if jump is not None:
+            await self.jump_to_secret(*jump)
 
     # ----- copy
 
@@ -499,7 +590,8 @@ class DaprSecretsApp(App):
             self.notify("Highlight a masked plain value first.", severity="warning", markup=False)
             return
         what = escape_control(f"{view.component.name}/{item.name}") + " (plain value in the component file)"
-        self._copy_text(item.value, what, secret=True)
+        copied = self._copy_text(item.value, what, secret=True)
+        self.audit_value("copy", view.component.name, item.name, outcome="ok" if copied else "error")
 
     def _read_then_copy(self, target: ValueTarget) -> None:
         def read() -> None:
@@ -519,6 +611,7 @@ class DaprSecretsApp(App):
         self.run_worker(read, thread=True, group="copy", exit_on_error=False, description=f"read {target.store}/{target.name} to copy")
 
     def _copy_failed(self, target: ValueTarget, message: str) -> None:
+        self.audit_value("copy", target.store, target.name, target.key, outcome="error")
         self.notify(f"Could not copy {target.label()}: {escape_control(message)}", severity="error", markup=False)
 
     def _copy_from(self, target: ValueTarget, values: dict[str, str], version: str | None = None) -> None:
@@ -532,13 +625,14 @@ class DaprSecretsApp(App):
             value, what = next(iter(values.values())), label
         else:
             value, what = go_json(values), f"{label} ({len(values)} keys, as Dapr's JSON)"
-        self._copy_text(value, what, secret=True)
+        copied = self._copy_text(value, what, secret=True)
+        self.audit_value("copy", target.store, target.name, target.key, version, "ok" if copied else "error")
 
-    def _copy_text(self, text: str, what: str, secret: bool) -> None:
+    def _copy_text(self, text: str, what: str, secret: bool) -> bool:
         result = self.clipboard_service.copy(text, secret=secret)
         if not result.copied:
             self.notify(f"Could not copy {what}: {result.native_problem or 'no clipboard'}", severity="error", markup=False)
-            return
+            return False
         message = f"Copied {what} ({result.channels()})"
         if result.clears_in:
             message += f"; cleared in {result.clears_in:g} s"
@@ -546,6 +640,7 @@ class DaprSecretsApp(App):
             self._told_native_problem = True  # once per session: it will not change by itself
             message += f"\nnative clipboard: {result.native_problem}"
         self.notify(message, markup=False)
+        return True
 
     def action_copy_name(self) -> None:
         target = self._need_target()
@@ -563,7 +658,7 @@ class DaprSecretsApp(App):
         if target is not None:
             detail = self.main_screen.query_one(DetailPane)
             version = detail.version if detail.target is not None and detail.target.name == target.name else None
-            self._copy_text(api_url(target.store, target.name, version), f"the Dapr API URL of {target.label()}", secret=False)
+            self._copy_text(api_url(target.store, target.name, version, self.runtime.options.sidecar_url), f"the Dapr API URL of {target.label()}", secret=False)
 
     def copy_to_clipboard(self, text: str) -> None:
         """OSC 52 for any text, binary values included: undecodable bytes (kept as surrogate
@@ -742,7 +837,6 @@ class DaprSecretsApp(App):
             self.notify("Namespaces and contexts are for Kubernetes mode (--kubernetes).", severity="warning", markup=False)
             return
         if not CommandPalette.is_open(self):
-            self.mask_values()
             self.push_screen(CommandPalette(providers=[provider], placeholder=placeholder))
 
     def switch_namespace(self, namespace: str) -> None:
@@ -867,13 +961,13 @@ class DaprSecretsApp(App):
 
     def mask_values(self) -> None:
         """Hide every revealed value (refresh, another screen on top)."""
-        self.main_screen.query_one(DetailPane).mask()
+        for pane in self.main_screen.query(DetailPane):  # none yet while the app starts
+            pane.mask()
         for view in self.views.values():
             if isinstance(view, ComponentView):
                 view.mask()
 
     def action_doctor(self) -> None:
-        self.mask_values()
         self.push_screen(DoctorScreen(self.runtime), self._doctor_closed)
 
     async def _doctor_closed(self, diagnostic: Diagnostic | None) -> None:
@@ -888,7 +982,6 @@ class DaprSecretsApp(App):
     def action_drift(self) -> None:
         from tui.screens.drift import DriftScreen
 
-        self.mask_values()
         self.push_screen(DriftScreen(self.runtime), self._drift_closed)  # type: ignore[arg-type]  # can() allows it only for a SidecarRuntime
 
     async def _drift_closed(self, row: DriftRow | None) -> None:
@@ -902,6 +995,31 @@ class DaprSecretsApp(App):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.kubernetes_mode))
+
+    def push_screen(self, *args, **kwargs):  # type: ignore[override]  # Textual's overloads, passed through
+        """Nothing revealed stays visible behind another screen or modal (help, palette, doctor)."""
+        self.mask_values()
+        return super().push_screen(*args, **kwargs)
+
+    def on_app_blur(self) -> None:
+        """The terminal lost focus (another window, a screen share switched away): hide values."""
+        self.mask_values()
+
+    def _clear_clipboard_on_signals(self) -> None:
+        """Closing the terminal (SIGHUP) or `kill` (SIGTERM) must not leave a copied secret behind."""
+        import asyncio
+        import signal
+
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            try:
+                loop.add_signal_handler(number, self._terminated)
+            except (NotImplementedError, RuntimeError, ValueError):  # not the main thread (tests), or no such signal
+                pass
+
+    def _terminated(self) -> None:
+        self.clipboard_service.clear()
+        self.exit(return_code=143)
 
     async def action_quit(self) -> None:
         self.clipboard_service.clear()  # do not leave a copied secret behind
@@ -929,8 +1047,8 @@ class DaprSecretsApp(App):
         self._close_messages_no_wait()
 
 
-def run_app(runtime: Runtime, settings: UiSettings) -> int:
-    app = DaprSecretsApp(runtime, settings)
+def run_app(runtime: Runtime, settings: UiSettings, audit: AuditLog | None = None) -> int:
+    app = DaprSecretsApp(runtime, settings, audit=audit)
     try:
         app.run()
     finally:

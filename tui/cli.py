@@ -9,21 +9,40 @@ import argparse
 import gc
 import json
 import os
+import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
-from backends.base import SecretStore, StoreError
+from backends.base import StoreError, walk_names
 from backends.runtime import DEFAULT_RESOURCES_PATH, Runtime, RuntimeOptions, State
 from components.model import Diagnostic, Severity
+from tui import cli_audit, cli_diff, cli_help, completion
 from tui.escape import escape_control, is_printable
+from tui.version import version_text
+
+# Exit codes (README "Exit codes"): every headless command follows them.
+EXIT_OK = 0  # done, and nothing is wrong
+EXIT_NOT_OK = 1  # the answer is "not ok": findings, a reference that does not resolve, a Dapr API error
+EXIT_USAGE = 2  # a usage error, or the inputs (resources folders, --config files, cluster) cannot be loaded
+
+JSON_SCHEMA_VERSION = 1  # of every --json output; bumped when a documented field changes meaning or goes
+
+# Diagnostics that mean the inputs themselves could not be read: no answer built on them is true.
+INPUT_ERRORS = frozenset(
+    {"resources-dir-missing", "resources-not-a-dir", "resources-dir-unreadable", "config-unreadable", "config-not-found"}
+)
 
 EPILOG = """commands answer like daprd's HTTP API for the same files:
   get STORE NAME      body of GET /v1.0/secrets/STORE/NAME
   bulk STORE          body of GET /v1.0/secrets/STORE/bulk
   list STORE          secret names, as bulk would return them (values are never read)
   refs                every secretKeyRef and whether it resolves (never prints values)
-  doctor              everything wrong, with file:line; exit status 1 on errors
+  doctor              everything wrong, with file:line
   drift --sidecar URL what a running sidecar loaded and answers, next to what the files predict
+  verify STORE NAME   does the value on stdin match? (never prints values; exit 0/1/2)
+  audit               who revealed, copied or verified what, and when
+  diff STORE [OTHER]  compare two stores or environments, value-blind (exit 0/1/2 like diff)
+  versions STORE NAME which keys each version added, removed or changed, and when (never values)
 with --sidecar URL, get/bulk/list and the terminal UI ask that running sidecar instead of the files.
 without a command, the terminal UI opens."""
 
@@ -75,6 +94,7 @@ def _common_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
         "--vault-token-from-env", action="store_true", default=default(False),
         help="when a Vault component's own token cannot be resolved, use VAULT_TOKEN or ~/.vault-token",
     )
+    cli_audit.add_audit_options(parser, suppress)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=version_text())
     _common_options(parser, suppress=False)
     ui = parser.add_argument_group("terminal UI")
     ui.add_argument("--reveal-timeout", type=float, default=30.0, metavar="SECONDS", help="re-mask a revealed value after this long (default 30)")
@@ -107,13 +128,20 @@ def build_parser() -> argparse.ArgumentParser:
     bulk.add_argument("-m", "--metadata", action="append", default=[], metavar="KEY=VALUE")
     names = command("list", "list the secret names of a store (never reads values)")
     names.add_argument("store")
-    names.add_argument("--json", action="store_true", help="a JSON array of names")
-    refs = command("refs", "every secretKeyRef and whether daprd would resolve it")
-    refs.add_argument("--json", action="store_true")
-    doctor = command("doctor", "everything wrong with the components, configuration and stores")
-    doctor.add_argument("--json", action="store_true")
+    names.add_argument("--json", action="store_true", help="a JSON object with the names (schema in the README)")
+    refs = command("refs", "every secretKeyRef and whether daprd would resolve it; exit 1 if any does not")
+    refs.add_argument("--json", action="store_true", help="a JSON object with every reference (schema in the README)")
+    doctor = command("doctor", "everything wrong with the components, configuration and stores; exit 1 on errors")
+    doctor.add_argument("--json", action="store_true", help="a JSON object with every finding (schema in the README)")
     drift = command("drift", "compare a running sidecar (--sidecar URL) with what the files predict; exit 1 on drift")
     drift.add_argument("--json", action="store_true", help="a JSON document with schema_version, summary and rows")
+    cli_audit.add_commands(command)
+    cli_diff.add_command(command)
+    cli_diff.add_versions_command(command)
+    about = "print the shell completion script: commands, options, store and secret names (never values)"
+    shell = commands.add_parser("completion", help=about, description=about)
+    shell.add_argument("shell", choices=completion.SHELLS, help="the shell to complete in")
+    cli_help.describe(parser, commands)
     return parser
 
 
@@ -133,7 +161,15 @@ def options_from_args(args: argparse.Namespace) -> RuntimeOptions:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == [completion.CALLBACK]:  # the shell asks what TAB should offer
+        return completion.main(argv[1:])
     args = build_parser().parse_args(argv)
+    if args.command == "completion":
+        sys.stdout.write(completion.script(args.shell))
+        return 0
+    if args.command == "audit":  # reads the log only: no components, no stores
+        return cli_audit.run_audit(args)
     if args.command == "drift":
         return _drift(args)
     if args.sidecar and args.command == "refs":  # a sidecar does not show its components' metadata
@@ -143,11 +179,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         runtime = _sidecar_runtime(args) if sidecar else Runtime.load(options_from_args(args))
     except StoreError as error:  # e.g. the cluster or the sidecar is unreachable
         _fail(error.message, error.hint)
-        return 2
+        return EXIT_USAGE
     try:
         if args.command is None:
             return _run_tui(runtime, args)
-        handler = {"get": _get, "bulk": _bulk, "list": _list, "refs": _refs, "doctor": _doctor}[args.command]
+        if args.command != "doctor" and _refuse_unloaded_inputs(runtime):
+            return EXIT_USAGE
+        handler = {
+            "get": _get, "bulk": _bulk, "list": _list, "refs": _refs, "doctor": _doctor, "verify": _verify,
+            "diff": cli_diff.run_diff, "versions": cli_diff.run_versions,
+        }[args.command]
         return handler(runtime, args)
     except KeyboardInterrupt:
         return 130
@@ -188,7 +229,7 @@ def _drift(args: argparse.Namespace) -> int:
         sidecar.close()
     document = report(rows, sidecar)
     if args.json:
-        print(json.dumps(document, ensure_ascii=True, indent=2))
+        print(json_text(document))  # one escaping policy for every --json output
     elif not rows:
         print(f"no drift: the sidecar at {escape_control(sidecar.describe_source())} answers as the files predict")
     else:
@@ -210,7 +251,20 @@ def _run_tui(runtime: Runtime, args: argparse.Namespace) -> int:
         no_reveal=args.no_reveal,
         clipboard_mode=args.clipboard_mode,
     )
-    return run_app(runtime, settings)
+    return run_app(runtime, settings, cli_audit.audit_log_from_args(args))
+
+
+def _unloaded_inputs(runtime: Runtime) -> list[Diagnostic]:
+    return [d for d in runtime.diagnostics if d.code in INPUT_ERRORS]
+
+
+def _refuse_unloaded_inputs(runtime: Runtime) -> bool:
+    """Say why the inputs cannot be loaded; True when the command must stop (exit 2) rather than
+    answer from half the inputs (an empty list, or scopes ignored, would look like a real answer)."""
+    problems = _unloaded_inputs(runtime)
+    for problem in problems:
+        print(f"dapr-secrets: {_format_diagnostic(problem)}", file=sys.stderr)
+    return bool(problems)
 
 
 def _parse_metadata(pairs: Sequence[str]) -> dict[str, str]:
@@ -219,7 +273,8 @@ def _parse_metadata(pairs: Sequence[str]) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep:
-            raise SystemExit(f"dapr-secrets: -m takes KEY=VALUE, got {pair!r}")
+            _fail(f"-m takes KEY=VALUE, got {pair!r}")
+            raise SystemExit(EXIT_USAGE)
         metadata.setdefault(key, value)
     return metadata
 
@@ -232,14 +287,18 @@ def _warn_if_daprd_would_not_start(runtime: Runtime) -> None:
 
 def _get(runtime: Runtime, args: argparse.Namespace) -> int:
     _warn_if_daprd_would_not_start(runtime)
-    response = runtime.api_get(args.store, args.name, _parse_metadata(args.metadata))
+    metadata = _parse_metadata(args.metadata)
+    response = runtime.api_get(args.store, args.name, metadata)
+    _audit_api_call(runtime, args, "get", response, args.name, metadata)
     _note_if_unsupported(runtime, args.store)
     return _print_api_response(response)
 
 
 def _bulk(runtime: Runtime, args: argparse.Namespace) -> int:
     _warn_if_daprd_would_not_start(runtime)
-    response = runtime.api_bulk(args.store, _parse_metadata(args.metadata))
+    metadata = _parse_metadata(args.metadata)
+    response = runtime.api_bulk(args.store, metadata)
+    _audit_api_call(runtime, args, "bulk", response, None, metadata)
     _note_if_unsupported(runtime, args.store)
     return _print_api_response(response)
 
@@ -250,6 +309,19 @@ def _note_if_unsupported(runtime: Runtime, store: str) -> None:
     status = runtime.status(store)
     if status.state == State.UNSUPPORTED:
         print(f"note: {escape_control(store)}: {escape_control(status.message)}", file=sys.stderr)
+
+
+def _audit_api_call(runtime: Runtime, args: argparse.Namespace, action: str, response, name: str | None,
+                    metadata: dict[str, str]) -> None:
+    audit = cli_audit.audit_log_from_args(args)
+    outcome = {200: "ok", 204: "ok", 403: "denied"}.get(response.status, "error")
+    audit.record(action, args.store, cli_audit.store_type(runtime, args.store), name, None,
+                 metadata.get("version_id"), outcome)
+    cli_audit.say_audit_failure(audit)
+
+
+def _verify(runtime: Runtime, args: argparse.Namespace) -> int:
+    return cli_audit.run_verify(runtime, args, _parse_metadata(args.metadata))
 
 
 def _print_api_response(response) -> int:
@@ -279,14 +351,42 @@ def _list(runtime: Runtime, args: argparse.Namespace) -> int:
         return 1
     finally:
         gc.enable()
+    denied = _api_denied_names(runtime, args.store, names)
     if args.json:
-        print(json.dumps(names, ensure_ascii=False))
-    else:
-        text = "\n".join(names)
-        if _holds_control_characters(text, len(names)):  # rare: escape name by name
-            text = "\n".join(escape_control(name) for name in names)
-        sys.stdout.write(text + "\n" if names else "")
+        document = {
+            "schema_version": JSON_SCHEMA_VERSION,
+            "store": args.store,
+            "names": names,
+            "api_denied": [{"name": name, "rule": rule} for name, rule in denied.items()],
+            "summary": {"names": len(names), "api_denied": len(denied)},
+        }
+        print(json_text(document, indent=None))
+        return 0
+    text = "\n".join(names)
+    if _holds_control_characters(text, len(names)):  # rare: escape name by name
+        text = "\n".join(escape_control(name) for name in names)
+    if denied:  # a tab, then the mark: `cut -f1` still gives the names (tabs in names are escaped)
+        text = "\n".join(
+            f"{line}\tAPI denied ({escape_control(denied[name])})" if name in denied else line
+            for name, line in zip(names, text.split("\n"))
+        )
+    sys.stdout.write(text + "\n" if names else "")
+    if denied:
+        print(
+            f"{len(denied)} of {len(names)} names are denied by the secret scopes: bulk leaves them out "
+            "and get answers 403 (ERR_PERMISSION_DENIED)",
+            file=sys.stderr,
+        )
     return 0
+
+
+def _api_denied_names(runtime: Runtime, store: str, names: list[str]) -> dict[str, str]:
+    """The names the secrets API would refuse (scopes), with the rule that refuses each; {} fast
+    when no scope names this store, as for most stores."""
+    if not any(scope.store_name == store for scope in runtime.configuration.scopes):
+        return {}
+    decisions = ((name, runtime.scope_decision(store, name)) for name in names)
+    return {name: decision.rule for name, decision in decisions if not decision.allowed}
 
 
 def _holds_control_characters(text: str, count: int) -> bool:
@@ -295,26 +395,13 @@ def _holds_control_characters(text: str, count: int) -> bool:
     return text.count("\n") != count - 1 or not is_printable(text.replace("\n", ""))
 
 
-def walk_names(store: SecretStore, folder: str = "") -> Iterator[list[str]]:
-    """Every secret name of a store, a page at a time (a flat store of 100,000 names stays cheap);
-    hierarchical stores are walked folder by folder, in listing order."""
-    for page in store.list_names(folder):
-        if not store.hierarchical:  # flat stores list no folders
-            yield [entry.name for entry in page]
-            continue
-        for entry in page:
-            if entry.is_folder:
-                yield from walk_names(store, entry.name)
-            else:
-                yield [entry.name]
-
-
 def _refs(runtime: Runtime, args: argparse.Namespace) -> int:
     rows = []
     for ref in runtime.references():
         status = runtime.check_reference(ref)
         rows.append(
             {
+                "kind": ref.kind,  # Component, HTTPEndpoint or MCPServer
                 "component": ref.component,
                 "field": ref.field,
                 "store": ref.store,
@@ -326,35 +413,64 @@ def _refs(runtime: Runtime, args: argparse.Namespace) -> int:
                 "line": ref.source.line if ref.source else None,
             }
         )
+    not_ok = sum(row["status"] != "ok" for row in rows)
+    exit_code = EXIT_NOT_OK if not_ok else EXIT_OK  # a CI gate: any reference that does not resolve fails
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return 0
+        summary = {"references": len(rows), "ok": len(rows) - not_ok, "not_ok": not_ok}
+        print(json_text({"schema_version": JSON_SCHEMA_VERSION, "references": rows, "summary": summary}))
+        return exit_code
     if not rows:
         print("no component references a secret")
-        return 0
+        return EXIT_OK
     headers = ("status", "component", "field", "store", "secret", "key")
-    table = [headers] + [tuple(escape_control(str(row[h])) for h in headers) for row in rows]
+    def cell(row: dict, header: str) -> str:
+        if header == "component" and row["kind"] != "Component":
+            return escape_control(f"{row['kind']} {row['component']}")
+        return escape_control(str(row[header]))
+
+    table = [headers] + [tuple(cell(row, h) for h in headers) for row in rows]
     widths = [max(len(line[i]) for line in table) for i in range(len(headers))]
     for index, line in enumerate(table):
         text = "  ".join(cell.ljust(width) for cell, width in zip(line, widths))
         message = rows[index - 1]["message"] if index and rows[index - 1]["status"] != "ok" else ""
         print((text + ("  " + escape_control(message) if message else "")).rstrip())
-    return 0
+    print(f"\n{len(rows)} reference(s): {len(rows) - not_ok} ok, {not_ok} not ok")
+    return exit_code
 
 
 def _doctor(runtime: Runtime, args: argparse.Namespace) -> int:
     diagnostics = runtime.doctor()
-    has_errors = any(d.severity == Severity.ERROR for d in diagnostics)
+    counts = {s: sum(d.severity == s for d in diagnostics) for s in Severity}
     if args.json:
-        print(json.dumps([d.to_json() for d in diagnostics], ensure_ascii=False, indent=2))
+        summary = {"errors": counts[Severity.ERROR], "warnings": counts[Severity.WARNING], "notes": counts[Severity.INFO]}
+        document = {
+            "schema_version": JSON_SCHEMA_VERSION,
+            "diagnostics": [d.to_json() for d in diagnostics],
+            "summary": summary,
+        }
+        print(json_text(document))
     elif not diagnostics:
         print("no problems found")
     else:
         for diagnostic in diagnostics:
             print(_format_diagnostic(diagnostic))
-        counts = {s: sum(d.severity == s for d in diagnostics) for s in Severity}
         print(f"\n{counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} warning(s), {counts[Severity.INFO]} note(s)")
-    return 1 if has_errors else 0
+    if _unloaded_inputs(runtime):
+        return EXIT_USAGE  # the findings are printed, but the inputs themselves could not be read
+    return EXIT_NOT_OK if counts[Severity.ERROR] else EXIT_OK
+
+
+# Characters a JSON encoder leaves raw (it escapes only C0 controls) that can still drive or deceive a
+# terminal when the output is printed: DEL/C1 controls, bidi overrides, zero-width and line-separator
+# characters, and the lone surrogates that stand for bytes that were not UTF-8. JSON outputs carry
+# them as \uXXXX escapes, which every JSON reader turns back into the same text.
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]")
+
+
+def json_text(document: object, indent: int | None = 2) -> str:
+    """Every --json output: readable non-ASCII text, but no character that is unsafe in a terminal."""
+    text = json.dumps(document, ensure_ascii=False, indent=indent)
+    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def _format_diagnostic(diagnostic: Diagnostic) -> str:

@@ -6,11 +6,18 @@ pyperclip (needs xclip/xsel/wl-copy or a desktop; can be read back). `auto` uses
 
 A copied secret is cleared after `timeout` seconds; each copy restarts the timer. The native
 clipboard is cleared only if it still holds our value; over OSC 52 a single space is written
-blind (tmux ignores an empty payload); `App.clipboard` (Textual's in-process copy) is wiped too.
+blind; `App.clipboard` (Textual's in-process copy) is wiped too.
+
+Inside tmux, OSC 52 would leave the value in tmux's paste history for good, so the copy goes into
+a named tmux buffer instead (`load-buffer -w` also hands it to the outer terminal's clipboard), and
+clearing deletes that buffer. The value reaches tmux on stdin, never on a command line.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -59,32 +66,69 @@ def _reason(error: Exception) -> str:
     return f"the clipboard program failed ({type(error).__name__})"
 
 
+TMUX_BUFFER = "dapr-secrets"  # the named tmux buffer our copies live in
+
+
+class TmuxBuffer:
+    """A named buffer of the tmux server this app runs in (found through $TMUX)."""
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        env = dict(os.environ) if env is None else env
+        self.tmux = shutil.which("tmux") if env.get("TMUX") else None
+
+    @property
+    def available(self) -> bool:
+        return self.tmux is not None
+
+    def _run(self, *args: str, data: bytes | None = None) -> bool:
+        try:
+            done = subprocess.run([self.tmux or "tmux", *args], input=data, capture_output=True, timeout=2, check=False)
+        except (OSError, subprocess.SubprocessError):
+            return False
+        return done.returncode == 0
+
+    def copy(self, text: str) -> bool:
+        data = text.encode("utf-8", "surrogateescape")
+        # -w: also to the outer terminal's clipboard (tmux >= 3.2); older tmux keeps it in tmux only.
+        return self._run("load-buffer", "-w", "-b", TMUX_BUFFER, "-", data=data) or self._run(
+            "load-buffer", "-b", TMUX_BUFFER, "-", data=data
+        )
+
+    def clear(self) -> None:
+        self._run("set-buffer", "-w", "-b", TMUX_BUFFER, OSC52_BLANK)  # the outer terminal gets a blank
+        self._run("delete-buffer", "-b", TMUX_BUFFER)
+
+
 @dataclass(frozen=True)
 class CopyResult:
     osc52: bool  # written to the terminal (whether the terminal honours it cannot be known)
     native: bool  # the native clipboard accepted it
     native_problem: str = ""  # why the native clipboard was not used, when it was tried
     clears_in: float | None = None  # seconds until cleared, for secrets
+    tmux: bool = False  # in the named tmux buffer (instead of OSC 52, inside tmux)
 
     @property
     def copied(self) -> bool:
-        return self.osc52 or self.native
+        return self.osc52 or self.native or self.tmux
 
     def channels(self) -> str:
-        used = [name for name, ok in (("OSC 52", self.osc52), ("native clipboard", self.native)) if ok]
-        return " + ".join(used)
+        named = (("tmux buffer", self.tmux), ("OSC 52, cannot be confirmed", self.osc52), ("native clipboard", self.native))
+        return " + ".join(name for name, ok in named if ok)
 
 
 class ClipboardService:
-    def __init__(self, app: App, mode: str = "auto", timeout: float = 30.0, native: NativeClipboard | None = None) -> None:
+    def __init__(
+        self, app: App, mode: str = "auto", timeout: float = 30.0, native: NativeClipboard | None = None, tmux: TmuxBuffer | None = None
+    ) -> None:
         if mode not in MODES:
             raise ValueError(f"clipboard mode must be one of {', '.join(MODES)}")
         self._app = app
         self.mode = mode
         self.timeout = timeout
         self._native = native if native is not None else Pyperclip()
+        self._tmux = tmux if tmux is not None else TmuxBuffer()
         self._secret: str | None = None  # what we put there and must clear; None when nothing
-        self._secret_channels: tuple[bool, bool] = (False, False)
+        self._secret_channels: tuple[bool, bool, bool] = (False, False, False)
         self._timer: Timer | None = None
 
     @property
@@ -97,7 +141,9 @@ class ClipboardService:
         self._secret = None
         if self.mode == "off":
             return CopyResult(False, False, "copying is off (--clipboard off)")
-        osc52 = self.mode in ("auto", "osc52")
+        terminal = self.mode in ("auto", "osc52")
+        in_tmux = terminal and self._tmux.available and self._tmux.copy(text)
+        osc52 = terminal and not in_tmux
         if osc52:
             self._app.copy_to_clipboard(text)
         native, problem = False, ""
@@ -107,18 +153,18 @@ class ClipboardService:
                 native = True
             except ClipboardUnavailable as error:
                 problem = str(error)
-        if not secret or not (osc52 or native):
-            return CopyResult(osc52, native, problem)
+        if not secret or not (osc52 or native or in_tmux):
+            return CopyResult(osc52, native, problem, tmux=in_tmux)
         self._secret = text
-        self._secret_channels = (osc52, native)
+        self._secret_channels = (osc52, native, in_tmux)
         if self.timeout > 0:
             self._timer = self._app.set_timer(self.timeout, self.clear, name="clipboard-clear")
-        return CopyResult(osc52, native, problem, self.timeout if self.timeout > 0 else None)
+        return CopyResult(osc52, native, problem, self.timeout if self.timeout > 0 else None, tmux=in_tmux)
 
     def clear(self) -> None:
         """Forget the copied secret everywhere we can. Safe to call when nothing is pending."""
         self._cancel_timer()
-        secret, (osc52, native) = self._secret, self._secret_channels
+        secret, (osc52, native, in_tmux) = self._secret, self._secret_channels
         self._secret = None
         if secret is None:
             return
@@ -128,10 +174,15 @@ class ClipboardService:
                     self._native.copy("")
             except ClipboardUnavailable:
                 pass  # nothing more we can do; the value may stay there
+        if in_tmux:
+            self._tmux.clear()
         if osc52:  # blind: the terminal cannot tell us what it holds
-            # tmux ignores an empty OSC 52 payload, so overwrite with a blank instead.
-            self._app.copy_to_clipboard(OSC52_BLANK)
-            self._app._clipboard = ""  # Textual's in-process copy: nothing left at all
+            # some terminals ignore an empty OSC 52 payload, so overwrite with a blank instead.
+            try:
+                self._app.copy_to_clipboard(OSC52_BLANK)
+            except OSError:  # the terminal is gone (SIGHUP)
+                pass
+        self._app._clipboard = ""  # Textual's in-process copy: nothing left at all
 
     def _cancel_timer(self) -> None:
         if self._timer is not None:

@@ -80,7 +80,7 @@ class SecretsProvider(_AppProvider):
                         score,
                         highlighted(matcher, prefix, name),
                         partial(app.jump_to_secret, store, name),
-                        text=f"{store}: {name}",
+                        text=escape_control(f"{store}: {name}"),
                         help="jump to this secret",
                     )
 
@@ -93,7 +93,7 @@ class ComponentsProvider(_AppProvider):
     """Jump to any component."""
 
     def _components(self) -> list[tuple[str, str]]:
-        return [(c.name, c.type) for c in self.dapr_app.runtime.components]
+        return [(c.name, escape_control(c.type)) for c in self.dapr_app.runtime.components]
 
     async def discover(self) -> AsyncIterator[DiscoveryHit]:
         app = self.dapr_app
@@ -101,7 +101,7 @@ class ComponentsProvider(_AppProvider):
             yield DiscoveryHit(
                 Text.assemble(("component ", "dim"), escape_control(name), (f"  {kind}", "dim"), end=""),
                 partial(app.jump_to_component, name),
-                text=f"component {name}",
+                text=escape_control(f"component {name}"),
             )
 
     async def search(self, query: str) -> AsyncIterator[Hit]:
@@ -114,7 +114,7 @@ class ComponentsProvider(_AppProvider):
                     score,
                     highlighted(matcher, "component ", name).append(f"  {kind}", style="dim"),
                     partial(app.jump_to_component, name),
-                    text=f"component {name}",
+                    text=escape_control(f"component {name}"),
                     help="jump to this component",
                 )
 
@@ -130,6 +130,8 @@ class ActionsProvider(_AppProvider):
             ("switch_context", "Switch context…", "another kubeconfig context (cluster or user)"),
             ("reveal", "Reveal / hide value", "x: show the highlighted value (re-masks on move and after a timeout)"),
             ("copy", "Copy value", "c: copy the highlighted value without showing it"),
+            ("verify", "Verify value…", "=: does a candidate match the highlighted value? never shows it"),
+            ("compare", "Compare with…", "this store against another store, folder or namespace; values are never shown"),
             ("version", "Next version", "v: read the next older version of the highlighted secret"),
             ("copy_name", "Copy name", "copy the highlighted secret's name"),
             ("copy_reference", "Copy as secretKeyRef YAML", "a component metadata item that reads this secret"),
@@ -138,6 +140,7 @@ class ActionsProvider(_AppProvider):
             ("refresh", "Refresh", "ctrl+r: read the files and stores again, keeping what is open"),
             ("doctor", "Doctor", "d: everything wrong, with a jump to each problem"),
             ("drift", "Prediction vs sidecar", "what the files predict next to what the running sidecar loaded and answers"),
+            ("audit_log", "Audit log", "who revealed, copied, verified or compared what, and when (never values)"),
             ("help", "Help", "?: every key"),
         ]
         return [(title, help_text, getattr(app, f"action_{name}")) for name, title, help_text in actions if app.can(name)]
@@ -225,7 +228,7 @@ class NamespaceProvider(_PickerProvider):
             yield self.error_hit(typing_works=True)
         app = self.dapr_app
         for namespace in self.namespaces:
-            yield DiscoveryHit(self._prompt(None, namespace), partial(app.switch_namespace, namespace), text=namespace)
+            yield DiscoveryHit(self._prompt(None, namespace), partial(app.switch_namespace, namespace), text=escape_control(namespace))
 
     async def search(self, query: str) -> AsyncIterator[Hit]:
         matcher = self.matcher(query)
@@ -233,7 +236,7 @@ class NamespaceProvider(_PickerProvider):
         for namespace in self.namespaces:
             score = matcher.match(namespace)
             if score > 0:
-                yield Hit(score, self._prompt(matcher, namespace), partial(app.switch_namespace, namespace), text=namespace)
+                yield Hit(score, self._prompt(matcher, namespace), partial(app.switch_namespace, namespace), text=escape_control(namespace))
         typed = query.strip()
         if typed not in self.namespaces and NAMESPACE_NAME.fullmatch(typed):
             prompt = highlighted(None, "namespace ", typed).append("  (as typed)", style="dim")

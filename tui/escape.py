@@ -8,7 +8,8 @@ _SHORT_ESCAPES = {"\t": "\\t", "\r": "\\r", "\n": "\\n", "\x1b": "\\e"}
 
 
 def escape_control(text: str, keep_newlines: bool = False) -> str:
-    """`text` with every control, bidi-override and undecodable character written as an escape."""
+    """`text` with every control, bidi-override, zero-width/format and undecodable character written
+    as an escape: what is left draws only visible glyphs and spaces."""
     if is_printable(text):
         return text  # the common case, at C speed
     out: list[str] = []
@@ -22,7 +23,8 @@ def escape_control(text: str, keep_newlines: bool = False) -> str:
             out.append(f"\\x{code - 0xDC00:02x}")
         elif code < 0x20 or 0x7F <= code < 0xA0:
             out.append(f"\\x{code:02x}")
-        elif char in _BIDI_CONTROLS or 0xD800 <= code <= 0xDFFF:
+        elif char in _BIDI_CONTROLS or 0xD800 <= code <= 0xDFFF or not char.isprintable():
+            # also zero-width and other format characters (U+200B, U+200D, U+FEFF...) and line separators
             out.append(f"\\u{code:04x}")
         else:
             out.append(char)

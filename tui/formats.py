@@ -17,11 +17,15 @@ _YAML_SPECIAL = frozenset(
 )
 
 
-def api_url(store: str, name: str, version: str | None = None) -> str:
-    """Where an app reads this secret through its sidecar's HTTP API."""
-    url = f"{DAPR_HTTP}/v1.0/secrets/{quote(store, safe='')}/{quote(name, safe='')}"
+def api_url(store: str, name: str, version: str | None = None, base: str | None = None) -> str:
+    """Where an app reads this secret through its sidecar's HTTP API: the one URL the detail pane
+    shows and the palette copies (`base`: a running sidecar's address, else Dapr's default port),
+    encoded so that daprd decodes it back to exactly `name`."""
+    from backends.sidecar import secret_path
+
+    url = (base or DAPR_HTTP) + secret_path(store, name)
     if version:
-        url += f"?metadata.version_id={quote(version, safe='')}"
+        url += f"?metadata.version_id={quote(version.encode('utf-8', 'surrogateescape'), safe='')}"
     return url
 
 

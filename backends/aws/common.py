@@ -20,6 +20,7 @@ from typing import Any
 from backends.base import (
     DEFAULT_TIMEOUT,
     AccessDenied,
+    MissingExtra,
     SecretNotFound,
     StoreContext,
     StoreError,
@@ -66,13 +67,11 @@ DEFAULT_CHAIN = "AWS default chain: env keys → shared config/profile → web i
 
 
 def boto3_module() -> Any:
-    """boto3, or a clear error naming the install command (it is an optional extra)."""
+    """boto3, or MissingExtra naming the install command (it is an optional extra)."""
     try:
         import boto3
-    except ImportError as error:
-        raise StoreMisconfigured(
-            f"the AWS SDK (boto3) is not installed: {INSTALL_COMMAND}", f"install the AWS extra: {INSTALL_COMMAND}"
-        ) from error
+    except ImportError:
+        raise MissingExtra("boto3", INSTALL_COMMAND) from None
     return boto3
 
 

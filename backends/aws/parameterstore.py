@@ -15,6 +15,7 @@ from typing import Any
 
 from backends.aws.common import (
     AwsConnection,
+    boto3_module,
     Service,
     isoformat,
     read_concurrently,
@@ -48,6 +49,7 @@ class ParameterStore(SecretStore):
         if refused is not None:
             raise refused
         # ParameterStoreMetaData: region with the awsRegion alias; no endpoint field (§3.1).
+        boto3_module()  # an optional extra: without it the store is listed with the install command
         self.connection = AwsConnection(SSM, properties, context, ("region", "awsRegion"), endpoint_metadata=False)
         self.prefix = property_lookup(properties, "prefix") or ""
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from backends.aws.common import (
     AwsConnection,
+    boto3_module,
     Service,
     isoformat,
     read_concurrently,
@@ -52,6 +53,7 @@ class SecretsManagerStore(SecretStore):
         if refused is not None:
             raise refused
         # SecretManagerMetaData: `region` only, no awsRegion alias (§2.1).
+        boto3_module()  # an optional extra: without it the store is listed with the install command
         self.connection = AwsConnection(SECRETS_MANAGER, properties, context, ("region",), endpoint_metadata=True)
         self._multi = is_truthy(property_lookup(properties, "multipleKeyValuesPerSecret"))
         self._binary: set[str] = set()  # names whose current value was binary (Dapr returns {})

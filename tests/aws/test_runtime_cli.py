@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from backends import registry
 from backends.runtime import Runtime, RuntimeOptions, State
 from tests.aws.conftest import KEYS, REGION
 from tui.cli import main
@@ -157,9 +156,13 @@ def test_runtime_opens_both_stores_and_references_resolve(resources, aws):
 
 def test_missing_sdk_lists_the_store_with_the_install_command(resources, monkeypatch, capsys):
     # without the [aws] extra: never a traceback, the exact install command everywhere
-    monkeypatch.setitem(sys.modules, "boto3", None)  # what find_spec reports for a module that is not installed
-    lookup = registry.lookup("secretstores.aws.parameterstore", "v1")
-    assert not lookup.supported and lookup.message.endswith("pip install 'dapr-secrets[aws]'")
+    monkeypatch.setitem(sys.modules, "boto3", None)  # `import boto3` now fails as if it were not installed
+    runtime = Runtime.load(RuntimeOptions(resources_paths=(str(resources),), cwd=str(resources)))
+    try:
+        status = runtime.open("awsparameterstore")
+        assert status.state == State.UNSUPPORTED and status.message == "boto3 is not installed: pip install 'dapr-secrets[aws]'"
+    finally:
+        runtime.close()
     code, _, err = cli(capsys, resources, "get", "awssecretmanager", "conftestsecret")
     assert code == 1 and "note: awssecretmanager: " in err and "pip install 'dapr-secrets[aws]'" in err
     code, out, _ = cli(capsys, resources, "doctor")

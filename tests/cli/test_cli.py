@@ -78,7 +78,7 @@ def test_bulk_leaves_out_denied_secrets(in_repo, capsys):
 
 def test_chained_store_answers(in_repo, capsys):
     code, out, _ = run(capsys, "list", "demo-chained", "--json", "--resources-path", "examples/components")
-    assert code == 0 and "payments:gateway-key" in json.loads(out)
+    assert code == 0 and "payments:gateway-key" in json.loads(out)["names"]
 
 
 def test_list_prints_names_never_values(in_repo, capsys):
@@ -88,19 +88,20 @@ def test_list_prints_names_never_values(in_repo, capsys):
     assert "demo-redis-password" not in out
 
 
-def test_list_of_a_parked_store_says_why(in_repo, capsys, tmp_path):
+def test_list_of_a_store_without_auth_store_says_daprd_initialises_it_with_the_field_empty(in_repo, capsys, tmp_path):
+    # dapr:pkg/runtime/processor/components.go preprocessOneComponent: no parking behind store ""
     (tmp_path / "s.yaml").write_text(
         "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata: {name: s}\nspec:\n  type: secretstores.local.file\n"
         "  metadata:\n  - name: secretsFile\n    secretKeyRef: {name: f}\n"
     )
     code, out, err = run(capsys, "list", "s", "--resources-path", str(tmp_path))
     assert code == 1 and out == ""
-    assert "not loaded (waiting)" in err and "auth.secretStore" in err
+    assert "daprd initialises s with secretsFile empty" in err and "missing local secrets file" in err
 
 
 def test_refs_reports_every_reference_without_values(in_repo, capsys):
     code, out, _ = run(capsys, "refs", "--json", *DEMO)
-    rows = {(r["component"], r["field"]): r["status"] for r in json.loads(out)}
+    rows = {(r["component"], r["field"]): r["status"] for r in json.loads(out)["references"]}
     assert rows[("legacy-hook", "securityToken")] == "key-not-found"
     assert rows[("audit-log", "connectionString")] == "no-auth-store"
     assert rows[("orders-state", "redisPassword")] == "ok"
@@ -113,8 +114,8 @@ def test_doctor_exits_1_with_file_and_line(in_repo, capsys):
     assert "examples/components/legacy-hook.yaml:" in out
     assert "%!s(float64" in out
     code, out, _ = run(capsys, "doctor", "--json", *DEMO)
-    codes = {d["code"] for d in json.loads(out)}
-    assert {"parked-forever", "ref-key-not-found", "non-string-value"} <= codes
+    codes = {d["code"] for d in json.loads(out)["diagnostics"]}
+    assert {"ref-no-auth-store", "ref-key-not-found", "non-string-value"} <= codes
 
 
 def test_doctor_is_clean_on_a_good_folder(capsys, tmp_path):
@@ -144,7 +145,7 @@ def test_property_arbitrary_files_never_crash_the_cli(files, tmp_path_factory, c
         path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8", "surrogatepass"))
     for argv in (["doctor"], ["refs", "--json"], ["list", "x"], ["bulk", "x"]):
         code = main(argv + ["--resources-path", str(folder)])
-        assert code in (0, 1)
+        assert code in (0, 1)  # the folder exists: never "inputs cannot be loaded"
     capsys.readouterr()
 
 
@@ -160,4 +161,78 @@ def test_list_escapes_hostile_names_and_keeps_one_name_per_line(capsys, tmp_path
     assert code == 0
     assert out.splitlines() == ["plain", "red\\e[31m", "two\\nlines"]
     code, out, _ = run(capsys, "list", "s", "--json", "--resources-path", str(tmp_path / "c"))
-    assert json.loads(out) == ["plain", "red\x1b[31m", "two\nlines"]
+    assert json.loads(out)["names"] == ["plain", "red\x1b[31m", "two\nlines"]
+
+
+# --- no false green for scripts and CI (README "Exit codes") ---------------------------------------
+
+
+def test_refs_exits_1_when_any_reference_does_not_resolve(in_repo, capsys, tmp_path):
+    code, out, _ = run(capsys, "refs", *DEMO)
+    assert code == 1 and "not ok" in out.splitlines()[-1]
+    code, out, _ = run(capsys, "refs", "--json", *DEMO)
+    document = json.loads(out)
+    assert code == 1 and document["summary"]["not_ok"] == sum(r["status"] != "ok" for r in document["references"]) > 0
+    (tmp_path / "env.yaml").write_text(
+        "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata: {name: env}\nspec: {type: secretstores.local.env}\n"
+    )
+    assert run(capsys, "refs", "--resources-path", str(tmp_path))[0] == 0
+
+
+@pytest.mark.parametrize("command", [["list", "x"], ["list", "x", "--json"], ["refs", "--json"], ["get", "s", "n"], ["bulk", "s"], ["doctor", "--json"]])
+def test_inputs_that_cannot_be_loaded_exit_2_with_a_message(capsys, tmp_path, command):
+    code, out, err = run(capsys, *command, "--resources-path", str(tmp_path / "missing"))
+    assert code == 2 and "does not exist" in err + out
+    assert out.strip() not in ("[]", "{}")
+    (tmp_path / "ok").mkdir()
+    code, out, err = run(capsys, *command, "--resources-path", str(tmp_path / "ok"), "--config", str(tmp_path / "nope.yaml"))
+    assert code == 2 and "nope.yaml" in err + out
+
+
+def test_usage_errors_exit_2(capsys, tmp_path):
+    (tmp_path / "env.yaml").write_text(
+        "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata: {name: env}\nspec: {type: secretstores.local.env}\n"
+    )
+    with pytest.raises(SystemExit) as caught:
+        main(["get", "env", "HOME", "-m", "no-equals", "--resources-path", str(tmp_path)])
+    assert caught.value.code == 2
+    with pytest.raises(SystemExit) as caught:
+        main(["frobnicate"])
+    assert caught.value.code == 2
+    capsys.readouterr()
+
+
+def test_list_marks_names_the_api_would_deny(in_repo, capsys):
+    # dapr:pkg/config/configuration.go SecretsScope.IsSecretAllowed decides; bulk leaves them out.
+    code, out, err = run(capsys, "list", "demo-file", *DEMO)
+    lines = dict(line.partition("\t")[::2] for line in out.splitlines())
+    assert code == 0 and lines["tls:signing-key"].startswith("API denied (")
+    assert lines["redis:password"] == ""
+    assert "denied by the secret scopes" in err
+    code, out, _ = run(capsys, "list", "demo-file", "--json", *DEMO)
+    document = json.loads(out)
+    denied = {entry["name"] for entry in document["api_denied"]}
+    assert "tls:signing-key" in denied and "redis:password" not in denied
+    assert document["summary"] == {"names": len(document["names"]), "api_denied": len(denied)}
+    code, out, _ = run(capsys, "bulk", "demo-file", *DEMO)
+    assert denied.isdisjoint(json.loads(out))
+
+
+def test_every_json_output_has_a_schema_version_and_a_summary(in_repo, capsys):
+    for command in (["list", "demo-file"], ["refs"], ["doctor"]):
+        _, out, _ = run(capsys, *command, "--json", *DEMO)
+        document = json.loads(out)
+        assert document["schema_version"] == 1 and isinstance(document["summary"], dict)
+
+
+def test_json_outputs_escape_terminal_controls_and_keep_the_text(capsys, tmp_path):
+    names = {"c1\x9b31m": "a", "bidi\u202eevil": "b", "zero\u200bwidth": "c", "caf\u00e9": "d"}
+    (tmp_path / "secrets.json").write_text(json.dumps(names))
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "s.yaml").write_text(
+        "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata: {name: s}\nspec:\n  type: secretstores.local.file\n"
+        f"  metadata:\n  - name: secretsFile\n    value: {tmp_path / 'secrets.json'}\n"
+    )
+    code, out, _ = run(capsys, "list", "s", "--json", "--resources-path", str(tmp_path / "c"))
+    assert code == 0 and sorted(json.loads(out)["names"]) == sorted(names)
+    assert not any(char in out for char in "\x9b\u202e\u200b") and "café" in out

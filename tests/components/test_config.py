@@ -150,7 +150,62 @@ def test_s1_7_api_version_and_kind_are_not_checked_and_only_the_first_document_c
         "apiVersion: whatever\nkind: NotAConfiguration\nspec: {secrets: {scopes: [{storeName: a}]}}\n"
         "---\nspec: {secrets: {scopes: [{storeName: b}]}}\n",
     )
-    assert problems == [] and [s.store_name for s in configuration.scopes] == ["a"]
+    assert [s.store_name for s in configuration.scopes] == ["a"]
+    assert [(p.severity, p.code) for p in problems] == [(Severity.WARNING, "config-first-document")]
+
+
+def test_s1_7_multi_document_config_whose_first_document_is_not_a_configuration_warns(tmp_path):
+    # dapr:pkg/config/configuration.go LoadStandaloneConfiguration: yaml.v3 Unmarshal decodes only the
+    # first document, so a Configuration after, say, a Component is ignored.
+    component = "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata: {name: c}\nspec: {type: state.in-memory}\n"
+    config = "---\nkind: Configuration\nspec: {secrets: {scopes: [{storeName: b, defaultAccess: deny}]}}\n"
+    configuration, problems = load(tmp_path, component + config)
+    assert configuration.scopes == ()
+    (warning,) = problems
+    assert (warning.severity, warning.code) == (Severity.WARNING, "config-first-document")
+    assert '"Component"' in warning.message and "only the first document" in warning.message
+    # a Configuration first, or a lone leading '---', is fine
+    assert load(tmp_path, config + "---\n" + component)[1] == []
+    assert load(tmp_path, "# c\n" + config)[1] == []
+
+
+@pytest.mark.parametrize(
+    "section, line",
+    [
+        ("tracing:\n    otel:\n      timeout: 5x\n", 5),  # not a Go duration
+        ("tracing:\n    otel:\n      timeout: 10\n", 5),  # yaml.v3 refuses a number for time.Duration
+        ("tracing:\n    stdout: maybe\n", 4),
+        ("metric:\n    enabled: 'true'\n", 4),  # a quoted string is not a bool
+        ("workflow:\n    maxConcurrentWorkflowInvocations: many\n", 4),
+        ("features: {name: x}\n", 3),  # a mapping where a list belongs
+    ],
+)
+def test_s1_7_a_config_daprd_cannot_decode_as_a_whole_makes_daprd_exit(tmp_path, section, line):
+    # LoadStandaloneConfiguration: yaml.Unmarshal of the whole ConfigurationSpec fails on any field of
+    # the wrong type, and daprd exits; not only spec.secrets counts.
+    configuration, problems = load(tmp_path, "kind: Configuration\nspec:\n  " + section)
+    (problem,) = problems
+    assert (problem.severity, problem.code, problem.source.line) == (Severity.ERROR, "config-undecodable", line)
+    assert "daprd exits" in problem.message
+
+
+def test_s1_7_valid_sections_daprd_decodes_are_fine(tmp_path):
+    text = (
+        "spec:\n  tracing: {samplingRate: '1', stdout: yes, otel: {timeout: 1m30s, isSecure: false, headers: [a=b]}}\n"
+        "  metric: {enabled: true, latencyDistributionBuckets: [1, 2, 0x10]}\n"
+        "  workflow: {maxConcurrentWorkflowInvocations: 10, stateRetentionPolicy: {completed: 24h}}\n"
+        "  nameResolution: {component: mdns, configuration: {anything: [1, {x: y}]}}\n"
+        "  unknownSection: {whatever: 1}\n"
+    )
+    assert load(tmp_path, text)[1] == []
+
+
+def test_s1_7_a_missing_config_file_is_fatal(tmp_path):
+    # LoadStandaloneConfiguration: os.Stat fails -> error -> daprd exits. An error, never a warning.
+    configuration, problems = load_configuration([str(tmp_path / "missing.yaml")], {})
+    (problem,) = problems
+    assert (problem.severity, problem.code) == (Severity.ERROR, "config-unreadable")
+    assert "does not start" in problem.message
 
 
 def test_s1_7_later_files_override_earlier_ones(tmp_path):
@@ -249,3 +304,15 @@ def test_s1_4_with_a_deny_list_components_need_type_and_version():
     assert "no spec.type or spec.version" in is_component_denied(configuration, make("state.redis", ""))
     assert is_component_denied(configuration, make("state.redis", "v1")) is None
     assert is_component_denied(Configuration(), make("state.redis", "")) is None
+
+
+def test_s4_r4_spec_api_rules_are_read_from_files_and_kubernetes_manifests(tmp_path):
+    # dapr:pkg/config/configuration.go APISpec/APIAccessRule: yaml.v3 reads the untagged fields by
+    # lower-cased name; the operator's JSON is matched case-insensitively by encoding/json.
+    from components.model import ApiAccessRule
+
+    configuration, problems = load(tmp_path, "spec:\n  api:\n    denied:\n    - {name: secrets, version: v1, protocol: http}\n")
+    assert problems == [] and configuration.api_denied == (ApiAccessRule("secrets", "v1", "http"),)
+    manifest = {"spec": {"API": {"Allowed": [{"Name": "state", "version": "v1", "protocol": "grpc"}]}}}
+    configuration, problems = configuration_from_manifest(manifest, Source("cluster"))
+    assert problems == [] and configuration.api_allowed == (ApiAccessRule("state", "v1", "grpc"),)

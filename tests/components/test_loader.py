@@ -154,21 +154,35 @@ def test_s1_4_5_split_documents_matches_the_go_scanner():
     assert split_documents(b"a\n--- x\nb\n--- end") == ([(0, b"a")], ("dropped", 8))
 
 
-def test_s1_4_5_final_separator_without_newline_drops_the_last_document(tmp_path):
-    write(tmp_path, "a.yaml", component(name="one") + "---\n" + component(name="two") + "--- # end")
+@pytest.mark.parametrize("last_line", ["--- # end", "--- ", "---x"])
+def test_s1_4_last_line_dashes_without_newline_drops_this_document(tmp_path, last_line):
+    # dapr:pkg/internal/loader/disk/disk.go splitYamlDoc: at EOF a final '---' line with more
+    # characters and no line break never becomes a token; bufio.Scanner stops without an error.
+    write(tmp_path, "a.yaml", component(name="one") + "---\n" + component(name="two") + last_line)
     result = load_resources([str(tmp_path)])
     assert names(result) == ["one"]
     (warning,) = result.diagnostics
     assert warning.code == "last-document-dropped" and warning.source.line == 9
+    assert "daprd drops this document" in warning.message
 
 
-def test_s1_4_5_documents_over_64_kib_stop_daprd(tmp_path):
+def test_s1_4_bare_dashes_at_eof_keep_the_last_document(tmp_path):
+    # splitYamlDoc: nothing after the separator at EOF returns the data before it as the last token.
+    write(tmp_path, "a.yaml", component(name="one") + "---\n" + component(name="two") + "---")
+    assert names(load_resources([str(tmp_path)])) == ["one", "two"]
+
+
+def test_s1_4_a_document_over_64_kib_hangs_daprd_at_start_up(tmp_path):
+    # disk.go decodeYaml: the Scanner fails with "token too long" and decodeYaml loops forever on
+    # the failed scanner, so daprd hangs (it does not skip the file). The tool must not hang.
     big = "#" * MAX_DOCUMENT_BYTES + "\n"
     write(tmp_path, "a.yaml", component(name="small") + "---\n" + big + component(name="after"))
     result = load_resources([str(tmp_path)])
     assert names(result) == ["small"]
     (problem,) = result.diagnostics
     assert (problem.severity, problem.code, problem.source.line) == (Severity.ERROR, "document-too-large", 9)
+    assert problem.message.startswith("daprd hangs at start-up") and "skip" not in problem.message.replace("does not skip", "")
+    assert problem.source.file.endswith("a.yaml")
 
 
 def test_s1_4_5_a_document_of_just_under_64_kib_is_fine():
@@ -366,9 +380,11 @@ def test_s1_1_empty_secret_key_ref_name_means_no_ref_and_empty_env_ref_means_non
 
 
 @pytest.mark.parametrize(
-    ("written", "code"), [("10", "init-timeout-invalid"), ("0s", "init-timeout-invalid"), ("1m30s", None)]
+    ("written", "code"), [("10", "init-timeout-invalid"), ("0s", None), ("1m30s", None)]
 )
-def test_s1_1_init_timeout_not_a_positive_go_duration_is_said(tmp_path, written, code):
+def test_s1_1_init_timeout_not_a_go_duration_falls_back_to_5s(tmp_path, written, code):
+    # dapr:pkg/runtime/processor/components.go processComponentAndDependents: only a ParseDuration
+    # error gives the default; zero or negative is the runtime's init failure (test_runtime.py)
     write(tmp_path, "a.yaml", component(body=f"initTimeout: '{written}'"))
     result = load_resources([str(tmp_path)])
     assert result.components[0].init_timeout == written
@@ -503,3 +519,15 @@ def test_too_deep_documents_are_said_to_be_this_tools_limit(tmp_path):
     write(tmp_path, "a.yaml", "a: " + "[" * 150 + "]" * 150 + "\n")
     result = load_resources([str(tmp_path)])
     assert codes(result) == ["yaml-too-deep"] and "daprd may load it" in result.diagnostics[0].message
+
+
+def test_kubernetes_mode_the_same_name_in_two_namespaces_is_not_a_duplicate(tmp_path):
+    # In Kubernetes mode daprd gets one namespace's components from the operator (names are unique per
+    # namespace), so disk.go filterManifests' duplicate error only holds within a namespace.
+    write(tmp_path, "a.yaml", component(name="db").replace("name: db", "name: db\n  namespace: team-a"))
+    write(tmp_path, "b.yaml", component(name="db").replace("name: db", "name: db\n  namespace: team-b"))
+    result = load_resources([str(tmp_path)], kubernetes=True)
+    assert names(result) == ["db", "db"] and codes(result) == []
+    assert codes(load_resources([str(tmp_path)])) == ["duplicate-name"]  # self-hosted: one name space
+    write(tmp_path, "c.yaml", component(name="db").replace("name: db", "name: db\n  namespace: team-a"))
+    assert codes(load_resources([str(tmp_path)], kubernetes=True)) == ["duplicate-name"]

@@ -11,6 +11,7 @@ from components.model import Component, MetadataItem, SecretKeyRef, Source
 from components.references import (
     build_properties,
     build_references,
+    env_key_hidden_in_allow_list,
     env_ref_allowed,
     resolve_env_ref,
     uses_env_ref,
@@ -111,9 +112,14 @@ def test_s2_1_env_var_allowed_with_dapr_env_keys(name, allowed):
 
 
 def test_s2_1_only_the_first_occurrence_in_dapr_env_keys_counts():
-    """daprd looks at strings.Index only: FOO inside FOOBAR hides a later whole-word FOO."""
-    assert env_ref_allowed("FOO", "FOOBAR FOO") is False
+    # dapr:pkg/runtime/processor/secret/secret.go isEnvVarAllowed: strings.Index finds the first
+    # occurrence only, so FOO inside MYFOO or FOOBAR hides a later whole-word FOO.
+    assert env_ref_allowed("FOO", "MYFOO FOO") is False
+    assert env_ref_allowed("foo", "FOOBAR FOO") is False
     assert env_ref_allowed("FOO", "BAR FOO") is True
+    assert env_key_hidden_in_allow_list("FOO", "MYFOO FOO") is True
+    assert env_key_hidden_in_allow_list("FOO", "BAR FOO") is False
+    assert env_key_hidden_in_allow_list("FOO", "MYFOO") is False  # not in the list at all: plainly refused
 
 
 def test_s2_1_resolve_env_ref():
@@ -142,7 +148,8 @@ def test_s1_2_each_uuid_is_new_and_app_tags_are_filled():
     assert build_properties([("ns", "{namespace}")], app_id="a", namespace="") == {"ns": ".a"}
 
 
-def test_s1_2_pod_name_is_an_error_without_a_pod():
+def test_s1_2_pod_name_comes_from_pod_name_only_an_unset_one_fails():
+    # dapr:pkg/runtime/meta/meta.go convertItemsToProps; runtime.go passes os.Getenv("POD_NAME")
     with pytest.raises(ValueError, match=r"property group refers to \{podName\} but podName is not set"):
         build_properties([("group", "g-{podName}")], app_id="a", namespace=None)
     assert build_properties([("group", "g-{podName}")], app_id="a", namespace=None, pod_name="p") == {"group": "g-p"}

@@ -16,6 +16,7 @@ from components.values import (
     go_float32_text,
     go_json,
     go_quote,
+    go_unquote,
     go_string,
     parse_go_duration,
     parse_yaml,
@@ -262,6 +263,20 @@ def test_s1_3_explicit_tags():
 def test_s1_3_only_the_first_document_is_read():
     assert parse_yaml(b"a: 1\n...\nb: 2\n") == {"a": 1}
     assert parse_yaml(b"# nothing\n") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('"abc"', "abc"), ("'x'", "x"), ("`raw`", "raw"), ('"a\\tb"', "a\tb"), ('"\\u263a\\x41\\101"', "\u263aAA"),
+        ("`a\rb`", "ab"), ('"\\"\'"', "\"'"), ("'\\''", "'"), ("''", ""),
+        ("abc", None), ('"a', None), ("'ab'", None), ('"\\z"', None), ('"a\nb"', None), ("`a`b`", None),
+        ('"\\\'"', None), ("'\\\"'", None), ('"\\400"', None), ('"\\ud800"', None), ('"a"b"', None),
+    ],
+)
+def test_s2_7_go_unquote_matches_strconv_unquote(text, expected):
+    # Go's strconv.Unquote, used by dapr:pkg/apis/common/namevalue.go DynamicValue.String
+    assert go_unquote(text) == expected
 
 
 def test_go_quote_matches_go_percent_q():

@@ -38,6 +38,8 @@ _RESOURCES = {
     "namespaces": ("", "Namespace", "NamespaceList"),
     "components": ("dapr.io", "Component", "ComponentList"),
     "configurations": ("dapr.io", "Configuration", "ConfigurationList"),
+    "httpendpoints": ("dapr.io", "HTTPEndpoint", "HTTPEndpointList"),
+    "mcpservers": ("dapr.io", "MCPServer", "MCPServerList"),
 }
 
 
@@ -86,6 +88,7 @@ class FakeKubeCluster:
     record_bodies: bool = True
     delay: float = 0.0  # seconds to wait before answering (timeout tests)
     dapr_installed: bool = True  # False: the dapr.io CRDs are absent (their URLs are 404)
+    absent_resources: set = field(default_factory=set)  # e.g. {"mcpservers"}: a CRD this Dapr lacks (404)
     kubeconfig: Path | None = None  # set by the test fixture that wrote one
     objects: dict[str, dict[str, dict[str, dict]]] = field(default_factory=dict)  # resource -> ns -> name -> obj
     namespaces: set[str] = field(default_factory=lambda: {"default"})
@@ -159,9 +162,12 @@ class FakeKubeCluster:
         self._put("secrets", namespace, name, secret)
 
     def add_resource(self, manifest: Mapping) -> None:
-        """A Dapr Component or Configuration manifest (as `kubectl apply` would store it)."""
+        """A Dapr Component, Configuration, HTTPEndpoint or MCPServer manifest (as `kubectl apply` stores it)."""
         kind = manifest["kind"]
-        resource = {"Component": "components", "Configuration": "configurations"}[kind]
+        resource = {
+            "Component": "components", "Configuration": "configurations",
+            "HTTPEndpoint": "httpendpoints", "MCPServer": "mcpservers",
+        }[kind]
         metadata = manifest.get("metadata") or {}
         namespace = metadata.get("namespace") or "default"
         obj = json.loads(json.dumps(dict(manifest)))
@@ -227,7 +233,9 @@ class FakeKubeCluster:
             user = self._authenticate(headers.get("authorization", ""))
             parts = urlsplit(raw_path)
             route = _route(parts.path)
-            if _RESOURCES[route.resource][0] == "dapr.io" and not self.dapr_installed:
+            if _RESOURCES[route.resource][0] == "dapr.io" and (
+                not self.dapr_installed or route.resource in self.absent_resources
+            ):
                 raise ApiError(404, "NotFound", "the server could not find the requested resource", {})
             self._authorize(user, route)
             query = parse_qs(parts.query)
@@ -397,16 +405,16 @@ _PATTERNS = [
     (re.compile(r"^/api/v1/(?P<resource>secrets)$"), None, False, False),
     (re.compile(r"^/api/v1/namespaces/(?P<ns>[^/]+)/(?P<resource>secrets)$"), None, True, False),
     (re.compile(r"^/api/v1/namespaces/(?P<ns>[^/]+)/(?P<resource>secrets)/(?P<name>[^/]+)$"), None, True, True),
-    (re.compile(r"^/apis/dapr\.io/v1alpha1/(?P<resource>components|configurations)$"), None, False, False),
+    (re.compile(r"^/apis/dapr\.io/v1alpha1/(?P<resource>components|configurations|httpendpoints|mcpservers)$"), None, False, False),
     (
-        re.compile(r"^/apis/dapr\.io/v1alpha1/namespaces/(?P<ns>[^/]+)/(?P<resource>components|configurations)$"),
+        re.compile(r"^/apis/dapr\.io/v1alpha1/namespaces/(?P<ns>[^/]+)/(?P<resource>components|configurations|httpendpoints|mcpservers)$"),
         None,
         True,
         False,
     ),
     (
         re.compile(
-            r"^/apis/dapr\.io/v1alpha1/namespaces/(?P<ns>[^/]+)/(?P<resource>components|configurations)/(?P<name>[^/]+)$"
+            r"^/apis/dapr\.io/v1alpha1/namespaces/(?P<ns>[^/]+)/(?P<resource>components|configurations|httpendpoints|mcpservers)/(?P<name>[^/]+)$"
         ),
         None,
         True,

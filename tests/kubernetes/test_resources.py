@@ -273,3 +273,69 @@ def test_cluster_mode_without_namespace_uses_the_contexts_namespace(kube_cluster
         assert [c.name for c in runtime.components] == ["kubernetes", "d-state"]
     finally:
         runtime.close()
+
+
+def test_kubernetes_mode_component_scopes_apply_with_an_app_id(kube_cluster, kube_env, tmp_path):
+    # dapr:pkg/runtime/authorizer/authorizer.go IsObjectAuthorized checks `scopes` against the app ID in
+    # every mode: a component scoped to another app is not loaded by this app's daprd.
+    from backends.runtime import Runtime, RuntimeOptions
+
+    kube_cluster.add_resource(component("mine", "prod") | {"scopes": ["orders"]})
+    kube_cluster.add_resource(component("theirs", "prod") | {"scopes": ["billing"]})
+    runtime = Runtime.load(
+        RuntimeOptions(resources_paths=(), kubernetes=True, resources_from_cluster=True, env=kube_env,
+                       cwd=str(tmp_path), namespace="prod", app_id="orders")
+    )
+    try:
+        assert [c.name for c in runtime.components] == ["kubernetes", "mine"]
+        assert [(d.code, d.component) for d in runtime.diagnostics if d.code == "scoped-out"] == [("scoped-out", "theirs")]
+    finally:
+        runtime.close()
+
+
+def test_kubernetes_mode_missing_config_name_is_an_error(kube_cluster, kube_env, tmp_path):
+    # daprd cannot start when the Configuration its pod names (dapr.io/config) does not exist.
+    from backends.runtime import Runtime, RuntimeOptions
+
+    runtime = Runtime.load(
+        RuntimeOptions(resources_paths=(), kubernetes=True, resources_from_cluster=True, env=kube_env,
+                       cwd=str(tmp_path), namespace="prod", config_files=("nope",))
+    )
+    try:
+        assert [(d.severity, d.code) for d in runtime.diagnostics] == [(Severity.ERROR, "config-not-found")]
+    finally:
+        runtime.close()
+
+
+def test_kubernetes_mode_http_endpoint_refs_are_read_from_the_cluster(kube_cluster, kube_env, tmp_path):
+    # dapr:pkg/runtime/processor/httpendpoints.go: the operator's HTTPEndpoints go through the same
+    # secret processor; with no auth.secretStore the Kubernetes-mode default store is `kubernetes`.
+    from backends.runtime import Runtime, RuntimeOptions
+
+    kube_cluster.add_secret("prod", "api", {"token": "t"})
+    kube_cluster.add_resource({
+        "apiVersion": "dapr.io/v1alpha1", "kind": "HTTPEndpoint", "metadata": {"name": "pay", "namespace": "prod"},
+        "spec": {"baseUrl": "https://x", "headers": [{"name": "Auth", "secretKeyRef": {"name": "api", "key": "token"}}]},
+    })
+    runtime = Runtime.load(
+        RuntimeOptions(resources_paths=(), kubernetes=True, resources_from_cluster=True, env=kube_env,
+                       cwd=str(tmp_path), namespace="prod")
+    )
+    try:
+        (ref,) = runtime.references()
+        assert (ref.kind, ref.component, ref.field, ref.store) == ("HTTPEndpoint", "pay", "headers[Auth]", "kubernetes")
+        assert runtime.check_reference(ref).code == "ok"
+        assert [c.name for c in runtime.components] == ["kubernetes"]
+    finally:
+        runtime.close()
+
+
+def test_a_cluster_without_the_mcpserver_crd_is_not_an_error(kube_cluster, kube_env):
+    # MCPServer is new in Dapr 1.18: a 404 on its list means "none", not a problem.
+    kube_cluster.add_resource(component("orders-state", "prod"))
+    kube_cluster.absent_resources = {"mcpservers", "httpendpoints"}
+    try:
+        result = load(kube_cluster, kube_env, namespace="prod")
+    finally:
+        kube_cluster.absent_resources = set()
+    assert [c.name for c in result.components] == ["orders-state"] and result.diagnostics == []

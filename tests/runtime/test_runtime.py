@@ -73,11 +73,62 @@ def test_s1_5_a_store_may_depend_on_a_store_defined_later():
     assert rt.api_get("main", "good-key").body == {"good-key": "life is good"}
 
 
-def test_s2_3_self_hosted_ref_without_auth_store_parks_forever():
+# The five tests below: dapr:pkg/runtime/processor/secret/secret.go ProcessResource (store "" is
+# not found: warn and return at the first ref) and dapr:pkg/runtime/processor/components.go
+# preprocessOneComponent (parks only behind a non-empty store name) / processComponents.
+
+
+def test_s2_3_self_hosted_ref_without_auth_store_is_not_parked_but_initialised_with_the_field_empty():
     rt = runtime(store("a", GOOD), Component("db", "state.redis", metadata=(MetadataItem("password", None, SecretKeyRef("good-key")),)))
     status = rt.open("db")
-    assert status.state == State.WAITING
-    assert "no auth.secretStore" in status.message
+    assert status.state == State.DEGRADED and status.waiting_for is None
+    assert status.message == "not resolved: no auth.secretStore in self-hosted mode; daprd initialises db with password empty"
+    assert "auth: {secretStore:" in status.hint
+    [ref] = rt.references()
+    assert rt.check_reference(ref).code == "no-auth-store"
+    assert "park" not in status.message + rt.check_reference(ref).message
+    assert [d.code for d in rt.doctor() if d.component == "db"] == ["ref-no-auth-store"]
+
+
+def test_s2_3_without_auth_store_a_literal_value_beside_the_ref_is_kept():
+    rt = runtime(Component("db", "state.redis", metadata=(MetadataItem("password", "literal", SecretKeyRef("good-key")),)))
+    assert rt._resolve_properties(rt.component("db"))[0] == {"password": "literal"}
+    assert rt.open("db").message.endswith("with password at its literal value")
+
+
+def test_s2_3_without_auth_store_items_after_the_first_ref_are_not_resolved():
+    items = (
+        MetadataItem("before", None, env_ref="MY_VAR"),
+        MetadataItem("password", None, SecretKeyRef("good-key")),
+        MetadataItem("after", None, env_ref="MY_VAR"),
+        MetadataItem("plain", "kept"),
+    )
+    rt = Runtime(RuntimeOptions(resources_paths=(), env={"MY_VAR": "from-env"}), [Component("db", "state.redis", metadata=items)])
+    properties, problems, _ = rt._resolve_properties(rt.component("db"))
+    assert properties == {"before": "from-env", "password": "", "after": "", "plain": "kept"}
+    assert rt.open("db").message.endswith("with password, after empty")
+
+
+def test_s2_3_without_auth_store_a_store_whose_init_fails_makes_daprd_exit_unless_ignore_errors():
+    ref = (MetadataItem("secretsFile", None, SecretKeyRef("path")),)
+    rt = runtime(
+        Component("files", "secretstores.local.file", metadata=ref),
+        Component("tolerant", "secretstores.local.file", metadata=ref, ignore_errors=True),
+    )
+    status = rt.open("files")
+    assert status.state == State.ERROR
+    assert "daprd initialises files with secretsFile empty" in status.message
+    assert "missing local secrets file in metadata" in status.message
+    assert status.hint.startswith("daprd would exit at start-up")
+    assert rt.open("tolerant").hint.startswith("skipped: ignoreErrors")
+    assert rt.api_get("files", "x").status == 500  # no store loaded at all: the usual answer
+
+
+def test_s2_3_without_auth_store_a_store_that_inits_is_loaded_and_answers():
+    rt = runtime(store("lenient", GOOD, refs={"token": ("t", "")}))
+    status = rt.open("lenient")
+    assert status.state == State.READY and "daprd initialises lenient with token empty" in status.message
+    assert rt.api_get("lenient", "good-key").body == {"good-key": "life is good"}
 
 
 def test_s2_3_kubernetes_mode_defaults_to_the_kubernetes_store():
@@ -161,6 +212,113 @@ def test_s1_6_unknown_versions_and_unsupported_types():
     assert "couldn't find secret store" in rt.status("v1").message
     assert rt.open("aws").state == State.UNSUPPORTED
     assert rt.open("bad").message == "incorrect type SecretStores.local.file"
+
+
+@pytest.mark.parametrize("timeout", ["0s", "0", "-5s"])
+def test_s1_1_init_timeout_zero_or_negative_fails_init(timeout):
+    # dapr:pkg/runtime/processor/components.go processComponentAndDependents (no <= 0 guard) and
+    # Processor.Init (an expired context adds "init timeout for component X")
+    rt = runtime(
+        Component("fast", TEST_TYPE, init_timeout=timeout),
+        Component("tolerant", TEST_TYPE, init_timeout=timeout, ignore_errors=True),
+        Component("unparsable", TEST_TYPE, init_timeout="10"),
+    )
+    status = rt.open("fast")
+    assert (status.state, status.message) == (State.ERROR, f"init timeout for component fast ({TEST_TYPE})")
+    assert status.hint.startswith("daprd would exit at start-up") and "initTimeout" in status.hint
+    assert rt.open("tolerant").hint.startswith("skipped: ignoreErrors")
+    assert rt.open("unparsable").state == State.READY  # only an unparsable value means the default 5s
+    assert [d.code for d in rt.doctor() if d.component == "fast"] == ["init-failed"]
+
+
+@pytest.mark.parametrize("kind", ["workflow.dapr", "workflowbackend.actors", "nameresolution.mdns", "SecretStores.local.file"])
+def test_s1_5_only_the_nine_categories_are_accepted(kind):
+    # dapr:pkg/runtime/processor/components.go processComponentAndDependents / Processor.category
+    # (the processor's managers, not pkg/components/category.go)
+    rt = runtime(Component("c", kind), Component("tolerant", kind, ignore_errors=True))
+    status = rt.open("c")
+    assert (status.state, status.message) == (State.ERROR, f"incorrect type {kind}")
+    assert status.hint.startswith("daprd would exit at start-up")
+    assert rt.open("tolerant").hint.startswith("skipped: ignoreErrors")
+    assert [d.code for d in rt.doctor() if d.component == "c"] == ["init-failed"]
+
+
+def test_s1_5_category_check_runs_after_secret_resolution():
+    # dapr:pkg/runtime/processor/components.go processComponentAndDependents: preprocessOneComponent
+    # parks first, the category is only tested for a component that is not parked
+    rt = runtime(Component("wf", "workflow.dapr", auth_secret_store="missing", metadata=(MetadataItem("x", None, SecretKeyRef("s")),)))
+    status = rt.open("wf")
+    assert status.state == State.WAITING and status.waiting_for == "missing"
+
+
+def test_s1_5_parked_stores_are_initialised_inside_the_store_call():
+    # dapr:pkg/runtime/processor/components.go processComponentAndDependents (dependents run in the
+    # store's call, an error returns at once) and processComponents ("process component X error")
+    rt = runtime(
+        store("early-bad", auth="boot", refs={"x": ("s", "")}, fail="yes", ignoreErrors="n/a"),
+        store("early-dropped", auth="boot", refs={"x": ("s", "")}),
+        Component("boot", TEST_TYPE, metadata=(MetadataItem("secrets", json.dumps({"s": {"s": "v"}})),), ignore_errors=True),
+        store("late", auth="boot", refs={"x": ("s", "")}),
+    )
+    bad = rt.open("early-bad")
+    assert bad.state == State.ERROR and bad.message == "process component boot error: init failed on purpose"
+    assert bad.hint.startswith("skipped: ignoreErrors") and "boot's spec.ignoreErrors decides" in bad.hint  # boot's, not its own
+    dropped = rt.open("early-dropped")
+    assert dropped.state == State.WAITING and "drops the rest of the parked list" in dropped.message
+    assert rt.open("late").state == State.READY  # processed after boot loaded: not parked at all
+    codes = {d.component: d.code for d in rt.doctor()}
+    assert codes["early-bad"] == "init-failed" and codes["early-dropped"] == "parked-forever"
+
+
+def test_s3_4_vault_missing_ca_path_shows_daprd_crashes(tmp_path):
+    # contrib:secretstores/hashicorp/vault/vault.go readCertificateFolder (nil FileInfo panic):
+    # the process dies, so ignoreErrors does not matter
+    vault = Component(
+        "vault", "secretstores.hashicorp.vault", ignore_errors=True,
+        metadata=(MetadataItem("vaultToken", "t"), MetadataItem("caPath", "no-such-dir")),
+    )
+    rt = Runtime(RuntimeOptions(resources_paths=(), env={}, cwd=str(tmp_path)), [vault])
+    status = rt.open("vault")
+    assert status.state == State.ERROR and status.message.startswith("daprd crashes: caPath no-such-dir does not exist")
+    assert "whatever spec.ignoreErrors says" in status.hint
+    assert [d.code for d in rt.doctor() if d.code != "plain-secret-value"] == ["daprd-crashes"]
+
+
+def test_s2_9_kubernetes_operator_fills_refs_to_the_kubernetes_store():
+    # dapr:pkg/operator/api/components.go ListComponents / processComponentSecrets, then
+    # pkg/runtime/processor/secret/secret.go ProcessResource (the operator branch: base64-decode)
+    kube = Component("kubernetes", TEST_TYPE, metadata=(MetadataItem("secrets", json.dumps({"db": {"pw": "p4ss", "empty": ""}})),))
+    items = (
+        MetadataItem("present", "literal", SecretKeyRef("db", "pw")),
+        MetadataItem("empty", "literal", SecretKeyRef("db", "empty")),  # "" overrides the literal
+        MetadataItem("missing", "not base64!", SecretKeyRef("db", "nope")),  # Error decoding secret: kept
+        MetadataItem("missing-b64", "aGVsbG8=", SecretKeyRef("db", "nope")),  # decoded: hello
+        MetadataItem("missing-none", None, SecretKeyRef("db", "nope")),
+    )
+    rt = runtime(kube, Component("app", "state.redis", metadata=items), kubernetes=True)
+    rt.open("kubernetes")
+    properties, problems, _ = rt._resolve_properties(rt.component("app"))
+    assert properties == {"present": "p4ss", "empty": "", "missing": "not base64!", "missing-b64": "hello", "missing-none": ""}
+    assert any("Error decoding secret" in p for p in problems)
+    codes = {r.field: rt.check_reference(r) for r in rt.references()}
+    assert "base64-decode" in codes["missing"].message and "replaces any literal" in codes["empty"].message
+
+
+def test_s2_9_an_unreadable_kubernetes_secret_stops_daprd_whatever_ignore_errors():
+    # dapr:pkg/operator/api/components.go ListComponents returns the error; pkg/runtime/runtime.go
+    # "failed to load components"
+    kube = Component("kubernetes", TEST_TYPE)
+    ref = (MetadataItem("pw", "literal", SecretKeyRef("error-key")),)
+    rt = Runtime(
+        RuntimeOptions(resources_paths=(), env={}, kubernetes=True, app_id="orders"),
+        [kube, Component("app", "state.redis", metadata=ref, ignore_errors=True),
+         Component("other-app", "state.redis", metadata=ref, scopes=("billing",))],
+    )
+    status = rt.open("app")
+    assert status.state == State.ERROR and status.message.startswith("failed to load components: the operator cannot read")
+    assert "whatever spec.ignoreErrors says" in status.hint
+    assert rt.open("other-app").state != State.ERROR  # not scoped to this app: the operator skips it
+    assert "daprd-does-not-start" in {d.code for d in rt.doctor() if d.component == "app"}
 
 
 def test_s1_6_type_and_version_are_case_insensitive_after_the_prefix():
@@ -255,6 +413,49 @@ def test_s1_2_template_tags_after_resolution():
     assert status.message == "failed to parse metadata: property b refers to {podName} but podName is not set"
 
 
+def test_s1_2_pod_name_is_filled_from_pod_name_in_every_mode():
+    # dapr:pkg/runtime/runtime.go (meta.New with os.Getenv("POD_NAME")), pkg/runtime/meta/meta.go convertItemsToProps
+    pod = Component("pod", "state.redis", metadata=(MetadataItem("b", "{podName}/{namespace}"),))
+
+    def resolved(**options):
+        rt = Runtime(RuntimeOptions(resources_paths=(), app_id="orders", **options), [pod])
+        return rt._resolve_properties(rt.component("pod"))[0]["b"]
+
+    assert resolved(env={"POD_NAME": "orders-7d9f"}) == "orders-7d9f/default.orders"  # self-hosted too
+    assert resolved(env={"POD_NAME": "p", "NAMESPACE": ""}) == "p/.orders"  # set but empty: no default
+    assert resolved(env={}, kubernetes=True, namespace="prod").startswith("<pod name>/prod.orders")  # the injector sets it
+    rt = Runtime(RuntimeOptions(resources_paths=(), env={}), [pod])
+    status = rt.open("pod")
+    assert status.state == State.ERROR and "POD_NAME" in status.hint
+
+
+def test_s2_1_doctor_says_when_the_allow_list_hides_a_name_inside_another_word():
+    # dapr:pkg/runtime/processor/secret/secret.go isEnvVarAllowed (first strings.Index only)
+    items = (MetadataItem("a", None, env_ref="FOO"), MetadataItem("b", None, env_ref="BAR"))
+    rt = Runtime(RuntimeOptions(resources_paths=(), env={"DAPR_ENV_KEYS": "MYFOO FOO BAR", "FOO": "x", "BAR": "y"}), [Component("app", "state.redis", metadata=items)])
+    assert rt._resolve_properties(rt.component("app"))[0] == {"a": "", "b": "y"}
+    found = [d for d in rt.doctor() if d.code == "env-allow-list-hidden"]
+    assert [d.message.split()[2] for d in found] == ["FOO"]
+
+
+def test_s2_7_resolved_values_reach_the_component_go_unquoted():
+    # dapr:pkg/apis/common/namevalue.go DynamicValue.String (strconv.Unquote), applied after
+    # pkg/runtime/processor/secret/secret.go ProcessResource sets the raw value
+    secrets = {"q": {"q": '"abc"'}, "r": {"r": "'x'"}, "t": {"t": '"a\\tb"'}, "raw": {"raw": "`raw`"}, "n": {"n": '"not closed'}}
+    items = tuple(MetadataItem(name, None, SecretKeyRef(name)) for name in secrets)
+    items += (MetadataItem("env", None, env_ref="QUOTED"), MetadataItem("literal", '"kept"'))
+    rt = Runtime(
+        RuntimeOptions(resources_paths=(), env={"QUOTED": '"from env"'}),
+        [store("vault", secrets), Component("app", "state.redis", auth_secret_store="vault", metadata=items)],
+    )
+    rt.open("vault")
+    properties = rt._resolve_properties(rt.component("app"))[0]
+    assert properties == {"q": "abc", "r": "x", "t": "a\tb", "raw": "raw", "n": '"not closed', "env": "from env", "literal": '"kept"'}
+    found = [d for d in rt.doctor() if d.code == "value-unquoted"]
+    assert sorted(d.message.split("'")[1] for d in found) == ["env", "q", "r", "raw", "t"]
+    assert all("abc" not in d.message and "from env" not in d.message for d in found)  # never the value
+
+
 def test_error_messages_never_carry_values():
     rt = runtime(store("vault", {"s": {"s": "TOP-SECRET-CANARY"}}), Component("app", "state.redis", auth_secret_store="vault", metadata=(MetadataItem("pw", None, SecretKeyRef("s", "other")),)))
     status = rt.check_reference(rt.references()[0])
@@ -346,3 +547,64 @@ def test_s1_4_a_component_on_the_config_deny_list_is_refused():
     assert status.state == State.ERROR and "spec.components.deny" in status.hint
     assert rt.open("vault").state == State.READY
     assert rt.open("unversioned").state == State.ERROR
+
+
+# --- §4 R4: endpoints removed by spec.api ----------------------------------------------------------
+
+DIRECT_INVOKE_404 = {
+    "errorCode": "ERR_DIRECT_INVOKE",
+    "message": "failed getting app id either from the URL path or the header dapr-app-id",
+}
+
+
+def _api_config(tmp_path, api_yaml: str) -> Configuration:
+    from components.config import load_configuration
+
+    path = tmp_path / "config.yaml"
+    path.write_text("apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata: {name: c}\nspec:\n  api:\n" + api_yaml)
+    configuration, problems = load_configuration([str(path)], {})
+    assert problems == []
+    return configuration
+
+
+@pytest.mark.parametrize(
+    "api_yaml",
+    [
+        "    allowed:\n    - {name: state, version: v1, protocol: http}\n    - {name: invoke, version: v1, protocol: http}\n",
+        "    denied:\n    - {name: secrets, version: v1, protocol: HTTP}\n",  # group name, any case protocol
+        "    denied:\n    - {name: secrets, version: v1.0, protocol: http}\n",  # legacy: route prefix
+    ],
+)
+def test_s4_r4_api_endpoints_removed_by_spec_api_answer_the_invocation_fallback_404(tmp_path, api_yaml):
+    # dapr:pkg/api/http/server.go setupRoutes skips endpoints that endpoints.Endpoint.IsAllowed refuses;
+    # chi's NotFound is then the service-invocation fallback (directmessaging.go onDirectMessage), which
+    # without a dapr-app-id header answers messages.ErrDirectInvokeNoAppID (404).
+    rt = runtime(store("s", GOOD), configuration=_api_config(tmp_path, api_yaml))
+    for response in (rt.api_get("s", "good-key"), rt.api_bulk("s")):
+        assert (response.status, response.body) == (404, DIRECT_INVOKE_404)
+        assert not response.ok
+
+
+def test_s4_r4_rules_without_the_http_protocol_remove_nothing(tmp_path):
+    # config.APIAccessRules.GetRulesByProtocol("http") keeps only rules whose protocol is http.
+    rt = runtime(store("s", GOOD), configuration=_api_config(tmp_path, "    denied:\n    - {name: secrets, version: v1}\n"))
+    assert rt.api_get("s", "good-key").status == 200
+
+
+def test_s4_r4_only_bulk_removed_by_its_route_prefix(tmp_path):
+    # endpointMatchesAPIAccessRule's legacy check: strings.HasPrefix(version + "/" + route, rule).
+    api_yaml = "    denied:\n    - {name: 'secrets/{secretStoreName}/bulk', version: v1.0, protocol: http}\n"
+    rt = runtime(store("s", GOOD), configuration=_api_config(tmp_path, api_yaml))
+    assert rt.api_get("s", "good-key").status == 200
+    assert rt.api_bulk("s").body == DIRECT_INVOKE_404
+
+
+def test_s4_r4_with_invocation_removed_too_chi_answers_its_plain_404(tmp_path):
+    # server.go handle: the fallback is registered only when the invoke endpoint itself is allowed.
+    for api_yaml in (
+        "    allowed:\n    - {name: state, version: v1, protocol: http}\n",  # invoke not allowed either
+        "    denied:\n    - {name: secrets, version: v1, protocol: http}\n    - {name: invoke, version: v1, protocol: http}\n",
+    ):
+        rt = runtime(store("s", GOOD), configuration=_api_config(tmp_path, api_yaml))
+        response = rt.api_get("s", "good-key")
+        assert (response.status, response.body, response.text()) == (404, None, "404 page not found\n")

@@ -314,7 +314,7 @@ def test_doctor_and_refs_with_a_sidecar_check_the_files_and_say_so(files, capsys
     )
     with fake_sidecar() as daprd:
         code, out, _ = run(capsys, "doctor", "--json", "--sidecar", daprd.url, "--resources-path", str(components))
-        codes = [d["code"] for d in json.loads(out)]
+        codes = [d["code"] for d in json.loads(out)["diagnostics"]]
         assert code == 1 and codes[0] == "sidecar-mode" and "ref-secret-not-found" in codes
         code, out, err = run(capsys, "refs", "--json", "--sidecar", daprd.url, "--resources-path", str(components))
-        assert "refs reads the files" in err and json.loads(out)[0]["component"] == "broken"
+        assert "refs reads the files" in err and json.loads(out)["references"][0]["component"] == "broken"

@@ -25,6 +25,12 @@ SIZE = (120, 36)
 
 
 @pytest.fixture(autouse=True)
+def outside_tmux(monkeypatch):
+    """Copies go to a named tmux buffer inside tmux (issue #13): tests run as if outside it."""
+    monkeypatch.delenv("TMUX", raising=False)
+
+
+@pytest.fixture(autouse=True)
 def test_store_types(monkeypatch):
     for short, target in {
         "test.memory": "tests.tui.stores:MemoryStore",

@@ -124,6 +124,26 @@ async def drift(pilot: Pilot) -> None:
     await _quiet(pilot)
 
 
+async def verify(pilot: Pilot) -> None:
+    """`=` on redis:password with a candidate typed: masked, the answer not given yet."""
+    await _open_secret(pilot, "demo-file", "redis:password")
+    await pilot.press("equals_sign")
+    await _until(pilot, lambda: type(pilot.app.screen).__name__ == "VerifyScreen")
+    await pilot.press(*"not-the-password")
+    await _quiet(pilot)
+
+
+async def compare(pilot: Pilot) -> None:
+    """Palette "Compare with…": demo-file against demo-multi, every row (`a`)."""
+    from tui.screens.compare import CompareTarget
+
+    await _open_secret(pilot, "demo-file", "redis:password")
+    pilot.app.compare_with(CompareTarget("demo-multi"))
+    await _until(pilot, lambda: getattr(pilot.app.screen, "result", None) is not None)
+    await pilot.press("a")
+    await _quiet(pilot)
+
+
 SCENES: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "main": main,
     "revealed": revealed,
@@ -132,4 +152,6 @@ SCENES: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "doctor": doctor,
     "help": help_screen,
     "palette": palette,
+    "verify": verify,
+    "compare": compare,
 }

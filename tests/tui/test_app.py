@@ -71,7 +71,9 @@ async def test_names_are_listed_only_when_a_store_is_first_shown_and_values_only
         assert "second" not in app.views  # never shown: never listed
         tree = await open_store(pilot, "first")
         assert labels(tree.root) == ["api", "db: (2)"]
-        assert MemoryStore.reads == []  # listing read no value
+        # Listing read no value; focusing the tree puts the cursor on "api", whose value the detail
+        # pane may already be reading (a race the old `== []` lost about half the time under load).
+        assert set(MemoryStore.reads) <= {"api"}
         db = tree.root.children[1]
         assert len(db.children) == 0  # a group's nodes are built when it is opened
         db.expand()
@@ -240,7 +242,7 @@ async def test_copy_puts_the_value_on_the_clipboard_without_revealing_or_notifyi
         assert "hunter2-value" not in screen_text(app)
         assert app.query_one(DetailPane).revealed == set()  # copy never changes the mask
         copied = [m for m in notifications(app) if m.startswith("Copied")]
-        assert copied and "mem/db:password" in copied[0] and "OSC 52 + native clipboard" in copied[0]
+        assert copied and "mem/db:password" in copied[0] and "OSC 52, cannot be confirmed + native clipboard" in copied[0]
         assert all("hunter2" not in m for m in notifications(app))
 
 
@@ -265,7 +267,7 @@ async def test_copy_works_without_a_native_clipboard_and_says_so(resources):
         await pilot.pause()
         assert app.clipboard == "only-osc52-value"
         message = next(m for m in notifications(app) if m.startswith("Copied"))
-        assert "(OSC 52)" in message and "native clipboard: no clipboard program" in message
+        assert "(OSC 52, cannot be confirmed)" in message and "native clipboard: no clipboard program" in message
         assert "only-osc52-value" not in message
 
 

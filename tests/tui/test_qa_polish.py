@@ -339,6 +339,25 @@ async def test_with_no_secret_highlighted_the_references_pane_names_the_stores_u
         assert app.current == "no-refs"
 
 
+async def test_the_references_pane_lists_http_endpoints_that_use_the_store(resources):
+    # dapr:pkg/runtime/processor/httpendpoints.go: an HTTPEndpoint's header secretKeyRef is resolved by
+    # the same secret processor, so it is one of the store's users and one of the secret's references.
+    resources.file_store("files", {"redis": {"password": "p"}})
+    resources.write("e.yaml", (
+        "apiVersion: dapr.io/v1alpha1\nkind: HTTPEndpoint\nmetadata: {name: pay}\nspec:\n  baseUrl: https://x\n"
+        "  headers:\n  - {name: Auth, secretKeyRef: {name: 'redis:password', key: 'redis:password'}}\n"
+        "auth: {secretStore: files}\n"
+    ))
+    app = make_app(resources.runtime())
+    async with app.run_test(size=SIZE) as pilot:
+        tree = await open_store(pilot, "files")
+        tree.move_cursor(tree.root.children[0])  # the group redis:
+        await pilot.pause()
+        refs = app.query_one(ReferencesPane)
+        assert [option.prompt.plain for option in refs.options] == ["Using files:", "HTTPEndpoint pay\n  1 secretKeyRef"]
+        assert refs.runtime.references_to("files", "redis:password")[0].owner == "HTTPEndpoint pay"
+
+
 # ----- 8. the doctor on a component daprd never loads
 
 

@@ -75,11 +75,78 @@ def test_the_app_runs_in_a_terminal_and_copies_through_osc52(terminal):
     screen = terminal.wait_for("redis:password  in demo-file")
     terminal.wait_for("•")  # the value arrived, masked
     terminal.keys("c")
-    screen = terminal.wait_for("Copied demo-file/redis:password (OSC 52)")
-    assert terminal.run("show-buffer") == "demo-redis-password"
+    # Inside tmux the copy goes to a named buffer (never into tmux's paste history), issue #13.
+    screen = terminal.wait_for("Copied demo-file/redis:password (tmux buffer)")
+    assert terminal.run("show-buffer", "-b", "dapr-secrets") == "demo-redis-password"
     assert "demo-redis-password" not in screen  # copied, never shown
-    deadline = time.monotonic() + 15  # --clipboard-timeout 4: then the terminal's copy is overwritten
-    while terminal.run("show-buffer") == "demo-redis-password" and time.monotonic() < deadline:
+    deadline = time.monotonic() + 15  # --clipboard-timeout 4: then the buffer is deleted
+    while "dapr-secrets" in terminal.run("list-buffers", "-F", "#{buffer_name}") and time.monotonic() < deadline:
         time.sleep(0.5)
-    assert terminal.run("show-buffer") == " "  # tmux ignores an empty OSC 52, so a blank replaces it
+    assert "dapr-secrets" not in terminal.run("list-buffers", "-F", "#{buffer_name}")
+    for name in terminal.run("list-buffers", "-F", "#{buffer_name}").split():
+        assert "demo-redis-password" not in terminal.run("show-buffer", "-b", name)  # nowhere in tmux's history
     terminal.keys("q")
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGHUP (terminal closed)"])
+def test_a_copied_secret_is_cleared_when_the_app_is_killed(how):
+    """Issue #13: no exit path we can catch leaves a copied value behind."""
+    import signal
+
+    marker = f"dapr-secrets-kill-{os.getpid()}-{how[:6]}"
+    term = Terminal(marker)
+    env = " ".join(f"{name}={shlex.quote(value)}" for name, value in {**DEMO_ENV, "TERM": "xterm-256color"}.items())
+    command = shlex.join([*entry_point(), "--resources-path", "examples/components", "--clipboard", "osc52",
+                          "--clipboard-timeout", "600", "--app-id", marker])
+    term.run("new-session", "-d", "-s", "keepalive", "sleep 120")  # the server (and its buffers) outlive the app
+    term.run("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "36", "-c", str(ROOT), f"env -u COLUMNS -u LINES {env} {command}")
+    try:
+        term.wait_for("demo-file")
+        term.keys("j", "j")
+        term.wait_for("8 secrets")
+        term.keys("/")
+        term.wait_for("filter the names of every ready store")
+        term.keys("-l", "redis:pass")
+        term.wait_for("demo-file  redis:password")
+        term.keys("Enter")
+        term.wait_for("redis:password  in demo-file")
+        term.wait_for("•")
+        term.keys("c")
+        term.wait_for("(tmux buffer)")
+        assert term.run("list-buffers", "-F", "#{buffer_name}").split().count("dapr-secrets") == 1
+        if how == "SIGTERM":
+            pid = subprocess.run(["pgrep", "-n", "-f", f"app-id {marker}"], capture_output=True, text=True).stdout.split()
+            assert pid, "the app's process was not found"
+            os.kill(int(pid[0]), signal.SIGTERM)
+        else:
+            term.run("kill-pane", "-t", "e2e")
+        deadline = time.monotonic() + 10
+        while "dapr-secrets" in term.run("list-buffers", "-F", "#{buffer_name}").split() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "dapr-secrets" not in term.run("list-buffers", "-F", "#{buffer_name}").split()
+    finally:
+        term.run("kill-server")
+
+
+def test_a_crafted_component_cannot_write_the_terminal_title_or_clipboard(tmp_path):
+    """Issue #13: `spec.type` (like every resource field) used to reach the terminal raw."""
+    (tmp_path / "evil.yaml").write_text(
+        'apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: "evil\\e]0;pwned-name\\a"\n'
+        'spec:\n  type: "state.redis\\e]0;pwned-title\\a\\e]52;c;cHduZWQ=\\a"\n  version: v1\n'
+    )
+    term = Terminal(f"dapr-secrets-inject-{os.getpid()}")
+    command = shlex.join([*entry_point(), "--resources-path", str(tmp_path)])
+    term.run("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "36", f"env -u COLUMNS -u LINES TERM=xterm-256color {command}")
+    term.run("set-option", "-g", "set-clipboard", "on")
+    term.run("set-option", "-g", "allow-rename", "on")
+    try:
+        term.wait_for("evil")
+        term.keys("Down")
+        screen = term.wait_for("pwned-title")  # shown, escaped
+        assert "\\e]0;pwned-title" in screen or "\\x1b]0;pwned-title" in screen
+        assert "pwned" not in term.run("display-message", "-p", "-t", "e2e", "#{pane_title}")
+        assert "pwned" not in term.run("display-message", "-p", "-t", "e2e", "#{window_name}")
+        for name in term.run("list-buffers", "-F", "#{buffer_name}").split():
+            assert "pwned" not in term.run("show-buffer", "-b", name)
+    finally:
+        term.run("kill-server")

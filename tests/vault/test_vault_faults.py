@@ -132,18 +132,25 @@ def test_a_slow_list_times_out_the_listing_only(store, fault_vault):
     assert store.get_secret("db", {}) == {"user": "app", "password": "pw"}
 
 
-def test_connection_refused_names_the_address(make_store):
+def test_connection_refused_is_worded_like_daprds_go_error(make_store):
     with socket.socket() as unused:
         unused.bind(("127.0.0.1", 0))
         address = f"http://127.0.0.1:{unused.getsockname()[1]}"
     store = make_store({"vaultAddr": address, "vaultToken": "root"})
     with pytest.raises(StoreUnreachable) as error:
         store.get_secret("db", {})
-    assert address in error.value.message
-    assert "connection refused" in error.value.message
+    host_port = address.removeprefix("http://")
+    # vault.go getSecret: fmt.Errorf("couldn't get secret: %w", err) of net/http's *url.Error.
+    assert error.value.message == (
+        f'couldn\'t get secret: Get "{address}/v1/secret/data/dapr/db?version=0": '
+        f"dial tcp {host_port}: connect: connection refused"
+    )
+    with pytest.raises(StoreUnreachable) as error:
+        store.bulk_get({})  # listKeysUnderPath: the same wrapping, with the LIST method
+    assert error.value.message.startswith(f'couldn\'t get secret: List "{address}/v1/secret/metadata/dapr/": dial tcp')
 
 
-def test_unresolvable_host_is_unreachable(make_store, monkeypatch):
+def test_unresolvable_host_is_worded_like_daprds_go_error(make_store, monkeypatch):
     def no_such_host(*args, **kwargs):
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
@@ -151,8 +158,11 @@ def test_unresolvable_host_is_unreachable(make_store, monkeypatch):
     store = make_store({"vaultAddr": "http://vault.invalid:8200", "vaultToken": "root"})
     with pytest.raises(StoreUnreachable) as error:
         store.get_secret("db", {})
-    assert "http://vault.invalid:8200" in error.value.message
-    assert "does not resolve" in error.value.message
+    # vault.go getSecret wraps Go's *url.Error: `couldn't get secret: Get "URL": dial tcp: lookup HOST: ...`
+    assert error.value.message == (
+        'couldn\'t get secret: Get "http://vault.invalid:8200/v1/secret/data/dapr/db?version=0": '
+        "dial tcp: lookup vault.invalid: no such host"
+    )
 
 
 def test_an_address_without_scheme_fails_on_use_not_at_init(make_store):
@@ -200,7 +210,7 @@ def test_s3_4_bulk_reads_concurrently_but_reports_the_first_error_in_daprs_order
         assert '"first"' in error.value.message
 
 
-def test_s3_4_bulk_with_an_empty_prefix_folder_fails_like_dapr(make_store):
+def test_s3_4_an_empty_prefix_folder_fails_bulk_and_list_alike(make_store):
     with VaultFault({"elsewhere/x": {"k": "v"}}) as vault:
         store = make_store({"vaultAddr": vault.url, "vaultToken": "root"})
         with pytest.raises(StoreError) as error:
@@ -209,4 +219,7 @@ def test_s3_4_bulk_with_an_empty_prefix_folder_fails_like_dapr(make_store):
             "list keys couldn't get successful response, status code: 404, status: 404 Not Found, "
             'response {"errors":[]}'
         )
-        assert list(store.list_names("")) == []
+        # listKeysUnderPath fails on the 404, so `list` says what bulk would instead of listing nothing
+        with pytest.raises(StoreError) as listed:
+            list(store.list_names(""))
+        assert listed.value.message == error.value.message and "Dapr's bulk fails" in listed.value.hint

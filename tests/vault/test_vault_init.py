@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from backends.base import StoreMisconfigured
+from backends.base import DaprdCrashes, StoreMisconfigured
 from components.model import Severity
 from tests.fakes.tls import make_ca
 from tests.fakes.vault_fault import VaultFault
@@ -158,11 +158,13 @@ def test_s3_4_ca_path_is_walked_recursively_and_every_file_must_parse(make_store
     assert "notes.txt" in error.value.hint
 
 
-def test_s3_4_missing_ca_path_is_reported_not_crashed_on(make_store):
-    with pytest.raises(StoreMisconfigured) as error:
+def test_s3_4_missing_ca_path_makes_daprd_crash(make_store):
+    # contrib:secretstores/hashicorp/vault/vault.go readCertificateFolder: filepath.Walk's callback
+    # gets a nil FileInfo for a missing root and calls IsDir on it (a panic, not an Init error)
+    with pytest.raises(DaprdCrashes) as error:
         make_store({"vaultToken": "t", "caPath": "no-such-dir"})
-    assert "no such file or directory" in error.value.message
-    assert "crashes" in error.value.hint
+    assert "caPath no-such-dir does not exist" in error.value.message and "nil pointer" in error.value.message
+    make_store({"vaultToken": "t", "caPath": "no-such-dir", "skipVerify": "true"})  # not read at all
 
 
 def test_s3_4_ca_pem_wins_over_ca_path_and_ca_cert(make_store, ca_pem):

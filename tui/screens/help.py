@@ -16,6 +16,7 @@ KEYS: list[tuple[str, str]] = [
         "on a secret with several keys, reveals its first key in the Secret pane, where you pick the others"
     )),
     ("c", "copy the highlighted value without showing it (cleared after the clipboard timeout); the version shown"),
+    ("=", "verify: type or paste a candidate; says only whether it matches the highlighted value (any key, any version)"),
     ("v", "read the next older version of the secret, then the current one again (Vault, Key Vault)"),
     ("versions list", (
         "below the keys in the Secret pane (tab into it): moving the cursor reads that version, "

@@ -71,7 +71,8 @@ class ComponentView(Vertical):
         component = self.component
         self.border_title = safe_text(f"{component.name}  {component.type}")  # Text: never markup
         table = self.query_one(MetadataTable)
-        references = {(ref.field, ref.secret): ref for ref in self.runtime.references() if ref.component == component.name}
+        references = {(ref.field, ref.secret): ref for ref in self.runtime.references()
+                      if ref.component == component.name and ref.kind == component.kind}
         for index, item in enumerate(component.metadata):
             row = str(index)
             ref = references.get((item.name, item.secret_key_ref.name)) if item.secret_key_ref else None

@@ -36,6 +36,7 @@ from backends.base import (
     StoreTimeout,
     StoreUnreachable,
 )
+from backends.versions import VersionChange, version_changes
 from tui.formats import api_url
 from tui.name_index import natural_key
 from tui.safe_text import (
@@ -157,6 +158,12 @@ class VersionTable(DataTable):
         app_action = {"reveal_version": "reveal", "copy_version": "copy"}.get(action)
         return self.app.check_action(app_action, parameters) if app_action else True
 
+    class Opened(Message):
+        """The user moved into the versions list: time to say what each version changed."""
+
+    def on_focus(self) -> None:
+        self.post_message(self.Opened())
+
     def action_reveal_version(self) -> None:
         self.post_message(self.Wanted("reveal"))
 
@@ -215,6 +222,13 @@ class DetailPane(VerticalScroll):
     ALLOW_SELECT = False
     can_focus = False
 
+    class Revealed(Message):
+        """A value was revealed (for the audit trail: names only, never the value)."""
+
+        def __init__(self, target: SecretRef, key: str, version: str | None) -> None:
+            super().__init__()
+            self.target, self.key, self.version = target, key, version
+
     def __init__(
         self, runtime: Runtime, scope_text: Callable[[str, str], Text | None], reveal_timeout: float, **kwargs
     ) -> None:
@@ -232,6 +246,7 @@ class DetailPane(VerticalScroll):
         self.unreadable = ""  # the picked version cannot be read: why
         self.revealed: set[str] = set()
         self.version: str | None = None  # the picked version; None reads the current one
+        self.changes: list[VersionChange] | None = None  # what each version changed (keys only), once asked
         self._generation = 0
         self._fetch_timer: Timer | None = None
         self._pick_timer: Timer | None = None
@@ -299,6 +314,7 @@ class DetailPane(VerticalScroll):
         self.identity = ""
         self.error = ""
         self.unreadable = ""
+        self.changes = None
         self._pending_copy = False
         self._stop_timers()
 
@@ -390,6 +406,31 @@ class DetailPane(VerticalScroll):
                             f"{escape_control(self.unreadable)}.", severity="warning", markup=False)
         else:
             await self.app.run_action(event.action)  # the app copies the picked version, once read
+
+    def on_version_table_opened(self, event: VersionTable.Opened) -> None:
+        """Old versions' values are read only now that the user opened the versions: compared key
+        by key in a thread (backends/versions.py), only key names come back."""
+        event.stop()
+        target, versions = self.target, self.details.versions if self.details else ()
+        if target is None or self.changes is not None or len(versions) < 2:
+            return
+        self.changes = []  # asked once per secret shown
+
+        def read() -> None:
+            store = self.runtime.store(target.store)
+            try:
+                changes = version_changes(store, target.name, versions) if store is not None else []
+            except Exception:  # noqa: BLE001 - the changes are extra: the versions list still works
+                changes = []
+            self.app.call_from_thread(self._changes_loaded, target, changes)
+
+        self.run_worker(read, thread=True, group="changes", exclusive=True, exit_on_error=False,
+                        description=f"compare the versions of {target.store}/{target.name}")
+
+    def _changes_loaded(self, target: SecretRef, changes: list[VersionChange]) -> None:
+        if target == self.target:
+            self.changes = changes
+            self._render_info()
 
     def copy_when_read(self) -> None:
         """`c` before the shown secret (or picked version) arrived: the app copies it on arrival."""
@@ -577,12 +618,16 @@ class DetailPane(VerticalScroll):
             ))
         if self.version is not None:
             lines.append(Text.assemble(("showing version ", "yellow"), safe_text(self.version), ("  (v: next)", "dim")))
-        lines.append(Text.assemble(("GET ", "dim"), safe_text(api_url(target.store, target.name, self.version))))
+        lines.append(Text.assemble(("GET ", "dim"), safe_text(api_url(target.store, target.name, self.version, self.runtime.options.sidecar_url))))
         if self.version is not None:
             lines.append(Text("A secretKeyRef in a component always reads the current version "
                               "(it has no version field).", style="dim"))
         if details.versions:
             lines.append(self._versions_summary(details.versions))
+        if self.changes:
+            lines.append(Text("what each version changed (keys only):", style="dim"))
+            lines += [Text.assemble(("  ", ""), safe_text(change.version), ("  " + short_time(change.created) + "  ", "dim"),
+                                    safe_text(change.summary())) for change in self.changes[:SUMMARY_VERSIONS]]
         self.query_one("#detail-info", Static).update(Text("\n").join(lines))
 
     def _versions_summary(self, versions: tuple[SecretVersion, ...]) -> Text:
@@ -621,6 +666,8 @@ class DetailPane(VerticalScroll):
             self.revealed.discard(key)
         else:
             self.revealed.add(key)
+            if self.target is not None:
+                self.post_message(self.Revealed(self.target, key, self.version))
         self._restart_reveal_timer()
         self._refresh_values()
 

@@ -33,7 +33,7 @@ def status_cell(status: ReferenceStatus | None) -> Text:
 
 def reference_prompt(ref: Reference, status: ReferenceStatus | None) -> Text:
     """Status and component, then the metadata field and key, then why it fails (if it does)."""
-    text = Text.assemble(status_cell(status), "  ", safe_text(ref.component, "bold"), end="")
+    text = Text.assemble(status_cell(status), "  ", safe_text(ref.owner, "bold"), end="")
     text.append("\n  ")
     text.append_text(safe_text(ref.field))
     text.append("  key ", style="dim")
@@ -85,16 +85,36 @@ class ReferencesPane(OptionList):
             return
         refs: dict[str, int] = {}
         for ref in self.runtime.references():
-            if ref.store == store:
+            if ref.store == store and ref.kind == "Component":
                 refs[ref.component] = refs.get(ref.component, 0) + 1
         users = [c for c in self.runtime.components if c.name in refs or c.auth_secret_store == store]
         self.users = [c.name for c in users]
+        others = self._other_users(store)
+        if not users and others:
+            heading = Option(Text(f"Using {escape_control(store)}:", style="dim"), disabled=True)
+            self.set_options([heading, *others])
+            return
         if not users:
             self.set_options([Option(Text(f"No component uses {escape_control(store)}: none names it in "
                                           "auth.secretStore.", style="dim"), disabled=True)])
             return
         heading = Option(Text(f"Components using {escape_control(store)}:", style="dim"), disabled=True)
-        self.set_options([heading, *(Option(_user_prompt(c, refs.get(c.name, 0)), id=c.name) for c in users)])
+        self.set_options(
+            [heading, *(Option(_user_prompt(c, refs.get(c.name, 0)), id=c.name) for c in users), *others]
+        )
+
+    def _other_users(self, store: str) -> list[Option]:
+        """HTTPEndpoints and MCPServers whose secretKeyRefs go to `store` (shown, not selectable:
+        they have no view of their own)."""
+        counts: dict[str, int] = {}
+        for ref in self.runtime.references():
+            if ref.store == store and ref.kind != "Component":
+                counts[ref.owner] = counts.get(ref.owner, 0) + 1
+        return [
+            Option(Text.assemble(safe_text(owner, "bold"), (f"\n  {count} secretKeyRef{'' if count == 1 else 's'}", "dim")),
+                   disabled=True)
+            for owner, count in counts.items()
+        ]
 
     def recheck(self) -> None:
         """Check the shown references again (after a refresh)."""
@@ -143,6 +163,6 @@ class ReferencesPane(OptionList):
 
 
 def _user_prompt(component: Component, refs: int) -> Text:
-    text = Text.assemble(safe_text(component.name, "bold"), (f"  {component.type}", "dim"), end="")
+    text = Text.assemble(safe_text(component.name, "bold"), (f"  {escape_control(component.type)}", "dim"), end="")
     text.append(f"\n  {refs} secretKeyRef{'' if refs == 1 else 's'}" if refs else "\n  no secretKeyRef", style="dim")
     return text

@@ -23,9 +23,6 @@ CATEGORY_TITLES = {
     "lock": "Lock",
     "crypto": "Crypto",
     "middleware": "Middleware",
-    "nameresolution": "Name resolution",
-    "workflow": "Workflow",
-    "workflowbackend": "Workflow backend",
     "conversation": "Conversation",
 }
 
@@ -117,7 +114,7 @@ class Sidebar(OptionList):
     def _prompt(self, component: Component) -> Text:
         status = self._statuses.get(component.name, ComponentStatus(State.PENDING))
         return Text.assemble(
-            " ", glyph(status.state), " ", (escape_control(component.name), ""), "  ", (short_type(component), "dim"),
+            " ", glyph(status.state), " ", (escape_control(component.name), ""), "  ", (escape_control(short_type(component)), "dim"),
             end="",
         )
 

@@ -1,0 +1,48 @@
+"""Issue #13: a revealed value never stays visible behind another screen or modal, nor when the
+terminal loses focus (it used to wait for the reveal timeout)."""
+
+from __future__ import annotations
+
+import pytest
+from textual import events
+
+from tests.tui.conftest import component_yaml, make_app, screen_text, settle
+from tests.tui.stores import MemoryStore
+from tests.tui.test_app import SIZE, cursor_to, open_store
+
+VALUE = "remask-canary-value"
+
+
+@pytest.fixture
+def app(resources):
+    MemoryStore.secrets = {"db": {"db": VALUE}}
+    resources.write("m.yaml", component_yaml("mem", "secretstores.test.memory"))
+    return make_app(resources.runtime(), reveal_timeout=600)
+
+
+async def reveal(pilot) -> None:
+    tree = await open_store(pilot, "mem")
+    await cursor_to(pilot, tree, "db")
+    await pilot.press("x")
+    await pilot.pause()
+    assert VALUE in screen_text(pilot.app)
+
+
+@pytest.mark.parametrize("key", ["question_mark", "ctrl+p", "d"], ids=["help", "palette", "doctor"])
+async def test_another_screen_or_modal_re_masks(app, key):
+    async with app.run_test(size=SIZE) as pilot:
+        await reveal(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        assert VALUE not in screen_text(app)  # not behind the modal either
+        await pilot.press("escape")
+        await settle(pilot)
+        assert VALUE not in screen_text(app)  # and still hidden when it closes
+
+
+async def test_losing_focus_re_masks(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await reveal(pilot)
+        app.post_message(events.AppBlur())
+        await settle(pilot)
+        assert VALUE not in screen_text(app)
