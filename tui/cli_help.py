@@ -23,6 +23,7 @@ EXAMPLES = {
     "verify": f"printf %s \"$EXPECTED\" | dapr-secrets verify demo-file redis:password {DEMO}",
     "diff": "dapr-secrets diff demo-file --against-resources-path ../prod/components --resources-path examples/components",
     "audit": "dapr-secrets audit --since 24h",
+    "versions": f"dapr-secrets versions demo-file redis:password {DEMO}",
     "completion": "eval \"$(dapr-secrets completion bash)\"   # in ~/.bashrc",
 }
 

@@ -144,5 +144,5 @@ def test_every_help_has_an_example_and_the_exit_codes():
     commands = next(a for a in parser._actions if a.dest == "command").choices
     for name, sub in [(None, parser), *commands.items()]:
         text = sub.format_help()
-        assert "example:\n  dapr-secrets " in text or "example:\n  eval " in text, name
+        assert any(f"example:\n  {start}" in text for start in ("dapr-secrets ", "eval ", "printf ")), name
         assert "exit codes:\n  0  ok\n  1  not ok" in text and "\n  2  usage error" in text, name

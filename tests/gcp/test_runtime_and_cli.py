@@ -157,11 +157,11 @@ def test_cli_get_bulk_names_and_doctor(resources, sm: SecretManagerServer, monke
 
     reads = len(sm.value_requests())  # get's and bulk's
     assert main(["list", "gcpsecretmanager", "--json", *args]) == 0
-    assert json.loads(capsys.readouterr().out) == ["db", "empty"]
+    assert json.loads(capsys.readouterr().out)["names"] == ["db", "empty"]
 
     main(["doctor", "--json", *args])
     findings = json.loads(capsys.readouterr().out)
-    codes = [f["code"] for f in (findings if isinstance(findings, list) else findings["diagnostics"])]
+    codes = [f["code"] for f in findings["diagnostics"]]
     assert "gcp-breaks-bulk" in codes
     assert len(sm.value_requests()) == reads  # list and doctor read no value
 

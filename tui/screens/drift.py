@@ -15,17 +15,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from tui.safe_text import escape_control, safe_text
+from tui.screens.doctor import DiagnosticTable as DriftTable  # the same row table, j/k included
 
 if TYPE_CHECKING:
     from backends.drift import DriftRow
     from backends.sidecar import SidecarRuntime
-
-
-class DriftTable(DataTable):
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-    ]
 
 
 class DriftScreen(Screen["DriftRow | None"]):
