@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 UI_MODULES = ("textual", "rich")
-SDK_MODULES = ("hvac", "kubernetes", "azure", "requests", "google", "grpc", "proto")
+SDK_MODULES = ("hvac", "kubernetes", "azure", "requests", "google", "grpc", "proto", "boto3", "botocore")
 
 
 def modules_after(code: str) -> set[str]:
@@ -50,3 +50,9 @@ def test_the_huawei_sdk_and_its_heavy_dependencies_load_only_with_a_huawei_store
     assert not loaded & heavy, f"imported without a Huawei store: {loaded & heavy}"
     opened = top_level(modules_after("from backends.huawei.store import _client\n_client('a', 's', 'p', 'https://kms.cn-north-4.myhuaweicloud.com', True)"))
     assert {"huaweicloudsdkcore", "huaweicloudsdkcsms"} <= opened  # the check above can fail
+
+
+def test_looking_up_an_aws_store_does_not_import_boto3():
+    # boto3 is imported when such a store is opened, not when its type is looked up
+    code = "from backends import registry; registry.lookup('secretstores.aws.secretmanager', 'v1')"
+    assert not top_level(modules_after(code)) & {"boto3", "botocore"}

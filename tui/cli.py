@@ -290,6 +290,7 @@ def _get(runtime: Runtime, args: argparse.Namespace) -> int:
     metadata = _parse_metadata(args.metadata)
     response = runtime.api_get(args.store, args.name, metadata)
     _audit_api_call(runtime, args, "get", response, args.name, metadata)
+    _note_if_unsupported(runtime, args.store)
     return _print_api_response(response)
 
 
@@ -298,7 +299,16 @@ def _bulk(runtime: Runtime, args: argparse.Namespace) -> int:
     metadata = _parse_metadata(args.metadata)
     response = runtime.api_bulk(args.store, metadata)
     _audit_api_call(runtime, args, "bulk", response, None, metadata)
+    _note_if_unsupported(runtime, args.store)
     return _print_api_response(response)
+
+
+def _note_if_unsupported(runtime: Runtime, store: str) -> None:
+    """daprd would open this store; we answer as if it were absent, so say why (e.g. a missing SDK
+    extra, with its install command)."""
+    status = runtime.status(store)
+    if status.state == State.UNSUPPORTED:
+        print(f"note: {escape_control(store)}: {escape_control(status.message)}", file=sys.stderr)
 
 
 def _audit_api_call(runtime: Runtime, args: argparse.Namespace, action: str, response, name: str | None,

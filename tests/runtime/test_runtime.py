@@ -202,10 +202,11 @@ def test_s2_8_get_secret_errors_do_not_stop_the_component():
     assert rt.open("fine").state == State.READY
 
 
-def test_s1_6_unknown_versions_and_unsupported_types():
+def test_s1_6_unknown_versions_and_unsupported_types(monkeypatch):
+    monkeypatch.setitem(registry.SECRET_STORE_TYPES, "test.unsupported", None)  # a Dapr type with no backend here
     rt = runtime(
         Component("v1", TEST_TYPE, version="1"),
-        Component("aws", "secretstores.aws.secretmanager"),
+        Component("aws", "secretstores.test.unsupported"),
         Component("bad", "SecretStores.local.file"),
     )
     assert rt.open("v1").state == State.ERROR
