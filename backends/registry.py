@@ -18,7 +18,7 @@ SECRET_STORE_TYPES: dict[str, str | None] = {
     "aws.secretmanager": None,
     "aws.parameterstore": None,
     "gcp.secretmanager": "backends.gcp.store:GcpSecretManagerStore",
-    "alicloud.parameterstore": None,
+    "alicloud.parameterstore": "backends.alibaba.store:AlibabaParameterStore",
     "huaweicloud.csms": None,
     "tencentcloud.ssm": None,
 }
