@@ -56,6 +56,7 @@ class Request:
     action: str
     query: dict[str, str]
     access_key_id: str  # "" when the request was refused before that
+    security_token: str = ""  # the STS token header, when one was sent
 
 
 @dataclass
@@ -65,6 +66,7 @@ class OosServer:
     requests: list[Request] = field(default_factory=list)
     latency: float = 0.0  # seconds added to every answer
     denied: set[tuple[str, str]] = field(default_factory=set)  # (action, name or "*")
+    aliases: dict[str, str] = field(default_factory=dict)  # requested name -> stored name
     _throttled: int = 0
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -76,6 +78,11 @@ class OosServer:
     def add(self, name: str, *values: str, description: str = "") -> None:
         """An encrypted parameter with one version per value (the last is the latest)."""
         self.parameters[name] = Parameter(name, list(values), description)
+
+    def rename_on_read(self, requested: str, returned: str) -> None:
+        """Answer a read of `requested` with the parameter stored as `returned` (the service resolves
+        names itself, e.g. a shared parameter's ARN-style name, and returns its own name)."""
+        self.aliases[requested] = returned
 
     def deny(self, action: str, name: str = "*") -> None:
         self.denied.add((action, name))
@@ -91,7 +98,7 @@ class OosServer:
         return [
             r for r in self.requests
             if r.action in VALUE_ACTIONS
-            or (r.action == "ListSecretParameterVersions" and r._true(query.get("WithDecryption")))
+            or (r.action == "ListSecretParameterVersions" and _true(r.query.get("WithDecryption")))
         ]
 
     @property
@@ -139,7 +146,7 @@ class OosServer:
         request_id = f"0000-{next(self._ids):06d}"
         key, error = self._authenticate(handler, url.path or "/", url.query, body)
         with self._lock:
-            self.requests.append(Request(action, query, key or ""))
+            self.requests.append(Request(action, query, key or "", handler.headers.get("x-acs-security-token", "")))
             throttled = self._throttled > 0
             self._throttled -= throttled
         if error is None and throttled:
@@ -200,7 +207,7 @@ class OosServer:
         denial = self._denial(action, name)
         if denial:
             return None, denial
-        parameter = self.parameters.get(name)
+        parameter = self.parameters.get(self.aliases.get(name, name))
         if parameter is None:
             return None, (404, {"Code": "EntityNotExists.Parameter", "Message": f"The Parameter ({name}) does not exist."})
         return parameter, None
