@@ -115,6 +115,10 @@ def test_cli_get_bulk_with_path_list_and_doctor(resources, oos: OosServer, monke
     capsys.readouterr()
     assert len(oos.value_requests()) == reads  # list and doctor read no value
 
+    assert main(["versions", STORE, "/prod/db", "--json", *args]) == 0  # each version read with version_id
+    out = capsys.readouterr().out
+    assert [change["version"] for change in json.loads(out)] == ["2", "1"] and "one" not in out and "two" not in out
+
     assert main(["get", STORE, "/prod/db", "-m", "version_id=2147483648", *args]) == 1
     out, err = capsys.readouterr()
     assert out == "" and json.loads(err) == {
