@@ -18,7 +18,7 @@ SECRET_STORE_TYPES: dict[str, str | None] = {
     "aws.secretmanager": "backends.aws.secretsmanager:SecretsManagerStore",
     "aws.parameterstore": "backends.aws.parameterstore:ParameterStore",
     "gcp.secretmanager": "backends.gcp.store:GcpSecretManagerStore",
-    "alicloud.parameterstore": None,
+    "alicloud.parameterstore": "backends.alibaba.store:AlibabaParameterStore",
     "huaweicloud.csms": "backends.huawei.store:HuaweiCsmsStore",
     "tencentcloud.ssm": None,
 }
