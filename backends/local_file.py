@@ -14,7 +14,7 @@ import math
 import os
 import re
 from collections.abc import Iterator, Mapping
-from itertools import repeat
+from itertools import islice, repeat
 from types import MappingProxyType
 
 from backends.base import (
@@ -158,15 +158,21 @@ def _flatten(document: dict, separator: str, in_bulk: bool) -> Flattened | None:
 
 
 _TEXT_ONLY = frozenset({str})
+_BULK = 8192  # members per C-level step: between steps another thread (the UI) may take the GIL
 
 
 def _add_texts(values: dict[str, str], prefix: str, members: dict) -> bool | None:
     """An object of strings only, added whole: True. False when it holds anything else (walk it
-    leaf by leaf); None when one of its paths was taken already (and is now overwritten)."""
-    if not _TEXT_ONLY.issuperset(map(type, members.values())):
-        return False
+    leaf by leaf); None when one of its paths was taken already (and is now overwritten).
+    Done in steps of _BULK members, so that a million-member object never holds the GIL long."""
+    texts = iter(members.values())
+    for _ in range(0, len(members), _BULK):
+        if not _TEXT_ONLY.issuperset(map(type, islice(texts, _BULK))):
+            return False
     before = len(values)
-    values.update(zip(map(prefix.__add__, members), members.values()) if prefix else members)
+    pairs = iter(zip(map(prefix.__add__, members), members.values()) if prefix else members.items())
+    for _ in range(0, len(members), _BULK):
+        values.update(islice(pairs, _BULK))
     return True if len(values) == before + len(members) else None
 
 
