@@ -216,13 +216,52 @@ async def keystroke_baseline() -> float:
     return statistics.median(per_key)
 
 
+BARE_APP = """
+import sys, time
+from textual.app import App
+from textual.widgets import Label
+class Bare(App):
+    def compose(self):
+        yield Label("hello")
+async def main():
+    async with Bare().run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        print(time.time() - float(sys.argv[1]))
+import asyncio
+asyncio.run(main())
+"""
+
+OUR_APP = """
+import sys, time
+async def main():
+    from tui.cli import build_parser, options_from_args
+    from backends.runtime import Runtime
+    from tui.app import DaprSecretsApp, UiSettings
+    args = build_parser().parse_args(["--resources-path", sys.argv[2]])
+    app = DaprSecretsApp(Runtime.load(options_from_args(args)), UiSettings(), None)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        print(time.time() - float(sys.argv[1]))
+import asyncio
+asyncio.run(main())
+"""
+
+
+def launch(code: str, *args: str) -> float:
+    """A whole process, from just before it is started to its first frame (what a user waits for)."""
+    out = subprocess.run([sys.executable, "-c", code, str(time.time()), *args], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
 def fresh(kind: str, *args: str) -> dict[str, float]:
     """One measurement in a new process, as a user starts the app: earlier runs' objects would
     otherwise make every garbage collection (and so the stalls) longer."""
-    out = subprocess.run(
-        [sys.executable, __file__, "--measure", kind, *args], capture_output=True, text=True, check=True
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    for attempt in range(3):  # a child can die in the app's shutdown race (IndexError in main_screen)
+        out = subprocess.run([sys.executable, __file__, "--measure", kind, *args], capture_output=True, text=True)
+        if out.returncode == 0:
+            return json.loads(out.stdout.strip().splitlines()[-1])
+    raise RuntimeError(f"{kind} failed three times:\n{out.stderr[-2000:]}")
 
 
 def median_of(kind: str, *args: str) -> dict[str, float]:
@@ -272,11 +311,20 @@ def main() -> int:
                 "warm": median_of("warm", str(folder)),
             }
             results[shape]["idle"] = median_of("idle", str(results[shape]["warm"]["all"]))["stall"]
+    components = str(ROOT / "examples" / "components")  # cold start: the demo app vs a bare Textual app
+    bare_launch, our_launch = [], []
+    for _ in range(5):  # interleaved
+        bare_launch.append(launch(BARE_APP))
+        our_launch.append(launch(OUR_APP, components))
+    bare_first, our_first = statistics.median(bare_launch), statistics.median(our_launch)
     empty = median_of("start")
     start_time, start_stall = empty["took"], empty["stall"]
     key_baseline = median_of("keys")["press"]
     g, f = results["grouped"], results["flat"]
     rows = [
+        (f"**cold start, whole process to first frame** ({components.replace(str(ROOT) + '/', '')}; target <= 1.2x bare)",
+         ms(our_first), f"**{our_first / bare_first:.2f}x**",
+         f"bare Textual app showing one label: {ms(bare_first)} (median of 5, interleaved)"),
         ("**at start-up** (the store is shown as the app opens): first names visible", ms(g["cold"]["first"]), ms(f["cold"]["first"]),
          f"empty app to its first frame: {ms(start_time)}; `json.load` of the file: {ms(g['json'])} / {ms(f['json'])}"),
         ("at start-up: all 100,000 loaded", ms(g["cold"]["all"]), ms(f["cold"]["all"]), "same"),
@@ -284,7 +332,7 @@ def main() -> int:
          f"empty app starting: {ms(start_stall)}"),
         ("**store already open**, selected: first names visible", ms(g["warm"]["first"]), ms(f["warm"]["first"]), ""),
         ("store already open: all 100,000 loaded", ms(g["warm"]["all"]), ms(f["warm"]["all"]), ""),
-        ("store already open: longest event-loop stall (target < 100 ms)", ms(g["warm"]["stall"]), ms(f["warm"]["stall"]),
+        ("store already open: longest event-loop stall (target <= 50 ms)", ms(g["warm"]["stall"]), ms(f["warm"]["stall"]),
          f"idle app, same duration: {ms(g['idle'])} / {ms(f['idle'])}"),
         ("store already open: 95th percentile stall", ms(g["warm"]["stall_p95"]), ms(f["warm"]["stall_p95"]), ""),
         ("filter, per keystroke: new input to matches listed (target < 50 ms)", ms(g["warm"]["change"]), ms(f["warm"]["change"]), ""),
@@ -292,7 +340,7 @@ def main() -> int:
          f"same keys, no names loaded: {ms(key_baseline)}"),
     ]
     lines = [
-        "## TUI on a local.file store with 100,000 names (issue #3)",
+        "## TUI on a local.file store with 100,000 names (issues #3, #16)",
         "",
         (
             "Headless `run_test` at 120x36, same run; each figure is the median of 3 fresh processes. `grouped`: 100 groups "
