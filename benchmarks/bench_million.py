@@ -21,7 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_tui import SIZE, ROOT, StallProbe, Unavailable, _until_loaded, filter_latency, ms, runtime  # noqa: E402
+from bench_tui import SIZE, ROOT, StallProbe, Unavailable, _until_loaded, filter_latency, ms, runtime, settle  # noqa: E402
 
 NAMES = 1_000_000
 RUNS = 3
@@ -57,6 +57,7 @@ async def measure(folder: Path) -> dict[str, float]:
         filter_probe.start()
         typed = await filter_latency(app, pilot)
         filter_stall, _ = filter_probe.stop()
+        await settle(app, pilot)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB -> MiB on Linux
     return {"first": first, "all": everything, "stall": worst, "filter_stall": filter_stall, "rss": rss, **typed}
 

@@ -125,6 +125,13 @@ async def _until_loaded(view: StoreView, start: float) -> tuple[float, float]:
     return first, time.perf_counter() - start
 
 
+async def settle(app: DaprSecretsApp, pilot) -> None:
+    """Let the last messages of the listing land before the app closes: one still in flight at exit
+    meets an empty screen stack in the app (IndexError in main_screen; reported, not ours to fix here)."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def cold(folder: Path) -> dict[str, float]:
     """The big store is the first component: shown as the app opens. From creating the app
     (Textual's start-up, opening the store: reading and flattening the file, listing) to the names."""
@@ -132,12 +139,13 @@ async def cold(folder: Path) -> dict[str, float]:
     probe.start()
     start = time.perf_counter()
     app = DaprSecretsApp(runtime(folder), UiSettings(), Unavailable())
-    async with app.run_test(size=SIZE):
+    async with app.run_test(size=SIZE) as pilot:
         while "big" not in app.views:
             await asyncio.sleep(0.001)
         first, everything = await _until_loaded(app.views["big"], start)
         worst, _ = probe.stop()
         assert len(app.views["big"].index) == NAMES
+        await settle(app, pilot)
     return {"first": first, "all": everything, "stall": worst}
 
 
