@@ -162,6 +162,8 @@ class StoreView(Vertical):
         self._update_title()
         # A listing makes ~100,000 objects; the full collections they set off would walk every object
         # of the app each time (a 60-200 ms stall of the UI). Frozen objects are never walked again.
+        # Young garbage is collected first (cheap), so little garbage is frozen along with the app.
+        gc.collect(1)
         gc.freeze()
         self._list(store, index, folders, self._generation, live=not refreshing)
 
