@@ -156,6 +156,11 @@ class SecretStore(ABC):
         A consumer may stop iterating at any time (the user moved on).
         """
 
+    def loaded_names(self) -> list[str] | None:
+        """Every name at once, when the store already holds them all in memory (a file read whole),
+        so a caller that wants names only skips building listing rows; None: use list_names."""
+        return None
+
     def describe(self, name: str) -> SecretDetails:
         """Value-free facts about one secret: versions, dates, labels. Empty by default."""
         return SecretDetails()
@@ -175,6 +180,10 @@ class SecretStore(ABC):
 def walk_names(store: SecretStore, folder: str = "") -> Iterator[list[str]]:
     """Every secret name of a store, a page at a time (a flat store of 100,000 names stays cheap);
     hierarchical stores are walked folder by folder, in listing order."""
+    loaded = None if folder else store.loaded_names()
+    if loaded is not None:
+        yield loaded
+        return
     for page in store.list_names(folder):
         if not store.hierarchical:  # flat stores list no folders
             yield [entry.name for entry in page]

@@ -14,7 +14,7 @@ import math
 import os
 import re
 from collections.abc import Iterator, Mapping
-from itertools import repeat
+from itertools import islice, repeat
 from types import MappingProxyType
 
 from backends.base import (
@@ -112,9 +112,19 @@ class Flattened:
 def flatten(document: dict, separator: str) -> Flattened:
     """Dapr's visitJSONObject: objects add their keys, arrays their indexes, joined with the
     separator; empty objects and arrays vanish. Iterative, in document order (a deep file must not
-    hit Python's recursion limit, and 100,000 leaves must stay cheap)."""
+    hit Python's recursion limit, and 100,000 leaves must stay cheap). Objects of strings only go in
+    whole at C speed; if that makes two paths meet, the walk starts again leaf by leaf, which keeps
+    the first of the two and reports the collision."""
+    return _flatten(document, separator, in_bulk=True) or _flatten(document, separator, in_bulk=False)
+
+
+def _flatten(document: dict, separator: str, in_bulk: bool) -> Flattened | None:
+    """One walk; None when a bulk addition met a path already taken (only in_bulk)."""
     result = Flattened()
     values = result.values
+    added = _add_texts(values, "", document) if in_bulk else False
+    if added is not False:
+        return result if added else None
     stack = [("", iter(document.items()))]
     while stack:
         prefix, members = stack[-1]
@@ -125,6 +135,11 @@ def flatten(document: dict, separator: str) -> Flattened:
                 text = value
             elif kind is dict or kind is list:
                 if value:
+                    added = _add_texts(values, path + separator, value) if in_bulk and kind is dict else False
+                    if added is None:
+                        return None
+                    if added:
+                        continue
                     nested = value.items() if kind is dict else zip(map(str, range(len(value))), value)
                     stack.append((path + separator, iter(nested)))
                     break
@@ -133,12 +148,33 @@ def flatten(document: dict, separator: str) -> Flattened:
                 text = go_leaf_text(value)
                 result.odd_leaves.append((path, _LEAF_KIND[kind]))
             if path in values:
+                if in_bulk:
+                    return None
                 result.collisions.append(path)
             else:
                 values[path] = text
         else:
             stack.pop()
     return result
+
+
+_TEXT_ONLY = frozenset({str})
+_BULK = 8192  # members per C-level step: between steps another thread (the UI) may take the GIL
+
+
+def _add_texts(values: dict[str, str], prefix: str, members: dict) -> bool | None:
+    """An object of strings only, added whole: True. False when it holds anything else (walk it
+    leaf by leaf); None when one of its paths was taken already (and is now overwritten).
+    Done in steps of _BULK members, so that a million-member object never holds the GIL long."""
+    texts = iter(members.values())
+    for _ in range(0, len(members), _BULK):
+        if not _TEXT_ONLY.issuperset(map(type, islice(texts, _BULK))):
+            return False
+    before = len(values)
+    pairs = iter(zip(map(prefix.__add__, members), members.values()) if prefix else members.items())
+    for _ in range(0, len(members), _BULK):
+        values.update(islice(pairs, _BULK))
+    return True if len(values) == before + len(members) else None
 
 
 def _entries(names: list[str], notes: Mapping[str, str]) -> list[SecretEntry]:
@@ -198,6 +234,9 @@ class LocalFileStore(SecretStore):
         return {name: dict(value) if isinstance(value, dict) else {name: value} for name, value in self._secrets.items()}
 
     # ----- browsing
+
+    def loaded_names(self) -> list[str]:
+        return list(self._secrets)
 
     def list_names(self, folder: str = "") -> Iterator[list[SecretEntry]]:
         names = list(self._secrets)

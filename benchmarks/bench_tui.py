@@ -125,6 +125,13 @@ async def _until_loaded(view: StoreView, start: float) -> tuple[float, float]:
     return first, time.perf_counter() - start
 
 
+async def settle(app: DaprSecretsApp, pilot) -> None:
+    """Let the last messages of the listing land before the app closes: one still in flight at exit
+    meets an empty screen stack in the app (IndexError in main_screen; reported, not ours to fix here)."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def cold(folder: Path) -> dict[str, float]:
     """The big store is the first component: shown as the app opens. From creating the app
     (Textual's start-up, opening the store: reading and flattening the file, listing) to the names."""
@@ -132,12 +139,13 @@ async def cold(folder: Path) -> dict[str, float]:
     probe.start()
     start = time.perf_counter()
     app = DaprSecretsApp(runtime(folder), UiSettings(), Unavailable())
-    async with app.run_test(size=SIZE):
+    async with app.run_test(size=SIZE) as pilot:
         while "big" not in app.views:
             await asyncio.sleep(0.001)
         first, everything = await _until_loaded(app.views["big"], start)
         worst, _ = probe.stop()
         assert len(app.views["big"].index) == NAMES
+        await settle(app, pilot)
     return {"first": first, "all": everything, "stall": worst}
 
 
@@ -216,13 +224,52 @@ async def keystroke_baseline() -> float:
     return statistics.median(per_key)
 
 
+BARE_APP = """
+import sys, time
+from textual.app import App
+from textual.widgets import Label
+class Bare(App):
+    def compose(self):
+        yield Label("hello")
+async def main():
+    async with Bare().run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        print(time.time() - float(sys.argv[1]))
+import asyncio
+asyncio.run(main())
+"""
+
+OUR_APP = """
+import sys, time
+async def main():
+    from tui.cli import build_parser, options_from_args
+    from backends.runtime import Runtime
+    from tui.app import DaprSecretsApp, UiSettings
+    args = build_parser().parse_args(["--resources-path", sys.argv[2]])
+    app = DaprSecretsApp(Runtime.load(options_from_args(args)), UiSettings(), None)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        print(time.time() - float(sys.argv[1]))
+import asyncio
+asyncio.run(main())
+"""
+
+
+def launch(code: str, *args: str) -> float:
+    """A whole process, from just before it is started to its first frame (what a user waits for)."""
+    out = subprocess.run([sys.executable, "-c", code, str(time.time()), *args], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
 def fresh(kind: str, *args: str) -> dict[str, float]:
     """One measurement in a new process, as a user starts the app: earlier runs' objects would
     otherwise make every garbage collection (and so the stalls) longer."""
-    out = subprocess.run(
-        [sys.executable, __file__, "--measure", kind, *args], capture_output=True, text=True, check=True
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    for attempt in range(3):  # a child can die in the app's shutdown race (IndexError in main_screen)
+        out = subprocess.run([sys.executable, __file__, "--measure", kind, *args], capture_output=True, text=True)
+        if out.returncode == 0:
+            return json.loads(out.stdout.strip().splitlines()[-1])
+    raise RuntimeError(f"{kind} failed three times:\n{out.stderr[-2000:]}")
 
 
 def median_of(kind: str, *args: str) -> dict[str, float]:
@@ -272,11 +319,21 @@ def main() -> int:
                 "warm": median_of("warm", str(folder)),
             }
             results[shape]["idle"] = median_of("idle", str(results[shape]["warm"]["all"]))["stall"]
+    components = str(ROOT / "examples" / "components")  # cold start: the demo app vs a bare Textual app
+    bare_launch, our_launch = [], []
+    for _ in range(5):  # interleaved
+        bare_launch.append(launch(BARE_APP))
+        our_launch.append(launch(OUR_APP, components))
+    bare_first, our_first = statistics.median(bare_launch), statistics.median(our_launch)
     empty = median_of("start")
     start_time, start_stall = empty["took"], empty["stall"]
     key_baseline = median_of("keys")["press"]
     g, f = results["grouped"], results["flat"]
     rows = [
+        (f"**cold start, whole process to first frame** ({components.replace(str(ROOT) + '/', '')}; target <= 1.2x bare)",
+         ms(our_first), "",
+         f"bare Textual app showing one label: {ms(bare_first)} (median of 5, interleaved): "
+         f"**{our_first / bare_first:.2f}x**"),
         ("**at start-up** (the store is shown as the app opens): first names visible", ms(g["cold"]["first"]), ms(f["cold"]["first"]),
          f"empty app to its first frame: {ms(start_time)}; `json.load` of the file: {ms(g['json'])} / {ms(f['json'])}"),
         ("at start-up: all 100,000 loaded", ms(g["cold"]["all"]), ms(f["cold"]["all"]), "same"),
@@ -284,7 +341,7 @@ def main() -> int:
          f"empty app starting: {ms(start_stall)}"),
         ("**store already open**, selected: first names visible", ms(g["warm"]["first"]), ms(f["warm"]["first"]), ""),
         ("store already open: all 100,000 loaded", ms(g["warm"]["all"]), ms(f["warm"]["all"]), ""),
-        ("store already open: longest event-loop stall (target < 100 ms)", ms(g["warm"]["stall"]), ms(f["warm"]["stall"]),
+        ("store already open: longest event-loop stall (target <= 50 ms)", ms(g["warm"]["stall"]), ms(f["warm"]["stall"]),
          f"idle app, same duration: {ms(g['idle'])} / {ms(f['idle'])}"),
         ("store already open: 95th percentile stall", ms(g["warm"]["stall_p95"]), ms(f["warm"]["stall_p95"]), ""),
         ("filter, per keystroke: new input to matches listed (target < 50 ms)", ms(g["warm"]["change"]), ms(f["warm"]["change"]), ""),
@@ -292,7 +349,7 @@ def main() -> int:
          f"same keys, no names loaded: {ms(key_baseline)}"),
     ]
     lines = [
-        "## TUI on a local.file store with 100,000 names (issue #3)",
+        "## TUI on a local.file store with 100,000 names (issues #3, #16)",
         "",
         (
             "Headless `run_test` at 120x36, same run; each figure is the median of 3 fresh processes. `grouped`: 100 groups "
@@ -308,6 +365,16 @@ def main() -> int:
             "flattening the file, in a thread that competes for the GIL). A stall is how late a 5 ms "
             "asyncio timer fires. The Pilot row includes Pilot's own waiting, which its baseline (same "
             "keys, nothing loaded) shows; the difference is the filter's cost."
+        ),
+        "",
+        (
+            "Where the stalls come from (issue #16): full garbage collections set off by the listing's rows, "
+            "which walked every object of the app (gc callbacks: gen-2 pauses of 80-170 ms under load). "
+            "The app now freezes its objects (`gc.freeze()`) as a listing starts; same machine, same "
+            "minute, `store already open`, grouped: longest stall 75 -> 52 ms, longest gen-2 pause "
+            "170 -> 66 ms. At start-up the store's JSON decode is one C call that holds the GIL for as "
+            "long as `json.load` takes, and the cold start pays PyYAML, dataclasses and the resources "
+            "folder before the first frame (see cli_list for those imports as whole processes)."
         ),
     ]
     text = "\n".join(lines) + "\n"

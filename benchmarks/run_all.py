@@ -8,7 +8,10 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("bench_cli_list", "bench_completion", "bench_tui", "bench_vault", "bench_kubernetes", "bench_azure", "bench_aws", "bench_gcp", "bench_diff")
+SCRIPTS = (
+    "bench_cli_list", "bench_completion", "bench_tui", "bench_million", "bench_vault", "bench_kubernetes", "bench_azure",
+    "bench_aws", "bench_gcp", "bench_diff", "bench_huawei",
+)
 
 INTRO = """# Benchmarks
 

@@ -742,6 +742,8 @@ class DaprSecretsApp(App):
     def on_store_view_index_changed(self, event: StoreView.IndexChanged) -> None:
         """More names: update the open filter or palette, at most every SEARCH_REFRESH seconds."""
         view = event.view
+        if not self.screen_stack:  # the app is closing: the last page of a listing arrived too late
+            return
         if self.views.get(view.store_name) is view:  # a listing ended: failed or not, the sidebar says
             self.main_screen.query_one(Sidebar).set_listing_failed(view.store_name, bool(view.list_error))
         if self._searching() and self._search_refresh is None:

@@ -31,6 +31,11 @@ def escape_control(text: str, keep_newlines: bool = False) -> str:
     return "".join(out)
 
 
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
+
+
 def is_printable(text: str) -> bool:
     """True when escape_control(text) would return text unchanged (newlines count as control)."""
+    if text.isascii():  # O(1) to ask; then one memcpy-speed pass, with no bidi set to search
+        return not text.encode("ascii").translate(None, _PRINTABLE_ASCII)
     return text.isprintable() and not _BIDI_CONTROLS.intersection(text)

@@ -370,6 +370,36 @@ def test_s3_1_flattening_collision_keeps_first_in_file_order_and_warns(tmp_path:
     assert "value-" not in warning.message + warning.hint
 
 
+def test_s3_1_flattening_in_bulk_gives_the_leaf_by_leaf_result(tmp_path: Path) -> None:
+    # contrib:secretstores/local/file/filestore.go visitJSONObject: objects of strings only are added
+    # whole (a speed-up); order, kept-first collisions and odd leaves must not change.
+    store = make_store(
+        tmp_path,
+        '{"a":{"b":"first"},"a:b":"second","m":{"x":"1","y":{"z":"2"},"n":3},"p":{"q:r":"1"},"p:q":{"r":"2"}}',
+    )
+    names = [entry.name for page in store.list_names() for entry in page]
+    assert names == ["a:b", "m:x", "m:y:z", "m:n", "p:q:r"]
+    assert store.get_secret("a:b", {}) == {"a:b": "first"}
+    assert store.get_secret("p:q:r", {}) == {"p:q:r": "1"}
+    assert store.get_secret("m:n", {}) == {"m:n": "%!s(float64=3)"}
+    codes = [(d.code, d.secret) for d in store.diagnostics()]
+    assert codes == [("non-string-value", "m:n"), ("flatten-collision", "a:b"), ("flatten-collision", "p:q:r")]
+    assert store.loaded_names() == names
+
+
+def test_s3_1_flattening_in_bulk_past_one_step_keeps_order_and_odd_leaves(tmp_path: Path) -> None:
+    # contrib:secretstores/local/file/filestore.go visitJSONObject, over objects larger than one
+    # bulk step: a number far into an object still gets Go's %!s text and its warning.
+    inner = {f"k{i}": f"v{i}" for i in range(20_000)}
+    inner["k15000"] = 7
+    document = {f"top{i}": "x" for i in range(20_000)} | {"inner": inner}
+    store = make_store(tmp_path, json.dumps(document))
+    names = store.loaded_names()
+    assert names == [f"top{i}" for i in range(20_000)] + [f"inner:k{i}" for i in range(20_000)]
+    assert store.get_secret("inner:k15000", {}) == {"inner:k15000": "%!s(float64=7)"}
+    assert [(d.code, d.secret) for d in store.diagnostics()] == [("non-string-value", "inner:k15000")]
+
+
 def test_s3_1_multivalued_duplicate_keys_are_map_order_dependent(tmp_path: Path) -> None:
     # contrib:secretstores/local/file/filestore.go Init (multiValued) + visitJSONObject/visitPrimitive:
     # the "duplicate key" error aborts without popping the path and is ignored
