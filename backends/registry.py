@@ -20,7 +20,7 @@ SECRET_STORE_TYPES: dict[str, str | None] = {
     "gcp.secretmanager": "backends.gcp.store:GcpSecretManagerStore",
     "alicloud.parameterstore": None,
     "huaweicloud.csms": None,
-    "tencentcloud.ssm": None,
+    "tencentcloud.ssm": "backends.tencent.store:TencentSsmStore",
 }
 
 _DEFAULT_VERSIONS = ("", "v0", "v1")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 UI_MODULES = ("textual", "rich")
-SDK_MODULES = ("hvac", "kubernetes", "azure", "requests", "google", "grpc", "proto")
+SDK_MODULES = ("hvac", "kubernetes", "azure", "requests", "google", "grpc", "proto", "tencentcloud")
 
 
 def modules_after(code: str) -> set[str]:
