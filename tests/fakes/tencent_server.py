@@ -76,7 +76,7 @@ class TencentSsmServer:
         self.latency = 0.0
         self.throttle_next = 0
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._server = _Server(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -250,6 +250,10 @@ class TencentSsmServer:
             "RotationStatus": 0,
             "SecretType": 0,
         }
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # the default 5 resets connections when bulk opens 16 at once
 
 
 class ApiError(Exception):
