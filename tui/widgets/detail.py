@@ -35,6 +35,7 @@ from backends.base import (
     StoreError,
     StoreTimeout,
     StoreUnreachable,
+    version_key_of,
 )
 from backends.versions import VersionChange, version_changes
 from tui.formats import api_url
@@ -478,13 +479,13 @@ class DetailPane(VerticalScroll):
         target, generation, version = self.target, self._generation, self.version
         if target is None:
             return
-        metadata = {"version_id": version} if version is not None else {}
 
         def read() -> None:
             store = self.runtime.store(target.store)
             if store is None:
                 result = _Read(error=f"store {target.store!r} is not open")
             else:
+                metadata = {store.version_key: version} if version is not None else {}
                 values, error, _ = _read_values(store, target.name, metadata)
                 result = _Read(values, error)
             self.app.call_from_thread(self._loaded, generation, result)
@@ -618,7 +619,8 @@ class DetailPane(VerticalScroll):
             ))
         if self.version is not None:
             lines.append(Text.assemble(("showing version ", "yellow"), safe_text(self.version), ("  (v: next)", "dim")))
-        lines.append(Text.assemble(("GET ", "dim"), safe_text(api_url(target.store, target.name, self.version, self.runtime.options.sidecar_url))))
+        lines.append(Text.assemble(("GET ", "dim"), safe_text(api_url(target.store, target.name, self.version, self.runtime.options.sidecar_url,
+                                                                  version_key_of(self.runtime.store(target.store))))))
         if self.version is not None:
             lines.append(Text("A secretKeyRef in a component always reads the current version "
                               "(it has no version field).", style="dim"))
