@@ -174,11 +174,6 @@ class SecretStore(ABC):
         """Release connections. Safe to call twice."""
 
 
-def version_key_of(store: SecretStore | None) -> str:
-    """The version key of an opened store, or Dapr's usual one when the store is not open."""
-    return store.version_key if store is not None else SecretStore.version_key
-
-
 def walk_names(store: SecretStore, folder: str = "") -> Iterator[list[str]]:
     """Every secret name of a store, a page at a time (a flat store of 100,000 names stays cheap);
     hierarchical stores are walked folder by folder, in listing order."""

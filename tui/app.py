@@ -27,7 +27,7 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static, Tree
 
 from backends.audit import AuditLog
-from backends.base import StoreError, go_json, version_key_of
+from backends.base import StoreError, go_json
 from backends.runtime import ComponentStatus, Runtime, RuntimeOptions, State
 from backends.verify import ERROR, MATCH, verify_values
 from components.model import Diagnostic, Severity
@@ -671,8 +671,7 @@ class DaprSecretsApp(App):
         if target is not None:
             detail = self.main_screen.query_one(DetailPane)
             version = detail.version if detail.target is not None and detail.target.name == target.name else None
-            url = api_url(target.store, target.name, version, self.runtime.options.sidecar_url,
-                          version_key_of(self.runtime.store(target.store)))
+            url = api_url(target.store, target.name, version, self.runtime.options.sidecar_url, detail.version_key)
             self._copy_text(url, f"the Dapr API URL of {target.label()}", secret=False)
 
     def copy_to_clipboard(self, text: str) -> None:
