@@ -140,9 +140,11 @@ def test_cli_get_bulk_list_and_doctor(resources, ssm: TencentSsmServer, monkeypa
     ssm.add_secret("off", ("v1", "x"), status="Disabled")
     args = ["--resources-path", str(path)]
 
-    assert main(["get", "tencentssm", "db", "-m", "VersionID=v1", *args]) == 0
+    audit = path / "audit.jsonl"
+    assert main(["get", "tencentssm", "db", "-m", "VersionID=v1", "--audit-log", str(audit), *args]) == 0
     answer = json.loads(capsys.readouterr().out)
     assert answer == {"SecretValueType": "10", "db": "one", "RequestID": answer["RequestID"]}
+    assert json.loads(audit.read_text().splitlines()[-1])["version"] == "v1"  # the audit reads Tencent's key
 
     assert main(["bulk", "tencentssm", "-m", "VersionID=v2", *args]) == 0
     bulk = json.loads(capsys.readouterr().out)
