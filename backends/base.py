@@ -128,6 +128,8 @@ class SecretStore(ABC):
     multi_valued: ClassVar[bool] = False
     # True when list_names(folder) returns folders (Vault). Flat stores leave grouping to the UI.
     hierarchical: ClassVar[bool] = False
+    # The request metadata key that picks a version (exact, case-sensitive; Tencent's is VersionID).
+    version_key: ClassVar[str] = "version_id"
 
     def __init__(self, name: str, properties: Mapping[str, str], context: StoreContext) -> None:
         """Raise StoreMisconfigured with daprd's Init error text when the metadata is wrong."""

@@ -20,7 +20,7 @@ SECRET_STORE_TYPES: dict[str, str | None] = {
     "gcp.secretmanager": "backends.gcp.store:GcpSecretManagerStore",
     "alicloud.parameterstore": "backends.alibaba.store:AlibabaParameterStore",
     "huaweicloud.csms": "backends.huawei.store:HuaweiCsmsStore",
-    "tencentcloud.ssm": None,
+    "tencentcloud.ssm": "backends.tencent.store:TencentSsmStore",
 }
 
 _DEFAULT_VERSIONS = ("", "v0", "v1")

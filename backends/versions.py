@@ -69,7 +69,7 @@ def version_changes(store: SecretStore, name: str, versions: Sequence[SecretVers
             reasons[version.id] = f"it is {state}"
             continue
         try:
-            values[version.id] = store.get_secret(name, {"version_id": version.id}) or {}
+            values[version.id] = store.get_secret(name, {store.version_key: version.id}) or {}
         except StoreError as error:
             reasons[version.id] = error.message
     changes: list[VersionChange] = []

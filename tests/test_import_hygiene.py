@@ -10,7 +10,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 UI_MODULES = ("textual", "rich")
-SDK_MODULES = ("hvac", "kubernetes", "azure", "requests", "google", "grpc", "proto", "boto3", "botocore", "alibabacloud_oos20190601", "alibabacloud_tea_openapi", "darabonba")
+SDK_MODULES = (
+    "hvac", "kubernetes", "azure", "requests", "google", "grpc", "proto", "boto3", "botocore",
+    "alibabacloud_oos20190601", "alibabacloud_tea_openapi", "darabonba", "tencentcloud",
+)
 
 
 def modules_after(code: str) -> set[str]:

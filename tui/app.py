@@ -671,7 +671,8 @@ class DaprSecretsApp(App):
         if target is not None:
             detail = self.main_screen.query_one(DetailPane)
             version = detail.version if detail.target is not None and detail.target.name == target.name else None
-            self._copy_text(api_url(target.store, target.name, version, self.runtime.options.sidecar_url), f"the Dapr API URL of {target.label()}", secret=False)
+            url = api_url(target.store, target.name, version, self.runtime.options.sidecar_url, detail.version_key)
+            self._copy_text(url, f"the Dapr API URL of {target.label()}", secret=False)
 
     def copy_to_clipboard(self, text: str) -> None:
         """OSC 52 for any text, binary values included: undecodable bytes (kept as surrogate

@@ -316,7 +316,7 @@ def _audit_api_call(runtime: Runtime, args: argparse.Namespace, action: str, res
     audit = cli_audit.audit_log_from_args(args)
     outcome = {200: "ok", 204: "ok", 403: "denied"}.get(response.status, "error")
     audit.record(action, args.store, cli_audit.store_type(runtime, args.store), name, None,
-                 metadata.get("version_id"), outcome)
+                 cli_audit.requested_version(runtime, args.store, metadata), outcome)
     cli_audit.say_audit_failure(audit)
 
 

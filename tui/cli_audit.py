@@ -18,6 +18,8 @@ from tui.escape import escape_control
 # are imported by the commands that use them.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from backends.audit import AuditLog
 
 
@@ -66,6 +68,12 @@ def store_type(runtime: Runtime, store: str) -> str:
     return component.type if component is not None else ""
 
 
+def requested_version(runtime: Runtime, store: str, metadata: Mapping[str, str]) -> str | None:
+    """The version a request asked for, under its store's key (Tencent's is VersionID)."""
+    opened = runtime.store(store)
+    return metadata.get(opened.version_key if opened is not None else "version_id")
+
+
 def say_audit_failure(audit: AuditLog) -> None:
     """A failed audit write is said once, on stderr; the command itself goes on."""
     failure = audit.take_failure()
@@ -106,7 +114,7 @@ def run_verify(runtime: Runtime, args: argparse.Namespace, metadata: dict[str, s
     verdict = verify_secret(runtime, args.store, args.name, candidate, args.key, metadata)
     del candidate  # not kept longer than the comparison
     audit.record("verify", args.store, store_type(runtime, args.store), args.name, verdict.key,
-                 metadata.get("version_id"), verdict.outcome)
+                 requested_version(runtime, args.store, metadata), verdict.outcome)
     say_audit_failure(audit)
     if verdict.outcome == ERROR:
         print(f"dapr-secrets: cannot verify {label}: {escape_control(verdict.message)}", file=sys.stderr)

@@ -17,7 +17,8 @@ _YAML_SPECIAL = frozenset(
 )
 
 
-def api_url(store: str, name: str, version: str | None = None, base: str | None = None) -> str:
+def api_url(store: str, name: str, version: str | None = None, base: str | None = None,
+            version_key: str = "version_id") -> str:
     """Where an app reads this secret through its sidecar's HTTP API: the one URL the detail pane
     shows and the palette copies (`base`: a running sidecar's address, else Dapr's default port),
     encoded so that daprd decodes it back to exactly `name`."""
@@ -25,7 +26,7 @@ def api_url(store: str, name: str, version: str | None = None, base: str | None 
 
     url = (base or DAPR_HTTP) + secret_path(store, name)
     if version:
-        url += f"?metadata.version_id={quote(version.encode('utf-8', 'surrogateescape'), safe='')}"
+        url += f"?metadata.{quote(version_key, safe='')}={quote(version.encode('utf-8', 'surrogateescape'), safe='')}"
     return url
 
 

@@ -246,6 +246,7 @@ class DetailPane(VerticalScroll):
         self.unreadable = ""  # the picked version cannot be read: why
         self.revealed: set[str] = set()
         self.version: str | None = None  # the picked version; None reads the current one
+        self.version_key = SecretStore.version_key  # the store's (Tencent: VersionID), set by the read
         self.changes: list[VersionChange] | None = None  # what each version changed (keys only), once asked
         self._generation = 0
         self._fetch_timer: Timer | None = None
@@ -463,6 +464,7 @@ class DetailPane(VerticalScroll):
             if store is None:
                 result = _Read(error=f"store {target.store!r} is not open", details=SecretDetails())
             else:
+                self.version_key = store.version_key
                 values, error, answered = _read_values(store, target.name, {})
                 # Even when the read failed (the store's notes say why), unless the store is not there.
                 details, details_error = _describe(store, target.name) if answered else (SecretDetails(), "")
@@ -478,13 +480,13 @@ class DetailPane(VerticalScroll):
         target, generation, version = self.target, self._generation, self.version
         if target is None:
             return
-        metadata = {"version_id": version} if version is not None else {}
 
         def read() -> None:
             store = self.runtime.store(target.store)
             if store is None:
                 result = _Read(error=f"store {target.store!r} is not open")
             else:
+                metadata = {store.version_key: version} if version is not None else {}
                 values, error, _ = _read_values(store, target.name, metadata)
                 result = _Read(values, error)
             self.app.call_from_thread(self._loaded, generation, result)
@@ -618,7 +620,8 @@ class DetailPane(VerticalScroll):
             ))
         if self.version is not None:
             lines.append(Text.assemble(("showing version ", "yellow"), safe_text(self.version), ("  (v: next)", "dim")))
-        lines.append(Text.assemble(("GET ", "dim"), safe_text(api_url(target.store, target.name, self.version, self.runtime.options.sidecar_url))))
+        lines.append(Text.assemble(("GET ", "dim"), safe_text(api_url(target.store, target.name, self.version, self.runtime.options.sidecar_url,
+                                                                  self.version_key))))
         if self.version is not None:
             lines.append(Text("A secretKeyRef in a component always reads the current version "
                               "(it has no version field).", style="dim"))
