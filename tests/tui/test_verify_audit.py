@@ -127,6 +127,24 @@ async def test_verify_input_is_wiped_and_escape_cancels(resources, tmp_path):
         assert field.value == ""
 
 
+async def test_verify_input_does_not_show_the_candidates_length(resources, tmp_path):
+    """One fixed-width mask however long the candidate is (Textual's password input draws a dot a char)."""
+    app, _ = audited_app(resources, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        tree = await open_store(pilot, "mem")
+        await cursor_to(pilot, tree, "db:password")
+        await pilot.press("equals_sign")
+        await wait_for(pilot, lambda: isinstance(app.screen, VerifyScreen), what="verify modal")
+        field = app.screen.query_one("#verify-candidate")
+        shown = []
+        for candidate in ("ab", "a-much-longer-candidate-of-thirty-six"):
+            field.value = ""
+            await pilot.press(*candidate)
+            await settle(pilot)
+            shown.append(field.render_line(0).text.rstrip())
+        assert shown[0] == shown[1] and "•" in shown[0]
+
+
 async def test_verify_on_a_multi_key_secret_asks_for_a_key(resources, tmp_path):
     app, path = audited_app(resources, tmp_path)
     async with app.run_test(size=SIZE) as pilot:

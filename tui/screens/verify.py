@@ -16,6 +16,20 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from backends.redaction import MASK
+
+
+class BlindInput(Input):
+    """A password input that does not show how long the candidate is: one fixed-width mask once
+    anything is typed, the cursor always after it (Textual's password input draws one dot a char)."""
+
+    @property
+    def _value(self) -> Text:
+        return Text(MASK if self.value else "", no_wrap=True, overflow="ignore", end="")
+
+    def _position_to_cell(self, position: int) -> int:
+        return len(MASK) if self.value else 0
+
 
 class VerifyScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -29,7 +43,7 @@ class VerifyScreen(ModalScreen[None]):
         with Vertical(id="verify-body") as body:
             body.border_title = "Verify without revealing"
             yield Static(Text.assemble("Does the candidate equal ", (self.label, "bold"), "?"), id="verify-what")
-            yield Input(password=True, placeholder="type or paste the candidate, then enter", id="verify-candidate")
+            yield BlindInput(password=True, placeholder="type or paste the candidate, then enter", id="verify-candidate")
             yield Static(Text("The answer is only \"matches\" or \"does not match\". esc cancels.", style="dim"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
