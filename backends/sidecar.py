@@ -267,10 +267,7 @@ class SidecarRuntime(Runtime):
     def refresh(self) -> None:
         self.close()
         self.info = self.client.metadata()
-        self._install_components(_components(self.info, self.client.url))
-
-    def _install_components(self, components: list[Component]) -> None:
-        self._install(_Loaded(components, [], Configuration()))
+        self._install(_Loaded(_components(self.info, self.client.url), [], Configuration()))
 
     def _static_blocker(self, component: Component) -> ComponentStatus | None:
         return None  # the sidecar loaded it

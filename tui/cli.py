@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
-import re
 import sys
 from collections.abc import Sequence
 
@@ -17,7 +15,7 @@ from backends.base import StoreError, walk_names
 from backends.runtime import DEFAULT_RESOURCES_PATH, Runtime, RuntimeOptions, State
 from components.model import Diagnostic, Severity
 from tui import cli_audit, cli_diff, cli_help, completion
-from tui.escape import escape_control, is_printable
+from tui.escape import escape_control, is_printable, json_text
 from tui.version import version_text
 
 # Exit codes (README "Exit codes"): every headless command follows them.
@@ -464,15 +462,6 @@ def _doctor(runtime: Runtime, args: argparse.Namespace) -> int:
 # terminal when the output is printed: DEL/C1 controls, bidi overrides, zero-width and line-separator
 # characters, and the lone surrogates that stand for bytes that were not UTF-8. JSON outputs carry
 # them as \uXXXX escapes, which every JSON reader turns back into the same text.
-_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]")
-
-
-def json_text(document: object, indent: int | None = 2) -> str:
-    """Every --json output: readable non-ASCII text, but no character that is unsafe in a terminal."""
-    text = json.dumps(document, ensure_ascii=False, indent=indent)
-    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
-
-
 def _format_diagnostic(diagnostic: Diagnostic) -> str:
     where = f"{diagnostic.source}: " if diagnostic.source else ""
     text = f"{where}{diagnostic.severity.value}: {diagnostic.message}"

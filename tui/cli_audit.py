@@ -7,12 +7,11 @@ Imports neither Textual nor any store SDK.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 
 from backends.runtime import Runtime
-from tui.escape import escape_control
+from tui.escape import escape_control, json_text
 
 # `typing` is for type checkers only (the headless CLI's startup); the audit and verify modules
 # are imported by the commands that use them.
@@ -149,7 +148,7 @@ def run_audit(args: argparse.Namespace) -> int:
     entries = list(read_entries(path, since))
     if args.json:
         for entry in entries:
-            print(json.dumps(entry.fields, ensure_ascii=False))
+            print(json_text(entry.fields, indent=None))
         return 0
     if not entries:
         where = escape_control(str(path))

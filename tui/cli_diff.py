@@ -7,7 +7,6 @@ store SDK the stores do not need.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from dataclasses import replace
@@ -15,7 +14,7 @@ from dataclasses import replace
 from backends.base import StoreError
 from backends.runtime import Runtime
 from tui import cli_audit
-from tui.escape import escape_control
+from tui.escape import escape_control, json_text
 
 # The compare module is imported by `diff` itself, not at the CLI's startup.
 TYPE_CHECKING = False
@@ -75,7 +74,7 @@ def run_versions(runtime: Runtime, args: argparse.Namespace) -> int:
     audit.record("versions", args.store, kind, args.name, outcome="ok")
     cli_audit.say_audit_failure(audit)
     if args.json:
-        print(json.dumps([change.to_json() for change in changes], ensure_ascii=False, indent=2))
+        print(json_text([change.to_json() for change in changes]))
         return 0
     if not changes:
         print(f"{escape_control(args.store)} keeps no versions of {escape_control(args.name)}")
@@ -160,7 +159,7 @@ def run_diff(runtime: Runtime, args: argparse.Namespace) -> int:
     audit.record("diff", args.store, cli_audit.store_type(runtime, args.store), outcome=outcome, other=right_label)
     cli_audit.say_audit_failure(audit)
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        print(json_text(result.to_json()))
     else:
         print_table(result, args.all, fingerprint is not None)
     return result.exit_status()

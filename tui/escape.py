@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 # Characters that can move the cursor, hide text or reorder it (Trojan Source) when printed raw.
 _BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _SHORT_ESCAPES = {"\t": "\\t", "\r": "\\r", "\n": "\\n", "\x1b": "\\e"}
@@ -39,3 +42,13 @@ def is_printable(text: str) -> bool:
     if text.isascii():  # O(1) to ask; then one memcpy-speed pass, with no bidi set to search
         return not text.encode("ascii").translate(None, _PRINTABLE_ASCII)
     return text.isprintable() and not _BIDI_CONTROLS.intersection(text)
+
+
+# Characters JSON leaves raw that are unsafe in a terminal: DEL, C1, bidi, zero-width, separators, lone surrogates.
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]")
+
+
+def json_text(document: object, indent: int | None = 2) -> str:
+    """Every --json output: readable non-ASCII text, but no character that is unsafe in a terminal."""
+    text = json.dumps(document, ensure_ascii=False, indent=indent)
+    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
