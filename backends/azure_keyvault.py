@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from backends.base import (
+from dapr_secrets.backends.base import (
     DEFAULT_TIMEOUT,
     AccessDenied,
     SecretDetails,
@@ -34,7 +34,7 @@ from backends.base import (
     duplicate_property_error,
     property_lookup,
 )
-from components.model import Diagnostic, Severity
+from dapr_secrets.components.model import Diagnostic, Severity
 
 BULK_WORKERS = 16  # concurrent value reads in bulk_get; also the HTTP connection pool size
 MAX_RETRIES = 3  # per request, for throttling (429), 5xx and dropped connections

@@ -19,8 +19,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from components.model import Diagnostic, Source
-from components.values import go_json  # noqa: F401 - backends and the runtime use it from here
+from dapr_secrets.components.model import Diagnostic, Source
+from dapr_secrets.components.values import go_json  # noqa: F401 - backends and the runtime use it from here
 
 # `typing` is for type checkers only: importing it costs the headless CLI's startup ~3 ms.
 TYPE_CHECKING = False

@@ -15,9 +15,9 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from backends.base import SecretStore, StoreError, walk_names
-from backends.runtime import Runtime, State
-from backends.verify import values_match
+from dapr_secrets.backends.base import SecretStore, StoreError, walk_names
+from dapr_secrets.backends.runtime import Runtime, State
+from dapr_secrets.backends.verify import values_match
 
 SAME, DIFFERENT, ONLY_LEFT, ONLY_RIGHT = "same", "different", "only-left", "only-right"
 UNREADABLE_LEFT, UNREADABLE_RIGHT = "unreadable-left", "unreadable-right"

@@ -11,8 +11,8 @@ import hmac
 import json
 from dataclasses import dataclass
 
-from backends.runtime import Runtime, State
-from backends.sidecar import SidecarRuntime
+from dapr_secrets.backends.runtime import Runtime, State
+from dapr_secrets.backends.sidecar import SidecarRuntime
 
 SCHEMA_VERSION = 1
 MAX_LOOKUPS = 200  # per store: secrets missing from the sidecar's bulk, asked for one by one to say why

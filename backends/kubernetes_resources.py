@@ -13,8 +13,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from backends.base import StoreError, StoreMisconfigured, StoreTimeout, StoreUnreachable
-from backends.kubernetes import (
+from dapr_secrets.backends.base import StoreError, StoreMisconfigured, StoreTimeout, StoreUnreachable
+from dapr_secrets.backends.kubernetes import (
     CredentialsRejected,
     KubeApi,
     NotServed,
@@ -23,9 +23,9 @@ from backends.kubernetes import (
     kubeconfig_api,
     kubeconfig_contexts,
 )
-from components.config import configuration_from_manifest
-from components.loader import component_from_manifest, secret_using_resource
-from components.model import Component, Configuration, Diagnostic, Severity, Source
+from dapr_secrets.components.config import configuration_from_manifest
+from dapr_secrets.components.loader import component_from_manifest, secret_using_resource
+from dapr_secrets.components.model import Component, Configuration, Diagnostic, Severity, Source
 
 DAPR_API = "/apis/dapr.io/v1alpha1"
 BUILTIN_STORE_NAME = "kubernetes"

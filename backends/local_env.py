@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from backends.base import (
+from dapr_secrets.backends.base import (
     SecretDetails,
     SecretEntry,
     SecretStore,
@@ -16,7 +16,7 @@ from backends.base import (
     duplicate_property_error,
     property_lookup,
 )
-from components.model import Diagnostic, Severity
+from dapr_secrets.components.model import Diagnostic, Severity
 
 PAGE_SIZE = 1000  # names per list_names page
 

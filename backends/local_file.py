@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from itertools import islice, repeat
 from types import MappingProxyType
 
-from backends.base import (
+from dapr_secrets.backends.base import (
     SecretDetails,
     SecretEntry,
     SecretNotFound,
@@ -28,8 +28,8 @@ from backends.base import (
     is_truthy,
     property_lookup,
 )
-from components.files import NotARegularFile, read_regular_file
-from components.model import Diagnostic, Severity, Source
+from dapr_secrets.components.files import NotARegularFile, read_regular_file
+from dapr_secrets.components.model import Diagnostic, Severity, Source
 
 DEFAULT_SEPARATOR = ":"
 PAGE_SIZE = 1000  # names per list_names page

@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 
-from backends.base import SecretDetails, SecretEntry, SecretStore, StoreError
-from components.model import Diagnostic, Source
+from dapr_secrets.backends.base import SecretDetails, SecretEntry, SecretStore, StoreError
+from dapr_secrets.components.model import Diagnostic, Source
 
 MASK = "••••••••"  # fixed width: never reveals a length
 MIN_LENGTH = 3  # shorter values ("1", "on") would garble every message and reveal little
@@ -25,7 +25,7 @@ def forms(value: str) -> set[str]:
     import json
     from urllib.parse import quote, urlsplit
 
-    from components.values import go_quote
+    from dapr_secrets.components.values import go_quote
 
     found = {value, json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1], repr(value)[1:-1]}
     found |= {go_quote(value)[1:-1], quote(value, safe=""), quote(value), value.rstrip("/")}

@@ -10,17 +10,17 @@ from dataclasses import dataclass
 # Registered secret store types (without the "secretstores." prefix) -> "module:Class", or None
 # where daprd knows the type but this tool cannot open it yet.
 SECRET_STORE_TYPES: dict[str, str | None] = {
-    "local.file": "backends.local_file:LocalFileStore",
-    "local.env": "backends.local_env:LocalEnvStore",
-    "kubernetes": "backends.kubernetes:KubernetesStore",
-    "hashicorp.vault": "backends.vault:VaultStore",
-    "azure.keyvault": "backends.azure_keyvault:AzureKeyVaultStore",
-    "aws.secretmanager": "backends.aws.secretsmanager:SecretsManagerStore",
-    "aws.parameterstore": "backends.aws.parameterstore:ParameterStore",
-    "gcp.secretmanager": "backends.gcp.store:GcpSecretManagerStore",
-    "alicloud.parameterstore": "backends.alibaba.store:AlibabaParameterStore",
-    "huaweicloud.csms": "backends.huawei.store:HuaweiCsmsStore",
-    "tencentcloud.ssm": "backends.tencent.store:TencentSsmStore",
+    "local.file": "dapr_secrets.backends.local_file:LocalFileStore",
+    "local.env": "dapr_secrets.backends.local_env:LocalEnvStore",
+    "kubernetes": "dapr_secrets.backends.kubernetes:KubernetesStore",
+    "hashicorp.vault": "dapr_secrets.backends.vault:VaultStore",
+    "azure.keyvault": "dapr_secrets.backends.azure_keyvault:AzureKeyVaultStore",
+    "aws.secretmanager": "dapr_secrets.backends.aws.secretsmanager:SecretsManagerStore",
+    "aws.parameterstore": "dapr_secrets.backends.aws.parameterstore:ParameterStore",
+    "gcp.secretmanager": "dapr_secrets.backends.gcp.store:GcpSecretManagerStore",
+    "alicloud.parameterstore": "dapr_secrets.backends.alibaba.store:AlibabaParameterStore",
+    "huaweicloud.csms": "dapr_secrets.backends.huawei.store:HuaweiCsmsStore",
+    "tencentcloud.ssm": "dapr_secrets.backends.tencent.store:TencentSsmStore",
 }
 
 _DEFAULT_VERSIONS = ("", "v0", "v1")

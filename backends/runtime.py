@@ -14,9 +14,8 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import partial
 
-from backends import registry
-from backends.redaction import RedactedStore, Redactor
-from backends.base import (
+from dapr_secrets.backends import registry
+from dapr_secrets.backends.base import (
     DEFAULT_TIMEOUT,
     DaprdCrashes,
     MissingExtra,
@@ -26,7 +25,8 @@ from backends.base import (
     StoreError,
     go_json,
 )
-from components.model import (
+from dapr_secrets.backends.redaction import RedactedStore, Redactor
+from dapr_secrets.components.model import (
     CATEGORIES,
     Component,
     Configuration,
@@ -161,7 +161,7 @@ class Runtime:
         components = list(loaded.components)
         diagnostics = list(loaded.diagnostics)
         if self.options.kubernetes and not any(c.name == BUILTIN_KUBERNETES_STORE for c in components):
-            from backends.kubernetes_resources import builtin_kubernetes_component
+            from dapr_secrets.backends.kubernetes_resources import builtin_kubernetes_component
 
             components.insert(0, builtin_kubernetes_component(self.options.daprd_namespace()))  # §1.5.4
         self.components = components
@@ -194,7 +194,7 @@ class Runtime:
     def references(self) -> list[Reference]:
         """Every secretKeyRef; the components never change for a runtime, so built once."""
         if self._references is None:
-            from components.references import build_references
+            from dapr_secrets.components.references import build_references
 
             resources = self.components + self.other_resources
             self._references = build_references(resources, self.options.kubernetes)
@@ -204,7 +204,7 @@ class Runtime:
         return [r for r in self.references() if r.store == store and r.secret == secret]
 
     def scope_decision(self, store: str, secret: str) -> ScopeDecision:
-        from components.config import decide
+        from dapr_secrets.components.config import decide
 
         return decide(self.configuration, store, secret)
 
@@ -305,7 +305,7 @@ class Runtime:
         return None
 
     def _denied_reason(self, component: Component) -> str | None:
-        from components.config import is_component_denied
+        from dapr_secrets.components.config import is_component_denied
 
         return is_component_denied(self.configuration, component)
 
@@ -342,7 +342,7 @@ class Runtime:
         `open` finds that out on its own."""
         if self._release is not None:
             return self._release
-        from components.references import uses_env_ref
+        from dapr_secrets.components.references import uses_env_ref
 
         stores = {c.name: c for c in self.secret_stores()}
         processed: set[str] = set()
@@ -418,7 +418,7 @@ class Runtime:
                     + " (lower case)",
                 ),
             )
-        from components.values import parse_go_duration
+        from dapr_secrets.components.values import parse_go_duration
 
         timeout = parse_go_duration(component.init_timeout) if component.init_timeout else None
         if timeout is not None and timeout <= 0:
@@ -452,7 +452,7 @@ class Runtime:
         the first secretKeyRef; preprocessOneComponent parks only behind a non-empty store name, so
         daprd initialises the component at once with that item and every later ref or envRef item
         unresolved (§2.3, corrected). The items left unresolved, in order; [] when this does not apply."""
-        from components.references import uses_env_ref
+        from dapr_secrets.components.references import uses_env_ref
 
         if self.auth_store_name(component):
             return []
@@ -480,8 +480,8 @@ class Runtime:
         Also returns problems to report and the names of properties whose value came from a
         secret or the environment (to keep them out of messages).
         Raises ValueError with daprd's message when a template tag cannot be filled."""
-        from components.references import build_properties, resolve_env_ref
-        from components.values import component_value
+        from dapr_secrets.components.references import build_properties, resolve_env_ref
+        from dapr_secrets.components.values import component_value
 
         env = self.options.daprd_env()
         values: list[tuple[str, str | None]] = []
@@ -532,8 +532,8 @@ class Runtime:
         import base64
         import binascii
 
-        from components.references import resolve_env_ref
-        from components.values import component_value
+        from dapr_secrets.components.references import resolve_env_ref
+        from dapr_secrets.components.values import component_value
 
         ref = item.secret_key_ref
         secret = self._lookup_for_component(component, ref.name)
@@ -729,7 +729,7 @@ class Runtime:
 
     def _removed_endpoint(self, which: str) -> ApiResponse | None:
         """The answer when spec.api does not register this endpoint (§4 R4), else None."""
-        from components import config
+        from dapr_secrets.components import config
 
         endpoint = config.SECRETS_BULK_ENDPOINT if which == "bulk" else config.SECRETS_GET_ENDPOINT
         if config.is_endpoint_allowed(self.configuration, endpoint):
@@ -753,8 +753,8 @@ class Runtime:
         """Everything wrong, in the order a person would fix it. Opens every store. Every component
         and reference is checked at once, under one `deadline` (seconds): dead stores cost one
         timeout together, and what has not answered by then is reported as such."""
-        from backends.parallel import UNFINISHED, run_all
-        from components.config import scope_diagnostics
+        from dapr_secrets.backends.parallel import UNFINISHED, run_all
+        from dapr_secrets.components.config import scope_diagnostics
 
         found = list(self.diagnostics)
         found += scope_diagnostics(self.configuration, [c.name for c in self.secret_stores()])
@@ -808,7 +808,7 @@ class Runtime:
 
     def _env_allow_list_diagnostics(self, component: Component) -> list[Diagnostic]:
         """envRef names that DAPR_ENV_KEYS lists, but only after a word that contains them (§2 rule 1)."""
-        from components.references import DAPR_ENV_KEYS, env_key_hidden_in_allow_list, uses_env_ref
+        from dapr_secrets.components.references import DAPR_ENV_KEYS, env_key_hidden_in_allow_list, uses_env_ref
 
         keys = self.options.daprd_env().get(DAPR_ENV_KEYS, "")
         return [
@@ -828,8 +828,8 @@ class Runtime:
     def _unquote_diagnostics(self, component: Component) -> list[Diagnostic]:
         """Resolved values (secretKeyRef, envRef) that are Go quoted literals: the component gets
         strconv.Unquote of them (DynamicValue.String, §2 rule 7). Names the item, never the value."""
-        from components.references import resolve_env_ref
-        from components.values import go_unquote
+        from dapr_secrets.components.references import resolve_env_ref
+        from dapr_secrets.components.values import go_unquote
 
         skipped = {id(item) for item in self.unresolved_without_auth_store(component)}
         env = self.options.daprd_env()
@@ -923,7 +923,7 @@ class _ListComponentsFails(Exception):
 def _read_resources(options: RuntimeOptions) -> _Loaded:
     env = options.daprd_env()
     if options.resources_from_cluster:
-        from backends.kubernetes_resources import load_cluster_resources
+        from dapr_secrets.backends.kubernetes_resources import load_cluster_resources
 
         cluster = load_cluster_resources(
             kubeconfig=None, context=options.kube_context, namespace=options.namespace, env=env
@@ -934,7 +934,7 @@ def _read_resources(options: RuntimeOptions) -> _Loaded:
         configuration = chosen[0] if chosen else Configuration()
         missing = [_config_not_in_cluster(name) for name in sorted(wanted) if not any(
             key.rpartition("/")[2] == name for key in cluster.configurations)]
-        from components.loader import filter_components
+        from dapr_secrets.components.loader import filter_components
 
         diagnostics = cluster.diagnostics + missing
         components = filter_components(cluster.components, "", options.app_id, diagnostics, kubernetes=True)
@@ -946,8 +946,8 @@ def _read_resources(options: RuntimeOptions) -> _Loaded:
             {"context": cluster.context, "namespaces": cluster.namespaces},
             others,
         )
-    from components.config import load_configuration
-    from components.loader import load_resources
+    from dapr_secrets.components.config import load_configuration
+    from dapr_secrets.components.loader import load_resources
 
     paths = [os.path.expanduser(p) for p in options.resources_paths]
     loaded = load_resources(
@@ -982,7 +982,7 @@ def _unfinished_diagnostic(component: Component, deadline: float) -> Diagnostic:
 
 
 def _plain_secret_diagnostics(component: Component) -> list[Diagnostic]:
-    from components.references import looks_like_secret_field
+    from dapr_secrets.components.references import looks_like_secret_field
 
     return [
         Diagnostic(
@@ -1000,7 +1000,7 @@ def _plain_secret_diagnostics(component: Component) -> list[Diagnostic]:
 
 def _cluster_namespace(options: RuntimeOptions) -> str:
     """One daprd serves one namespace: without --namespace, the context's namespace, as kubectl."""
-    from backends.kubernetes_resources import list_contexts
+    from dapr_secrets.backends.kubernetes_resources import list_contexts
 
     try:
         contexts, current = list_contexts(None, options.daprd_env())

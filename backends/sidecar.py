@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from backends.base import (
+from dapr_secrets.backends.base import (
     DEFAULT_TIMEOUT,
     AccessDenied,
     SecretEntry,
@@ -24,8 +24,8 @@ from backends.base import (
     StoreTimeout,
     StoreUnreachable,
 )
-from backends.runtime import DOCTOR_DEADLINE, ApiResponse, ComponentStatus, Runtime, RuntimeOptions, State, _Loaded
-from components.model import Component, Configuration, Diagnostic, ScopeDecision, Severity, Source
+from dapr_secrets.backends.runtime import DOCTOR_DEADLINE, ApiResponse, ComponentStatus, Runtime, RuntimeOptions, State, _Loaded
+from dapr_secrets.components.model import Component, Configuration, Diagnostic, ScopeDecision, Severity, Source
 
 MAX_BODY = 64 * 1024 * 1024  # a bulk answer of a big store fits; a runaway one is cut off
 TOKEN_ENV = "DAPR_API_TOKEN"  # the variable the Dapr SDKs and CLI read for the dapr-api-token header

@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from backends.base import (
+from dapr_secrets.backends.base import (
     DEFAULT_TIMEOUT,
     AccessDenied,
     DaprdCrashes,
@@ -45,7 +45,7 @@ from backends.base import (
     is_truthy,
     property_lookup,
 )
-from components.model import Diagnostic, Severity
+from dapr_secrets.components.model import Diagnostic, Severity
 
 DEFAULT_ADDRESS = "https://127.0.0.1:8200"
 DEFAULT_ENGINE_PATH = "secret"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 # `typing` is for type checkers only (the headless CLI's startup)
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from backends.runtime import Runtime
+    from dapr_secrets.backends.runtime import Runtime
 
 MATCH, NO_MATCH, ERROR = "match", "no-match", "error"
 

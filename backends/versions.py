@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from backends.base import SecretStore, SecretVersion, StoreError
-from backends.verify import values_match
+from dapr_secrets.backends.base import SecretStore, SecretVersion, StoreError
+from dapr_secrets.backends.verify import values_match
 
 MAX_VERSIONS = 20  # the newest versions compared; each is one read
 UNREADABLE_STATES = ("destroyed", "deleted", "disabled")

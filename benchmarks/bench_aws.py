@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 import boto3  # noqa: E402
 
-from backends.aws.secretsmanager import SecretsManagerStore  # noqa: E402
-from backends.base import StoreContext  # noqa: E402
+from dapr_secrets.backends.aws.secretsmanager import SecretsManagerStore  # noqa: E402
+from dapr_secrets.backends.base import StoreContext  # noqa: E402
 
 LISTING_SECRETS = 5_000
 BULK_SECRETS = 500

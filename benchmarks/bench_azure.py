@@ -20,9 +20,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from backends import azure_keyvault  # noqa: E402
-from backends.azure_keyvault import AzureKeyVaultStore, LocalEndpoints  # noqa: E402
-from backends.base import StoreContext  # noqa: E402
+from dapr_secrets.backends import azure_keyvault  # noqa: E402
+from dapr_secrets.backends.azure_keyvault import AzureKeyVaultStore, LocalEndpoints  # noqa: E402
+from dapr_secrets.backends.base import StoreContext  # noqa: E402
 from tests.fakes.entra_server import EntraServer  # noqa: E402
 from tests.fakes.keyvault_server import KeyVaultServer  # noqa: E402
 from tests.fakes.tls import TestCA, make_ca  # noqa: E402

@@ -47,7 +47,7 @@ FLOOR = (
     ("`import yaml` (component files are YAML)", "import yaml"),
     ("`import dataclasses` (the resource model; pulls in `inspect`)", "import dataclasses"),
     ("`import argparse, json`", "import argparse, json"),
-    ("every import of the listing path (`import tui.cli, backends.local_file`)", "import tui.cli, backends.local_file"),
+    ("every import of the listing path (`import dapr_secrets.tui.cli, dapr_secrets.backends.local_file`)", "import dapr_secrets.tui.cli, dapr_secrets.backends.local_file"),
 )
 
 
@@ -57,10 +57,10 @@ def stages(components: Path) -> list[tuple[str, float]]:
     from contextlib import redirect_stdout
 
     sys.path.insert(0, str(ROOT))
-    from backends.base import walk_names
-    from backends.runtime import Runtime
-    from backends.local_file import decode_document, flatten
-    from tui import cli
+    from dapr_secrets.backends.base import walk_names
+    from dapr_secrets.backends.local_file import decode_document, flatten
+    from dapr_secrets.backends.runtime import Runtime
+    from dapr_secrets.tui import cli
 
     marks = [time.perf_counter()]
     args = cli.build_parser().parse_args(["list", "big", "--resources-path", str(components)])
@@ -96,7 +96,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
         components = write_store(directory)
-        ours = [sys.executable, "-m", "tui.cli", "list", "big", "--resources-path", str(components)]
+        ours = [sys.executable, "-m", "dapr_secrets.tui.cli", "list", "big", "--resources-path", str(components)]
         baseline = [sys.executable, "-c", f"import json; json.load(open({str(directory / 'secrets.json')!r}))"]
         # Installed packages have bytecode; this machine sets PYTHONDONTWRITEBYTECODE, so write it once.
         subprocess.run([sys.executable, "-m", "compileall", "-q", "components", "backends", "tui"], cwd=ROOT, check=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 ROUNDS = 15
 DEMO = ["--resources-path", "examples/components", "--config", "examples/config.yaml", "--app-id", "orders"]
-ENTRY = "import sys; from tui.cli import main; sys.argv[0] = 'dapr-secrets'; raise SystemExit(main(sys.argv[1:]))"
+ENTRY = "import sys; from dapr_secrets.tui.cli import main; sys.argv[0] = 'dapr-secrets'; raise SystemExit(main(sys.argv[1:]))"
 CASES = {
     "baseline: `python -c pass`": ["-c", "pass"],
     "`dapr-secrets --version` (start-up alone)": ["-c", ENTRY, "--version"],

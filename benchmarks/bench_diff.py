@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from backends.compare import compare  # noqa: E402
-from backends.runtime import Runtime, RuntimeOptions  # noqa: E402
+from dapr_secrets.backends.compare import compare  # noqa: E402
+from dapr_secrets.backends.runtime import Runtime, RuntimeOptions  # noqa: E402
 
 NAMES = 100_000
 ROUNDS = 5

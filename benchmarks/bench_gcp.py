@@ -21,9 +21,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from backends.base import StoreContext  # noqa: E402
-from backends.gcp import store as gcp_store  # noqa: E402
-from backends.gcp.store import GcpSecretManagerStore, LocalEndpoint  # noqa: E402
+from dapr_secrets.backends.base import StoreContext  # noqa: E402
+from dapr_secrets.backends.gcp import store as gcp_store  # noqa: E402
+from dapr_secrets.backends.gcp.store import GcpSecretManagerStore, LocalEndpoint  # noqa: E402
 from tests.fakes.secretmanager_server import SecretManagerServer  # noqa: E402
 from tests.fakes.tls import TestCA, make_ca  # noqa: E402
 from tests.gcp.conftest import PROJECT, ServiceAccountKey, make_key  # noqa: E402

@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from backends.base import StoreContext  # noqa: E402
-from backends.huawei import store as huawei_store  # noqa: E402
-from backends.huawei.store import HuaweiCsmsStore  # noqa: E402
+from dapr_secrets.backends.base import StoreContext  # noqa: E402
+from dapr_secrets.backends.huawei import store as huawei_store  # noqa: E402
+from dapr_secrets.backends.huawei.store import HuaweiCsmsStore  # noqa: E402
 from tests.fakes.huawei_server import HuaweiServer  # noqa: E402
 from tests.fakes.tls import make_ca  # noqa: E402
 from tests.huawei.conftest import ACCESS_KEY, REGION, SECRET_KEY, daprd_env, metadata  # noqa: E402

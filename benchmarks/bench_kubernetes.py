@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from backends.base import StoreContext
-from backends.kubernetes import KubernetesStore, kubeconfig_api
+from dapr_secrets.backends.base import StoreContext
+from dapr_secrets.backends.kubernetes import KubernetesStore, kubeconfig_api
 from tests.fakes.kube_server import FakeKubeCluster, seed_secrets
 from tests.fakes.tls import make_ca
 

@@ -21,7 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_tui import SIZE, ROOT, StallProbe, Unavailable, _until_loaded, filter_latency, ms, runtime, settle  # noqa: E402
+from bench_tui import ROOT, SIZE, StallProbe, Unavailable, _until_loaded, filter_latency, ms, runtime, settle  # noqa: E402
 
 NAMES = 1_000_000
 RUNS = 3
@@ -40,7 +40,7 @@ def write_store(folder: Path) -> None:
 
 async def measure(folder: Path) -> dict[str, float]:
     """The big store shown as the app opens: names, stall while loading, then the filter."""
-    from tui.app import DaprSecretsApp, UiSettings
+    from dapr_secrets.tui.app import DaprSecretsApp, UiSettings
 
     probe = StallProbe()
     probe.start()

@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from backends.base import StoreContext  # noqa: E402
-from backends.tencent import store as tencent_store  # noqa: E402
-from backends.tencent.store import TencentSsmStore  # noqa: E402
+from dapr_secrets.backends.base import StoreContext  # noqa: E402
+from dapr_secrets.backends.tencent import store as tencent_store  # noqa: E402
+from dapr_secrets.backends.tencent.store import TencentSsmStore  # noqa: E402
 from tests.fakes.tencent_server import TencentSsmServer  # noqa: E402
 from tests.tencent.conftest import REGION, SECRET_ID, SECRET_KEY, metadata  # noqa: E402
 

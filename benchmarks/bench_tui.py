@@ -19,11 +19,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from backends.runtime import Runtime, RuntimeOptions
-from tui.app import DaprSecretsApp, UiSettings
-from tui.widgets.filter import FilterResults
-from tui.widgets.secret_tree import NodeKind
-from tui.widgets.store_view import StoreView
+from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
+from dapr_secrets.tui.app import DaprSecretsApp, UiSettings
+from dapr_secrets.tui.widgets.filter import FilterResults
+from dapr_secrets.tui.widgets.secret_tree import NodeKind
+from dapr_secrets.tui.widgets.store_view import StoreView
 
 NAMES = 100_000
 SIZE = (120, 36)
@@ -36,7 +36,7 @@ class Unavailable:
     """No native clipboard: the benchmark never touches the machine's clipboard."""
 
     def copy(self, text: str) -> None:
-        from tui.clipboard import ClipboardUnavailable
+        from dapr_secrets.tui.clipboard import ClipboardUnavailable
 
         raise ClipboardUnavailable("benchmark")
 
@@ -242,9 +242,9 @@ asyncio.run(main())
 OUR_APP = """
 import sys, time
 async def main():
-    from tui.cli import build_parser, options_from_args
-    from backends.runtime import Runtime
-    from tui.app import DaprSecretsApp, UiSettings
+    from dapr_secrets.tui.cli import build_parser, options_from_args
+    from dapr_secrets.backends.runtime import Runtime
+    from dapr_secrets.tui.app import DaprSecretsApp, UiSettings
     args = build_parser().parse_args(["--resources-path", sys.argv[2]])
     app = DaprSecretsApp(Runtime.load(options_from_args(args)), UiSettings(), None)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -15,8 +15,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from components.files import NotARegularFile, read_regular_file
-from components.model import (
+from dapr_secrets.components.files import NotARegularFile, read_regular_file
+from dapr_secrets.components.model import (
     ApiAccessRule,
     Component,
     Configuration,
@@ -26,7 +26,7 @@ from components.model import (
     Severity,
     Source,
 )
-from components.values import (
+from dapr_secrets.components.values import (
     MAPPING,
     MERGE_TAG,
     SCALAR,

@@ -16,7 +16,7 @@ import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from components.model import (
+from dapr_secrets.components.model import (
     Component,
     Diagnostic,
     MetadataItem,
@@ -24,7 +24,7 @@ from components.model import (
     Severity,
     Source,
 )
-from components.values import (
+from dapr_secrets.components.values import (
     YamlError,
     YamlList,
     YamlMap,

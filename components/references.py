@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from components.model import Component, MetadataItem, Reference, Source
-from components.values import go_upper
+from dapr_secrets.components.model import Component, MetadataItem, Reference, Source
+from dapr_secrets.components.values import go_upper
 
 BUILTIN_KUBERNETES_STORE = "kubernetes"
 DAPR_ENV_KEYS = "DAPR_ENV_KEYS"  # the allowlist the Kubernetes sidecar injector sets

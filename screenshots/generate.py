@@ -34,8 +34,8 @@ async def render(name: str) -> Path:
 
 async def render_drift() -> Path:
     """The prediction-vs-sidecar view against a local sidecar that has drifted from the demo."""
-    from backends.runtime import RuntimeOptions
-    from backends.sidecar import SidecarClient, SidecarRuntime
+    from dapr_secrets.backends.runtime import RuntimeOptions
+    from dapr_secrets.backends.sidecar import SidecarClient, SidecarRuntime
     from tests.fakes.daprd_server import demo_sidecar
     from tests.tui.conftest import make_app
     from tests.tui.scenes import SIZE, drift

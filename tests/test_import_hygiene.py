@@ -28,7 +28,7 @@ def top_level(modules: set[str]) -> set[str]:
 
 def package_modules(package: str) -> list[str]:
     """Every module of the package, sub-packages included (backends.gcp.store...)."""
-    return [info.name for info in pkgutil.walk_packages([str(ROOT / package)], prefix=f"{package}.")]
+    return [info.name for info in pkgutil.walk_packages([str(ROOT / package)], prefix=f"dapr_secrets.{package}.")]
 
 
 def test_components_and_backends_never_import_textual_or_rich():
@@ -40,7 +40,7 @@ def test_components_and_backends_never_import_textual_or_rich():
 
 
 def test_the_headless_cli_imports_no_ui_and_no_store_sdk():
-    loaded = top_level(modules_after("import tui.cli, backends.runtime, backends.local_file, backends.local_env"))
+    loaded = top_level(modules_after("import dapr_secrets.tui.cli, dapr_secrets.backends.runtime, dapr_secrets.backends.local_file, dapr_secrets.backends.local_env"))
     assert not loaded & set(UI_MODULES + SDK_MODULES)
 
 
@@ -51,7 +51,7 @@ def test_the_huawei_sdk_and_its_heavy_dependencies_load_only_with_a_huawei_store
     names = package_modules("components") + package_modules("backends") + package_modules("tui")
     loaded = top_level(modules_after("\n".join(f"import {name}" for name in names)))
     assert not loaded & heavy, f"imported without a Huawei store: {loaded & heavy}"
-    opened = top_level(modules_after("from backends.huawei.store import _client\n_client('a', 's', 'p', 'https://kms.cn-north-4.myhuaweicloud.com', True)"))
+    opened = top_level(modules_after("from dapr_secrets.backends.huawei.store import _client\n_client('a', 's', 'p', 'https://kms.cn-north-4.myhuaweicloud.com', True)"))
     assert {"huaweicloudsdkcore", "huaweicloudsdkcsms"} <= opened  # the check above can fail
 
 

@@ -26,43 +26,43 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static, Tree
 
-from backends.audit import AuditLog
-from backends.base import StoreError, go_json
-from backends.runtime import ComponentStatus, Runtime, RuntimeOptions, State
-from backends.verify import ERROR, MATCH, verify_values
-from components.model import Diagnostic, Severity
-from tui.clipboard import ClipboardService, NativeClipboard
-from tui.commands import (
+from dapr_secrets.backends.audit import AuditLog
+from dapr_secrets.backends.base import StoreError, go_json
+from dapr_secrets.backends.runtime import ComponentStatus, Runtime, RuntimeOptions, State
+from dapr_secrets.backends.verify import ERROR, MATCH, verify_values
+from dapr_secrets.components.model import Diagnostic, Severity
+from dapr_secrets.tui.clipboard import ClipboardService, NativeClipboard
+from dapr_secrets.tui.commands import (
     ActionsProvider,
     ComponentsProvider,
     ContextProvider,
     NamespaceProvider,
     SecretsProvider,
 )
-from tui.formats import api_url, secret_key_ref_yaml
-from tui.messages import JumpToComponent, JumpToSecret
-from tui.name_index import NameIndex
-from tui.safe_text import escape_control
-from tui.screens.doctor import DoctorScreen
-from tui.screens.audit import AuditScreen
-from tui.screens.compare import CompareProvider, CompareScreen, CompareTarget
-from tui.screens.help import HelpScreen
-from tui.screens.verify import VerifyScreen
-from tui.threads import DaemonThreadExecutor
-from tui.widgets.component_view import ComponentView
-from tui.widgets.detail import DetailPane, SecretRef, ValueTable
-from tui.widgets.filter import FilterInput, FilterResults
-from tui.widgets.references import ReferencesPane
-from tui.widgets.secret_tree import NodeData, NodeKind, SecretTree
-from tui.widgets.sidebar import Sidebar
-from tui.widgets.status import WORDS
-from tui.widgets.store_view import StoreView
+from dapr_secrets.tui.formats import api_url, secret_key_ref_yaml
+from dapr_secrets.tui.messages import JumpToComponent, JumpToSecret
+from dapr_secrets.tui.name_index import NameIndex
+from dapr_secrets.tui.safe_text import escape_control
+from dapr_secrets.tui.screens.audit import AuditScreen
+from dapr_secrets.tui.screens.compare import CompareProvider, CompareScreen, CompareTarget
+from dapr_secrets.tui.screens.doctor import DoctorScreen
+from dapr_secrets.tui.screens.help import HelpScreen
+from dapr_secrets.tui.screens.verify import VerifyScreen
+from dapr_secrets.tui.threads import DaemonThreadExecutor
+from dapr_secrets.tui.widgets.component_view import ComponentView
+from dapr_secrets.tui.widgets.detail import DetailPane, SecretRef, ValueTable
+from dapr_secrets.tui.widgets.filter import FilterInput, FilterResults
+from dapr_secrets.tui.widgets.references import ReferencesPane
+from dapr_secrets.tui.widgets.secret_tree import NodeData, NodeKind, SecretTree
+from dapr_secrets.tui.widgets.sidebar import Sidebar
+from dapr_secrets.tui.widgets.status import WORDS
+from dapr_secrets.tui.widgets.store_view import StoreView
 
 if TYPE_CHECKING:
     from textual.timer import Timer
 
-    from backends.drift import DriftRow
-    from backends.kubernetes_resources import KubeContext
+    from dapr_secrets.backends.drift import DriftRow
+    from dapr_secrets.backends.kubernetes_resources import KubeContext
 
 # Diagnostics of a cluster that could not be read at all: a switch that meets one is not made.
 CLUSTER_UNREADABLE = frozenset({"kube-unauthorized", "kube-unreachable", "kube-timeout", "kube-config"})
@@ -443,7 +443,7 @@ class DaprSecretsApp(App):
         """'API for app orders: allowed (rule)' for the detail pane."""
         if not self._scopes_shown():
             return None
-        from components.config import SECRETS_GET_ENDPOINT, is_endpoint_allowed
+        from dapr_secrets.components.config import SECRETS_GET_ENDPOINT, is_endpoint_allowed
 
         app_id = self.runtime.options.app_id or "any app"
         if self.runtime.options.sidecar_url:
@@ -999,7 +999,7 @@ class DaprSecretsApp(App):
             self.jump_to_component(diagnostic.component)
 
     def action_drift(self) -> None:
-        from tui.screens.drift import DriftScreen
+        from dapr_secrets.tui.screens.drift import DriftScreen
 
         self.push_screen(DriftScreen(self.runtime), self._drift_closed)  # type: ignore[arg-type]  # can() allows it only for a SidecarRuntime
 

@@ -11,12 +11,12 @@ import os
 import sys
 from collections.abc import Sequence
 
-from backends.base import StoreError, walk_names
-from backends.runtime import DEFAULT_RESOURCES_PATH, Runtime, RuntimeOptions, State
-from components.model import Diagnostic, Severity
-from tui import cli_audit, cli_diff, cli_help, completion
-from tui.escape import escape_control, is_printable, json_text
-from tui.version import version_text
+from dapr_secrets.backends.base import StoreError, walk_names
+from dapr_secrets.backends.runtime import DEFAULT_RESOURCES_PATH, Runtime, RuntimeOptions, State
+from dapr_secrets.components.model import Diagnostic, Severity
+from dapr_secrets.tui import cli_audit, cli_diff, cli_help, completion
+from dapr_secrets.tui.escape import escape_control, is_printable, json_text
+from dapr_secrets.tui.version import version_text
 
 # Exit codes (README "Exit codes"): every headless command follows them.
 EXIT_OK = 0  # done, and nothing is wrong
@@ -198,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _sidecar_runtime(args: argparse.Namespace) -> Runtime:
-    from backends.sidecar import SidecarClient, SidecarRuntime, token_from
+    from dapr_secrets.backends.sidecar import SidecarClient, SidecarRuntime, token_from
 
     client = SidecarClient(args.sidecar, token_from(args.dapr_api_token))
     return SidecarRuntime(options_from_args(args), client)
@@ -206,7 +206,7 @@ def _sidecar_runtime(args: argparse.Namespace) -> Runtime:
 
 def _drift(args: argparse.Namespace) -> int:
     """Prediction (the files or the cluster) against a running sidecar; exit 0 same, 1 drift, 2 error."""
-    from backends.drift import compare, report
+    from dapr_secrets.backends.drift import compare, report
 
     if not args.sidecar:
         _fail("drift compares a running sidecar with the files: give --sidecar URL", "e.g. --sidecar http://localhost:3500")
@@ -241,7 +241,7 @@ def _drift(args: argparse.Namespace) -> int:
 
 
 def _run_tui(runtime: Runtime, args: argparse.Namespace) -> int:
-    from tui.app import UiSettings, run_app
+    from dapr_secrets.tui.app import UiSettings, run_app
 
     settings = UiSettings(
         reveal_timeout=args.reveal_timeout,

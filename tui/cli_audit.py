@@ -10,8 +10,8 @@ import argparse
 import os
 import sys
 
-from backends.runtime import Runtime
-from tui.escape import escape_control, json_text
+from dapr_secrets.backends.runtime import Runtime
+from dapr_secrets.tui.escape import escape_control, json_text
 
 # `typing` is for type checkers only (the headless CLI's startup); the audit and verify modules
 # are imported by the commands that use them.
@@ -19,7 +19,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from backends.audit import AuditLog
+    from dapr_secrets.backends.audit import AuditLog
 
 
 def add_audit_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -57,7 +57,7 @@ def add_commands(command) -> None:
 
 
 def audit_log_from_args(args: argparse.Namespace) -> AuditLog:
-    from backends.audit import AuditLog
+    from dapr_secrets.backends.audit import AuditLog
 
     return AuditLog.from_options(getattr(args, "audit_log", None), getattr(args, "no_audit_log", False))
 
@@ -99,7 +99,7 @@ def read_candidate() -> str | None:
 
 
 def run_verify(runtime: Runtime, args: argparse.Namespace, metadata: dict[str, str]) -> int:
-    from backends.verify import ERROR, MATCH, verify_secret
+    from dapr_secrets.backends.verify import ERROR, MATCH, verify_secret
 
     audit = audit_log_from_args(args)
     label = escape_control(f"{args.store}/{args.name}" + (f" [{args.key}]" if args.key else ""))
@@ -135,7 +135,7 @@ def run_audit(args: argparse.Namespace) -> int:
     from datetime import datetime, timezone
     from pathlib import Path
 
-    from backends.audit import default_path, parse_duration, read_entries
+    from dapr_secrets.backends.audit import default_path, parse_duration, read_entries
 
     path = Path(os.path.expanduser(args.audit_log)) if getattr(args, "audit_log", None) else default_path()
     since = None

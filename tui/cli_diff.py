@@ -11,15 +11,15 @@ import os
 import sys
 from dataclasses import replace
 
-from backends.base import StoreError
-from backends.runtime import Runtime
-from tui import cli_audit
-from tui.escape import escape_control, json_text
+from dapr_secrets.backends.base import StoreError
+from dapr_secrets.backends.runtime import Runtime
+from dapr_secrets.tui import cli_audit
+from dapr_secrets.tui.escape import escape_control, json_text
 
 # The compare module is imported by `diff` itself, not at the CLI's startup.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from backends.compare import Comparison, Fingerprinter
+    from dapr_secrets.backends.compare import Comparison, Fingerprinter
 
 
 def add_command(command) -> None:
@@ -52,8 +52,8 @@ def add_versions_command(command) -> None:
 def run_versions(runtime: Runtime, args: argparse.Namespace) -> int:
     """Reads every listed version (up to backends.versions.MAX_VERSIONS) like GET with version_id;
     secret scopes apply as they do to `get`."""
-    from backends.compare import CompareError, open_store
-    from backends.versions import version_changes
+    from dapr_secrets.backends.compare import CompareError, open_store
+    from dapr_secrets.backends.versions import version_changes
 
     audit = cli_audit.audit_log_from_args(args)
     kind = cli_audit.store_type(runtime, args.store)
@@ -115,7 +115,7 @@ def other_environment(runtime: Runtime, args: argparse.Namespace) -> tuple[Runti
 
 
 def _fingerprinter(args: argparse.Namespace) -> Fingerprinter | None:
-    from backends.compare import CompareError, Fingerprinter
+    from dapr_secrets.backends.compare import CompareError, Fingerprinter
 
     if args.fingerprint_key_env:
         key = os.environ.get(args.fingerprint_key_env, "")
@@ -127,7 +127,7 @@ def _fingerprinter(args: argparse.Namespace) -> Fingerprinter | None:
 
 
 def run_diff(runtime: Runtime, args: argparse.Namespace) -> int:
-    from backends.compare import CompareError, compare
+    from dapr_secrets.backends.compare import CompareError, compare
 
     audit = cli_audit.audit_log_from_args(args)
     other_store = args.other_store or args.store
@@ -166,7 +166,7 @@ def run_diff(runtime: Runtime, args: argparse.Namespace) -> int:
 
 
 def print_table(result: Comparison, everything: bool, fingerprints: bool) -> None:
-    from backends.compare import SAME
+    from dapr_secrets.backends.compare import SAME
 
     rows = [row for row in result.rows if everything or row.status != SAME or row.shared]
     headers = ("status", "secret", "key") + (("left", "right") if fingerprints else ())

@@ -15,12 +15,12 @@ from rich.style import Style
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Matcher, Provider
 
-from backends.base import StoreError
-from tui.safe_text import escape_control
+from dapr_secrets.backends.base import StoreError
+from dapr_secrets.tui.safe_text import escape_control
 
 if TYPE_CHECKING:
-    from backends.kubernetes_resources import KubeContext
-    from tui.app import DaprSecretsApp
+    from dapr_secrets.backends.kubernetes_resources import KubeContext
+    from dapr_secrets.tui.app import DaprSecretsApp
 
 MATCH_STYLE = Style(bold=True, underline=True)
 FUZZY_LIMIT = 2_000  # above this many names in a store, candidates are pre-filtered by substring
@@ -209,7 +209,7 @@ class NamespaceProvider(_PickerProvider):
         self.namespaces: list[str] = []
 
     def load(self) -> None:
-        from backends.kubernetes_resources import list_namespaces
+        from dapr_secrets.backends.kubernetes_resources import list_namespaces
 
         options = self.dapr_app.runtime.options
         self.namespaces = list_namespaces(kubeconfig=None, context=options.kube_context, env=options.daprd_env())
@@ -257,7 +257,7 @@ class ContextProvider(_PickerProvider):
         self.current: str | None = None
 
     def load(self) -> None:
-        from backends.kubernetes_resources import list_contexts
+        from dapr_secrets.backends.kubernetes_resources import list_contexts
 
         self.contexts, self.current = list_contexts(None, self.dapr_app.runtime.options.daprd_env())
 

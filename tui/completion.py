@@ -94,7 +94,7 @@ def main(argv: Sequence[str]) -> int:
 
 def complete(words: Sequence[str], current: str) -> tuple[str, list[str]]:
     """What may come next after `dapr-secrets WORDS...`, starting with `current`."""
-    from tui.cli import build_parser
+    from dapr_secrets.tui.cli import build_parser
 
     parser = build_parser()
     commands = _subcommands(parser)
@@ -203,8 +203,8 @@ def _within_budget(produce) -> list[str]:
 
 
 def _runtime(values: dict):
-    from backends.runtime import Runtime
-    from tui.cli import options_from_args
+    from dapr_secrets.backends.runtime import Runtime
+    from dapr_secrets.tui.cli import options_from_args
 
     args = argparse.Namespace(
         resources_paths=values.get("resources_paths"),
@@ -231,7 +231,7 @@ def _store_names(values: dict) -> list[str]:
 
 
 def _secret_names(values: dict, store_name: str, prefix: str) -> list[str]:
-    from tui.cli import walk_names
+    from dapr_secrets.tui.cli import walk_names
 
     runtime = _runtime(values)
     try:

@@ -22,7 +22,7 @@ def api_url(store: str, name: str, version: str | None = None, base: str | None 
     """Where an app reads this secret through its sidecar's HTTP API: the one URL the detail pane
     shows and the palette copies (`base`: a running sidecar's address, else Dapr's default port),
     encoded so that daprd decodes it back to exactly `name`."""
-    from backends.sidecar import secret_path
+    from dapr_secrets.backends.sidecar import secret_path
 
     url = (base or DAPR_HTTP) + secret_path(store, name)
     if version:

@@ -13,8 +13,9 @@ from enum import Enum
 
 from rich.text import Text
 
-from backends.redaction import MASK  # noqa: F401 - one fixed-width mask for the whole tool
-from tui.escape import escape_control
+from dapr_secrets.backends.redaction import MASK  # noqa: F401 - one fixed-width mask for the whole tool
+from dapr_secrets.tui.escape import escape_control
+
 
 def safe_text(text: str, style: str = "") -> Text:
     """Untrusted text on one line, as plain `Text`."""

@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from backends.alibaba.credentials import AlibabaCredential, read_metadata
-from backends.base import (
+from dapr_secrets.backends.alibaba.credentials import AlibabaCredential, read_metadata
+from dapr_secrets.backends.base import (
     DEFAULT_TIMEOUT,
     AccessDenied,
     MissingExtra,
@@ -29,8 +29,8 @@ from backends.base import (
     StoreUnreachable,
     go_json,
 )
-from components.model import Diagnostic, Severity
-from components.values import go_quote
+from dapr_secrets.components.model import Diagnostic, Severity
+from dapr_secrets.components.values import go_quote
 
 VERSION_ID = "version_id"  # request metadata for GET (exact key; empty means absent)
 PATH = "path"  # request metadata for bulk (exact key; empty is sent as "")

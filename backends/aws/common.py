@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from backends.base import (
+from dapr_secrets.backends.base import (
     DEFAULT_TIMEOUT,
     AccessDenied,
     MissingExtra,

@@ -13,16 +13,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from backends.aws.common import (
+from dapr_secrets.backends.aws.common import (
     AwsConnection,
-    boto3_module,
     Service,
+    boto3_module,
     isoformat,
     read_concurrently,
     roles_anywhere_error,
     with_prefix,
 )
-from backends.base import (
+from dapr_secrets.backends.base import (
     SecretDetails,
     SecretEntry,
     SecretStore,
@@ -32,7 +32,7 @@ from backends.base import (
     duplicate_property_error,
     property_lookup,
 )
-from components.model import Diagnostic, Severity
+from dapr_secrets.components.model import Diagnostic, Severity
 
 SSM = Service("ssm", "SSM", "AWS_ENDPOINT_URL_SSM", "ssm")
 VERSION_ID = "version_id"

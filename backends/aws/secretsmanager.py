@@ -13,16 +13,16 @@ import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from backends.aws.common import (
+from dapr_secrets.backends.aws.common import (
     AwsConnection,
-    boto3_module,
     Service,
+    boto3_module,
     isoformat,
     read_concurrently,
     roles_anywhere_error,
     with_prefix,
 )
-from backends.base import (
+from dapr_secrets.backends.base import (
     SecretDetails,
     SecretEntry,
     SecretStore,
@@ -34,7 +34,7 @@ from backends.base import (
     is_truthy,
     property_lookup,
 )
-from components.model import Diagnostic, Severity
+from dapr_secrets.components.model import Diagnostic, Severity
 
 SECRETS_MANAGER = Service("secretsmanager", "Secrets Manager", "AWS_ENDPOINT_URL_SECRETS_MANAGER", "secretsmanager")
 VERSION_ID = "version_id"

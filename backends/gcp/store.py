@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from backends.base import (
+from dapr_secrets.backends.base import (
     DEFAULT_TIMEOUT,
     AccessDenied,
     MissingExtra,
@@ -30,8 +30,8 @@ from backends.base import (
     StoreTimeout,
     StoreUnreachable,
 )
-from backends.gcp.credentials import GcpCredential, build_credential, ignored_key_fields, read_metadata
-from components.model import Diagnostic, Severity
+from dapr_secrets.backends.gcp.credentials import GcpCredential, build_credential, ignored_key_fields, read_metadata
+from dapr_secrets.components.model import Diagnostic, Severity
 
 VERSION_ID = "version_id"  # request metadata for GET (exact key)
 BULK_WORKERS = 16  # concurrent value reads in bulk_get (Dapr reads them one by one)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from backends.base import (
+from dapr_secrets.backends.base import (
     DEFAULT_TIMEOUT,
     DaprdCrashes,
     StoreMisconfigured,

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
-from backends.base import (
+from dapr_secrets.backends.base import (
     DEFAULT_TIMEOUT,
     AccessDenied,
     MissingExtra,
@@ -30,7 +30,7 @@ from backends.base import (
     StoreTimeout,
     StoreUnreachable,
 )
-from backends.huawei.credentials import (
+from dapr_secrets.backends.huawei.credentials import (
     ca_bundle,
     iam_endpoint,
     lookup_project_id,
@@ -38,7 +38,7 @@ from backends.huawei.credentials import (
     region_endpoint,
     service_error_text,
 )
-from components.model import Diagnostic, Severity
+from dapr_secrets.components.model import Diagnostic, Severity
 
 VERSION_ID = "version_id"  # request metadata for GET (exact key)
 BULK_LATEST = "latest"  # what Dapr's bulk asks for explicitly

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from backends.base import StoreMisconfigured, duplicate_property_error, property_lookup
+from dapr_secrets.backends.base import StoreMisconfigured, duplicate_property_error, property_lookup
 
 FIELDS = ("secretId", "secretKey", "token", "region")
 

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from backends.base import (
+from dapr_secrets.backends.base import (
     DEFAULT_TIMEOUT,
     AccessDenied,
     MissingExtra,
@@ -31,8 +31,8 @@ from backends.base import (
     StoreTimeout,
     StoreUnreachable,
 )
-from backends.tencent.credentials import describe, read_metadata
-from components.model import Diagnostic, Severity
+from dapr_secrets.backends.tencent.credentials import describe, read_metadata
+from dapr_secrets.components.model import Diagnostic, Severity
 
 VERSION_ID = "VersionID"  # request metadata key (contrib's constant, case-sensitive: T2)
 REQUEST_ID = "RequestID"

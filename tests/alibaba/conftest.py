@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from backends.alibaba import store as alibaba_store
-from backends.alibaba.store import AlibabaParameterStore
-from backends.base import StoreContext
+from dapr_secrets.backends.alibaba import store as alibaba_store
+from dapr_secrets.backends.alibaba.store import AlibabaParameterStore
+from dapr_secrets.backends.base import StoreContext
 from tests.fakes.oos_server import OosServer
 
 REGION = "cn-hangzhou"

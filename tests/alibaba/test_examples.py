@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from backends.runtime import Runtime, RuntimeOptions
-from components.loader import load_resources
+from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
+from dapr_secrets.components.loader import load_resources
 from tests.fakes.oos_server import OosServer
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "alibaba" / "components"

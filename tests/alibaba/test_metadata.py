@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from backends.alibaba.store import AlibabaParameterStore
-from backends.base import AccessDenied, StoreContext, StoreMisconfigured
-from components.model import Severity
+from dapr_secrets.backends.alibaba.store import AlibabaParameterStore
+from dapr_secrets.backends.base import AccessDenied, StoreContext, StoreMisconfigured
+from dapr_secrets.components.model import Severity
 from tests.alibaba.conftest import ACCESS_KEY_ID, ACCESS_KEY_SECRET, REGION, OpenStore, metadata
 from tests.fakes.oos_server import OosServer
 
@@ -109,7 +109,7 @@ class Block:
         if name.startswith("alibabacloud_oos20190601"):
             raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
 sys.meta_path.insert(0, Block())
-from backends.runtime import Runtime, RuntimeOptions
+from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
 runtime = Runtime.load(RuntimeOptions(resources_paths=({str(tmp_path)!r},), env={{}}, cwd={str(tmp_path)!r}))
 status = runtime.open("oos")
 print(status.state.value, "|", status.message, "|", status.hint)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from backends.runtime import Runtime, RuntimeOptions
+from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
+from dapr_secrets.tui.cli import main
 from tests.alibaba.conftest import ACCESS_KEY_ID, ACCESS_KEY_SECRET, REGION
 from tests.fakes.oos_server import OosServer
-from tui.cli import main
 
 COMPONENT = f"""\
 apiVersion: dapr.io/v1alpha1
@@ -135,7 +135,7 @@ def test_startup_and_headless_commands_import_no_alibaba_library(resources) -> N
 
     path, _ = resources
     script = (
-        "import sys, json\nfrom tui.cli import main\n"
+        "import sys, json\nfrom dapr_secrets.tui.cli import main\n"
         f"main(['list', 'env', '--resources-path', {str(path)!r}])\n"
         "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from backends.alibaba import store as alibaba_store
-from backends.base import AccessDenied, SecretNotFound, StoreError, StoreTimeout, StoreUnreachable
+from dapr_secrets.backends.alibaba import store as alibaba_store
+from dapr_secrets.backends.base import AccessDenied, SecretNotFound, StoreError, StoreTimeout, StoreUnreachable
 from tests.alibaba.conftest import OpenStore
 from tests.fakes.oos_server import OosServer
 

@@ -14,9 +14,9 @@ import pytest
 pytest.importorskip("boto3", reason="the AWS extra is not installed: pip install 'dapr-secrets[aws]'")
 moto_server = pytest.importorskip("moto.server", reason="moto[server] is not installed")
 
-from backends.aws.parameterstore import ParameterStore  # noqa: E402
-from backends.aws.secretsmanager import SecretsManagerStore  # noqa: E402
-from backends.base import StoreContext  # noqa: E402
+from dapr_secrets.backends.aws.parameterstore import ParameterStore  # noqa: E402
+from dapr_secrets.backends.aws.secretsmanager import SecretsManagerStore  # noqa: E402
+from dapr_secrets.backends.base import StoreContext  # noqa: E402
 
 REGION = "us-east-1"
 KEYS = {"accessKey": "AKIAEXAMPLEEXAMPLE12", "secretKey": "test-secret-key"}

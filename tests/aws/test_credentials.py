@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from backends.base import StoreMisconfigured
+from dapr_secrets.backends.base import StoreMisconfigured
 from tests.aws.conftest import KEYS, REGION
 
 SECRET_KEY = "env-secret-key-value"
@@ -88,8 +88,8 @@ def test_a3_roles_anywhere_needs_all_three_exact_case_properties(sm, aws, open_s
 
 
 def test_a3_roles_anywhere_in_kubernetes_mode_names_the_ed25519_key(aws, tmp_path):
-    from backends.aws.parameterstore import ParameterStore
-    from backends.base import StoreContext
+    from dapr_secrets.backends.aws.parameterstore import ParameterStore
+    from dapr_secrets.backends.base import StoreContext
 
     with pytest.raises(StoreMisconfigured, match="ed25519.PrivateKey, but IAM Roles Anywhere requires ECDSA"):
         ParameterStore("p", {"trustProfileArn": "a", "trustAnchorArn": "b", "assumeRoleArn": "c"},

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-from backends.base import AccessDenied, SecretNotFound, StoreError, StoreUnreachable
+from dapr_secrets.backends.base import AccessDenied, SecretNotFound, StoreError, StoreUnreachable
 from tests.aws.conftest import KEYS, REGION
 
 

@@ -9,9 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from backends.runtime import Runtime, RuntimeOptions, State
-from components.loader import load_resources
-from tui.cli import main
+from dapr_secrets.backends.runtime import Runtime, RuntimeOptions, State
+from dapr_secrets.components.loader import load_resources
+from dapr_secrets.tui.cli import main
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "aws"
 README = (EXAMPLES / "README.md").read_text()

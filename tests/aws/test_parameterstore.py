@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from backends.base import SecretNotFound, StoreError, StoreMisconfigured
+from dapr_secrets.backends.base import SecretNotFound, StoreError, StoreMisconfigured
 from tests.aws.conftest import KEYS, REGION
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from backends.runtime import Runtime, RuntimeOptions, State
+from dapr_secrets.backends.runtime import Runtime, RuntimeOptions, State
+from dapr_secrets.tui.cli import main
 from tests.aws.conftest import KEYS, REGION
-from tui.cli import main
 
 SM_COMPONENT = """\
 apiVersion: dapr.io/v1alpha1

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from backends.aws.secretsmanager import format_secret
-from backends.base import AccessDenied, SecretNotFound, StoreError, StoreMisconfigured
+from dapr_secrets.backends.aws.secretsmanager import format_secret
+from dapr_secrets.backends.base import AccessDenied, SecretNotFound, StoreError, StoreMisconfigured
 from tests.aws.conftest import KEYS, REGION
 
 MULTI = {"multipleKeyValuesPerSecret": "true"}
@@ -301,7 +301,7 @@ def test_unknown_access_key_is_refused_with_a_hint(aws, open_sm, enforced_iam):
 
 
 def test_unreachable_endpoint_says_where_it_dialled(aws, open_sm):
-    from backends.base import StoreUnreachable
+    from dapr_secrets.backends.base import StoreUnreachable
 
     store = open_sm({"region": REGION, "endpoint": "http://127.0.0.1:9", **KEYS})
     with pytest.raises(StoreUnreachable) as error:

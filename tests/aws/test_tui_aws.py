@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dapr_secrets.tui.widgets.detail import VersionTable
+from dapr_secrets.tui.widgets.sidebar import Sidebar
+from dapr_secrets.tui.widgets.store_view import StoreView
 from tests.aws.conftest import KEYS, REGION
 from tests.tui.conftest import Resources, component_yaml, detail_info, highlight, make_app, screen_text, settle, wait_for
-from tui.widgets.detail import VersionTable
-from tui.widgets.sidebar import Sidebar
-from tui.widgets.store_view import StoreView
 
 SIZE = (120, 40)
 

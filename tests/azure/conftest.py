@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from backends import azure_keyvault
-from backends.azure_keyvault import AzureKeyVaultStore, LocalEndpoints
-from backends.base import StoreContext
+from dapr_secrets.backends import azure_keyvault
+from dapr_secrets.backends.azure_keyvault import AzureKeyVaultStore, LocalEndpoints
+from dapr_secrets.backends.base import StoreContext
 from tests.fakes.entra_server import EntraServer
 from tests.fakes.keyvault_server import KeyVaultServer
 from tests.fakes.tls import TestCA, make_ca

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from components.loader import load_resources
+from dapr_secrets.components.loader import load_resources
 from tests.azure.certificates import make_client_certificate
 from tests.azure.conftest import OpenStore
 

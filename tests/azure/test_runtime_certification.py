@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from backends.runtime import Runtime, RuntimeOptions
+from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
 from tests.azure.conftest import CLIENT, CLIENT_SECRET, TENANT
 from tests.fakes.keyvault_server import KeyVaultServer
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from backends import azure_keyvault
-from backends.base import AccessDenied, SecretNotFound, StoreError, StoreTimeout, StoreUnreachable
+from dapr_secrets.backends import azure_keyvault
+from dapr_secrets.backends.base import AccessDenied, SecretNotFound, StoreError, StoreTimeout, StoreUnreachable
 from tests.azure.certificates import make_client_certificate
 from tests.azure.conftest import CLIENT, SERVICE_PRINCIPAL, TENANT, OpenStore
 from tests.fakes.entra_server import EntraServer

@@ -4,11 +4,14 @@ against the local Key Vault and Entra servers of conftest.py, which record every
 from __future__ import annotations
 
 import threading
-
 from pathlib import Path
 
 import pytest
 
+from dapr_secrets.tui.widgets.detail import VersionTable
+from dapr_secrets.tui.widgets.secret_tree import SecretTree
+from dapr_secrets.tui.widgets.sidebar import Sidebar
+from dapr_secrets.tui.widgets.store_view import StoreView
 from tests.azure.conftest import SERVICE_PRINCIPAL
 from tests.fakes.keyvault_server import KeyVaultServer
 from tests.tui.conftest import (
@@ -22,10 +25,6 @@ from tests.tui.conftest import (
     settle,
     wait_for,
 )
-from tui.widgets.detail import VersionTable
-from tui.widgets.secret_tree import SecretTree
-from tui.widgets.sidebar import Sidebar
-from tui.widgets.store_view import StoreView
 
 SIZE = (120, 40)
 pytestmark = pytest.mark.usefixtures("local_azure")

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from backends.versions import version_changes
+from dapr_secrets.backends.versions import version_changes
 from tests.azure.conftest import OpenStore
 from tests.fakes.keyvault_server import KeyVaultServer
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from backends.base import SecretNotFound, SecretStore, StoreContext
-from backends.local_env import LocalEnvStore
-from backends.local_file import LocalFileStore
+from dapr_secrets.backends.base import SecretNotFound, SecretStore, StoreContext
+from dapr_secrets.backends.local_env import LocalEnvStore
+from dapr_secrets.backends.local_file import LocalFileStore
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 COMPONENTS = REPO_ROOT / "examples" / "components"

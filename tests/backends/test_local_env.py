@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backends.base import StoreContext, StoreMisconfigured
-from backends.local_env import PAGE_SIZE, LocalEnvStore
-from components.model import Severity, Source
+from dapr_secrets.backends.base import StoreContext, StoreMisconfigured
+from dapr_secrets.backends.local_env import PAGE_SIZE, LocalEnvStore
+from dapr_secrets.components.model import Severity, Source
 
 
 def make_store(env: Mapping[str, str], **properties: str) -> LocalEnvStore:

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backends.base import SecretNotFound, StoreContext, StoreMisconfigured
-from backends.local_file import PAGE_SIZE, LocalFileStore
-from components.model import Severity, Source
+from dapr_secrets.backends.base import SecretNotFound, StoreContext, StoreMisconfigured
+from dapr_secrets.backends.local_file import PAGE_SIZE, LocalFileStore
+from dapr_secrets.components.model import Severity, Source
 
 WORKED_EXAMPLE = (
     '{"a":"x","n":123,"t":true,"z":null,"arr":["p",{"q":"r"},[1]],'

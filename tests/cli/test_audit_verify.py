@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from backends.audit import AuditLog, default_path, parse_duration, read_entries
-from backends.verify import MATCH, NO_MATCH, values_match, verify_values
-from tui.cli import main
+from dapr_secrets.backends.audit import AuditLog, default_path, parse_duration, read_entries
+from dapr_secrets.backends.verify import MATCH, NO_MATCH, values_match, verify_values
+from dapr_secrets.tui.cli import main
 
 CANARY = "canary-value-7f3a9c"  # the stored value: must appear in no output and no audit line
 CANDIDATE_WRONG = "candidate-canary-41b2"  # a wrong candidate: the same

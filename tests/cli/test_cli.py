@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.cli import main
+from dapr_secrets.tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ["--resources-path", "examples/components", "--config", "examples/config.yaml"]

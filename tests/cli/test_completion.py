@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from dapr_secrets.tui import completion
+from dapr_secrets.tui.cli import build_parser, main
 from tests.test_import_hygiene import SDK_MODULES, UI_MODULES, modules_after, top_level
-from tui import completion
-from tui.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ["--resources-path", "examples/components", "--config", "examples/config.yaml", "--app-id", "orders"]
@@ -134,7 +134,7 @@ def test_fish_script_completes_commands_and_secret_names():
 
 
 def test_version_names_the_dapr_releases_it_reproduces():
-    done = subprocess.run([sys.executable, "-m", "tui.cli", "--version"], cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "dapr_secrets.tui.cli", "--version"], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0
     assert done.stdout.startswith("dapr-secrets ") and "(dapr 1.18.3, components-contrib 1.18.4)" in done.stdout
 

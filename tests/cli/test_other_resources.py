@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import json
 
-from backends.runtime import Runtime, RuntimeOptions
-from components.loader import load_resources
-from components.references import build_references
+from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
+from dapr_secrets.components.loader import load_resources
+from dapr_secrets.components.references import build_references
+from dapr_secrets.tui.cli import main
 from tests.components.helpers import write
-from tui.cli import main
 
 STORE = """
 apiVersion: dapr.io/v1alpha1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.config import (
+from dapr_secrets.components.config import (
     configuration_from_manifest,
     decide,
     expand_env,
@@ -12,7 +12,7 @@ from components.config import (
     load_configuration,
     scope_diagnostics,
 )
-from components.model import Component, Configuration, SecretScope, Severity, Source
+from dapr_secrets.components.model import Component, Configuration, SecretScope, Severity, Source
 from tests.components.helpers import write
 
 
@@ -309,7 +309,7 @@ def test_s1_4_with_a_deny_list_components_need_type_and_version():
 def test_s4_r4_spec_api_rules_are_read_from_files_and_kubernetes_manifests(tmp_path):
     # dapr:pkg/config/configuration.go APISpec/APIAccessRule: yaml.v3 reads the untagged fields by
     # lower-cased name; the operator's JSON is matched case-insensitively by encoding/json.
-    from components.model import ApiAccessRule
+    from dapr_secrets.components.model import ApiAccessRule
 
     configuration, problems = load(tmp_path, "spec:\n  api:\n    denied:\n    - {name: secrets, version: v1, protocol: http}\n")
     assert problems == [] and configuration.api_denied == (ApiAccessRule("secrets", "v1", "http"),)

@@ -6,14 +6,14 @@ import os
 
 import pytest
 
-from components.loader import (
+from dapr_secrets.components.loader import (
     MAX_DOCUMENT_BYTES,
     component_from_manifest,
     is_yaml_file,
     load_resources,
     split_documents,
 )
-from components.model import Severity, Source
+from dapr_secrets.components.model import Severity, Source
 from tests.components.helpers import component, write
 
 

@@ -6,9 +6,9 @@ import uuid
 
 import pytest
 
-from components.loader import load_resources
-from components.model import Component, MetadataItem, SecretKeyRef, Source
-from components.references import (
+from dapr_secrets.components.loader import load_resources
+from dapr_secrets.components.model import Component, MetadataItem, SecretKeyRef, Source
+from dapr_secrets.components.references import (
     build_properties,
     build_references,
     env_key_hidden_in_allow_list,
@@ -166,6 +166,6 @@ def test_s1_2_later_items_with_the_same_name_win():
      ("partitionKey", False), ("vaultKVPrefix", False)],
 )
 def test_looks_like_secret_field(name, expected):
-    from components.references import looks_like_secret_field
+    from dapr_secrets.components.references import looks_like_secret_field
 
     assert looks_like_secret_field(name) is expected

@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from components.loader import load_resources
-from components.values import (
+from dapr_secrets.components.loader import load_resources
+from dapr_secrets.components.values import (
     YamlError,
     YamlMap,
     compose,
@@ -16,8 +16,8 @@ from components.values import (
     go_float32_text,
     go_json,
     go_quote,
-    go_unquote,
     go_string,
+    go_unquote,
     parse_go_duration,
     parse_yaml,
     resolve_plain,
@@ -313,7 +313,7 @@ def test_go_float32_text_rounds_through_float32():
 )
 def test_pure_python_parser_agrees_with_libyaml(monkeypatch, document):
     """Without libyaml the reader falls back to PyYAML's pure-Python parser; results must not change."""
-    from components import values
+    from dapr_secrets.components import values
 
     def outcome():
         try:

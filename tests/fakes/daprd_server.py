@@ -170,7 +170,7 @@ def demo_sidecar(port: int = 0) -> FakeDaprd:
     have, and its secret scopes deny `api:orders-key`. For the drift screenshot."""
     import os
 
-    from backends.runtime import Runtime, RuntimeOptions
+    from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
 
     demo = Runtime.load(RuntimeOptions(
         resources_paths=("examples/components",), config_files=("examples/config.yaml",), app_id="orders",

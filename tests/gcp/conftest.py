@@ -13,9 +13,9 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from backends.base import StoreContext
-from backends.gcp import store as gcp_store
-from backends.gcp.store import GcpSecretManagerStore, LocalEndpoint
+from dapr_secrets.backends.base import StoreContext
+from dapr_secrets.backends.gcp import store as gcp_store
+from dapr_secrets.backends.gcp.store import GcpSecretManagerStore, LocalEndpoint
 from tests.fakes.secretmanager_server import SecretManagerServer
 from tests.fakes.tls import TestCA, make_ca
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from backends.base import StoreContext, StoreMisconfigured
-from backends.gcp.store import GcpSecretManagerStore
-from components.model import Severity
+from dapr_secrets.backends.base import StoreContext, StoreMisconfigured
+from dapr_secrets.backends.gcp.store import GcpSecretManagerStore
+from dapr_secrets.components.model import Severity
 from tests.fakes.secretmanager_server import SecretManagerServer
 from tests.gcp.conftest import PROJECT, OpenStore, ServiceAccountKey
 
@@ -180,9 +180,9 @@ def test_g3_on_gke_or_cloud_run_the_metadata_server_is_named(open_store: OpenSto
 
 def test_g3_without_any_adc_source_init_fails_like_dapr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # gcp-auth credentials/detect.go DetectDefault, wrapped by contrib Init
-    from backends.gcp import credentials
-
     import socket
+
+    from dapr_secrets.backends.gcp import credentials
 
     with socket.socket() as unused:  # a port nothing listens on: the probe is refused
         unused.bind(("127.0.0.1", 0))
@@ -254,7 +254,7 @@ class Block:
         if name == "google" or name.startswith("google."):
             raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
 sys.meta_path.insert(0, Block())
-from backends.runtime import Runtime, RuntimeOptions
+from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
 runtime = Runtime.load(RuntimeOptions(resources_paths=({str(tmp_path)!r},), env={{}}, cwd={str(tmp_path)!r}))
 status = runtime.open("gcpsm")
 print(status.state.value, "|", status.message, "|", status.hint)

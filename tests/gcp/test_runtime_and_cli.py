@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from backends.runtime import Runtime, RuntimeOptions
+from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
+from dapr_secrets.tui.cli import main
 from tests.fakes.secretmanager_server import DISABLED, SecretManagerServer
 from tests.gcp.conftest import NUMBER, PROJECT, ServiceAccountKey
-from tui.cli import main
 
 FULL = f"projects/{NUMBER}/secrets"
 
@@ -173,7 +173,7 @@ def test_startup_and_headless_commands_import_no_google_library(resources, tmp_p
 
     path, env = resources
     script = (
-        "import sys, json\nfrom tui.cli import main\n"
+        "import sys, json\nfrom dapr_secrets.tui.cli import main\n"
         f"main(['list', 'env', '--resources-path', {str(path)!r}])\n"
         "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from backends.base import AccessDenied, SecretNotFound, StoreError, StoreTimeout, StoreUnreachable
-from backends.gcp import store as gcp_store
+from dapr_secrets.backends.base import AccessDenied, SecretNotFound, StoreError, StoreTimeout, StoreUnreachable
+from dapr_secrets.backends.gcp import store as gcp_store
 from tests.fakes.secretmanager_server import DESTROYED, DISABLED, SecretManagerServer
 from tests.gcp.conftest import NUMBER, PROJECT, OpenStore, ServiceAccountKey
 

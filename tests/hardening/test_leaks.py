@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from backends.base import StoreError, StoreMisconfigured
-from backends.redaction import MASK, Redactor
-from backends.runtime import Runtime, RuntimeOptions
-from tui.cli import main
+from dapr_secrets.backends.base import StoreError, StoreMisconfigured
+from dapr_secrets.backends.redaction import MASK, Redactor
+from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
+from dapr_secrets.tui.cli import main
 
 
 @pytest.mark.parametrize(
@@ -113,7 +113,7 @@ KUBECONFIGS = {
 
 @pytest.mark.parametrize("text", KUBECONFIGS.values(), ids=KUBECONFIGS.keys())
 def test_a_malformed_kubeconfig_is_described_without_echoing_it(tmp_path: Path, text: str):
-    from backends.kubernetes import kubeconfig_api
+    from dapr_secrets.backends.kubernetes import kubeconfig_api
 
     path = tmp_path / "kubeconfig"
     path.write_text(textwrap.dedent(text))
@@ -127,7 +127,7 @@ def test_a_malformed_kubeconfig_is_described_without_echoing_it(tmp_path: Path, 
 
 
 def test_kubeconfig_problems_are_in_our_words(tmp_path: Path):
-    from backends.kubernetes import kubeconfig_contexts
+    from dapr_secrets.backends.kubernetes import kubeconfig_contexts
 
     path = tmp_path / "kubeconfig"
     path.write_text(KUBECONFIGS["not YAML"])

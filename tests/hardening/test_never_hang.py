@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from backends.runtime import Runtime, RuntimeOptions, State
-from backends.vault import VaultStore
+from dapr_secrets.backends.runtime import Runtime, RuntimeOptions, State
+from dapr_secrets.backends.vault import VaultStore
+from dapr_secrets.tui.cli import main
 from tests.fakes.vault_fault import VaultFault
-from tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,9 +41,9 @@ spec:
 QUIT_SCRIPT = textwrap.dedent(
     """
     import asyncio, sys, time
-    from backends.runtime import Runtime, RuntimeOptions, State
-    from backends.vault import VaultStore
-    from tui.app import DaprSecretsApp, UiSettings
+    from dapr_secrets.backends.runtime import Runtime, RuntimeOptions, State
+    from dapr_secrets.backends.vault import VaultStore
+    from dapr_secrets.tui.app import DaprSecretsApp, UiSettings
 
     VaultStore.timeout = 3600  # a store call that only ends when the server answers
     runtime = Runtime.load(RuntimeOptions(resources_paths=[sys.argv[1]]))

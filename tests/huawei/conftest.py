@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from backends.base import StoreContext
-from backends.huawei.store import HuaweiCsmsStore
+from dapr_secrets.backends.base import StoreContext
+from dapr_secrets.backends.huawei.store import HuaweiCsmsStore
 from tests.fakes.huawei_server import HuaweiServer
 from tests.fakes.tls import TestCA, make_ca
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from backends.base import DaprdCrashes, StoreContext, StoreMisconfigured
-from backends.huawei.store import HuaweiCsmsStore
-from backends.runtime import Runtime, RuntimeOptions
+from dapr_secrets.backends.base import DaprdCrashes, StoreContext, StoreMisconfigured
+from dapr_secrets.backends.huawei.store import HuaweiCsmsStore
+from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
 from tests.fakes.huawei_server import HuaweiServer
 from tests.huawei.conftest import ACCESS_KEY, REGION, SECRET_KEY, OpenStore, daprd_env, metadata
 
@@ -174,7 +174,7 @@ class Block:
         if name.startswith("huaweicloudsdk"):
             raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
 sys.meta_path.insert(0, Block())
-from backends.runtime import Runtime, RuntimeOptions
+from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
 runtime = Runtime.load(RuntimeOptions(resources_paths=({str(tmp_path)!r},), env={{}}, cwd={str(tmp_path)!r}))
 status = runtime.open("csms")
 print(status.state.value, "|", status.message, "|", status.hint)

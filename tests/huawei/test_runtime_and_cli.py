@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from backends.runtime import Runtime, RuntimeOptions
+from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
+from dapr_secrets.tui.cli import main
 from tests.fakes.huawei_server import HuaweiServer
 from tests.huawei.conftest import ACCESS_KEY, SECRET_KEY, daprd_env
-from tui.cli import main
 
 COMPONENT = """\
 apiVersion: dapr.io/v1alpha1
@@ -158,7 +158,7 @@ def test_startup_and_headless_commands_import_no_huawei_library(resources) -> No
     """`list` on another store never loads huaweicloudsdkcore (or its heavy dependencies)."""
     path, _ = resources
     script = (
-        "import sys, json\nfrom tui.cli import main\n"
+        "import sys, json\nfrom dapr_secrets.tui.cli import main\n"
         f"main(['list', 'env', '--resources-path', {str(path)!r}])\n"
         "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from backends.base import AccessDenied, SecretNotFound, StoreError, StoreUnreachable
+from dapr_secrets.backends.base import AccessDenied, SecretNotFound, StoreError, StoreUnreachable
 from tests.fakes.huawei_server import HuaweiServer
 from tests.huawei.conftest import OpenStore
 
@@ -115,7 +115,7 @@ def test_s8_listing_pages_names_and_reads_no_value(open_store: OpenStore, csms: 
 def test_s8_describe_lists_versions_with_their_stages_page_by_page(
     open_store: OpenStore, csms: HuaweiServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from backends.huawei import store as huawei_store
+    from dapr_secrets.backends.huawei import store as huawei_store
 
     monkeypatch.setattr(huawei_store, "VERSIONS_LIMIT", "2")
     csms.add_secret("db", "one", "two", "three")

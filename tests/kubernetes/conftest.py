@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-import backends.kubernetes as kubernetes_backend
-from backends.base import StoreContext
-from backends.kubernetes import KubernetesStore
+import dapr_secrets.backends.kubernetes as kubernetes_backend
+from dapr_secrets.backends.base import StoreContext
+from dapr_secrets.backends.kubernetes import KubernetesStore
 from tests.fakes.kube_server import FakeKubeCluster
 from tests.fakes.tls import TestCA, make_ca
 

@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from backends.kubernetes import kubeconfig_api
+from dapr_secrets.backends.kubernetes import kubeconfig_api
 from tests.fakes.kube_server import seed_secrets
 
 

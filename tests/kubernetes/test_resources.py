@@ -7,16 +7,16 @@ import socket
 
 import pytest
 
-from backends.base import AccessDenied, StoreContext, StoreMisconfigured
-from backends.kubernetes import KubernetesStore
-from backends.kubernetes_resources import (
+from dapr_secrets.backends.base import AccessDenied, StoreContext, StoreMisconfigured
+from dapr_secrets.backends.kubernetes import KubernetesStore
+from dapr_secrets.backends.kubernetes_resources import (
     KubeContext,
     builtin_kubernetes_component,
     list_contexts,
     list_namespaces,
     load_cluster_resources,
 )
-from components.model import Severity
+from dapr_secrets.components.model import Severity
 from tests.fakes.kube_server import DEFAULT_TOKEN
 
 
@@ -232,7 +232,7 @@ def test_s1_5_4_the_builtin_store_is_kubernetes_v1_without_metadata():
 def test_s2_3_kubernetes_mode_end_to_end_references_resolve_in_their_own_namespace(kube_cluster, kube_env, tmp_path):
     """Through the runtime: cluster components, the built-in `kubernetes` store as the default auth
     store (§2.3), and each lookup sent with the referencing component's namespace (§2.5)."""
-    from backends.runtime import Runtime, RuntimeOptions
+    from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
 
     kube_cluster.add_secret("team-a", "db", {"password": "a-pass"})
     kube_cluster.add_secret("team-b", "other", {"password": "b-pass"})
@@ -261,7 +261,7 @@ def test_s2_3_kubernetes_mode_end_to_end_references_resolve_in_their_own_namespa
 
 def test_cluster_mode_without_namespace_uses_the_contexts_namespace(kube_cluster, kube_env, tmp_path):
     """Like kubectl: the current context's namespace, else `default`."""
-    from backends.runtime import Runtime, RuntimeOptions
+    from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
 
     kube_cluster.add_resource(component("d-state", "default"))
     kube_cluster.add_resource(component("x-state", "elsewhere"))
@@ -278,7 +278,7 @@ def test_cluster_mode_without_namespace_uses_the_contexts_namespace(kube_cluster
 def test_kubernetes_mode_component_scopes_apply_with_an_app_id(kube_cluster, kube_env, tmp_path):
     # dapr:pkg/runtime/authorizer/authorizer.go IsObjectAuthorized checks `scopes` against the app ID in
     # every mode: a component scoped to another app is not loaded by this app's daprd.
-    from backends.runtime import Runtime, RuntimeOptions
+    from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
 
     kube_cluster.add_resource(component("mine", "prod") | {"scopes": ["orders"]})
     kube_cluster.add_resource(component("theirs", "prod") | {"scopes": ["billing"]})
@@ -295,7 +295,7 @@ def test_kubernetes_mode_component_scopes_apply_with_an_app_id(kube_cluster, kub
 
 def test_kubernetes_mode_missing_config_name_is_an_error(kube_cluster, kube_env, tmp_path):
     # daprd cannot start when the Configuration its pod names (dapr.io/config) does not exist.
-    from backends.runtime import Runtime, RuntimeOptions
+    from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
 
     runtime = Runtime.load(
         RuntimeOptions(resources_paths=(), kubernetes=True, resources_from_cluster=True, env=kube_env,
@@ -310,7 +310,7 @@ def test_kubernetes_mode_missing_config_name_is_an_error(kube_cluster, kube_env,
 def test_kubernetes_mode_http_endpoint_refs_are_read_from_the_cluster(kube_cluster, kube_env, tmp_path):
     # dapr:pkg/runtime/processor/httpendpoints.go: the operator's HTTPEndpoints go through the same
     # secret processor; with no auth.secretStore the Kubernetes-mode default store is `kubernetes`.
-    from backends.runtime import Runtime, RuntimeOptions
+    from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
 
     kube_cluster.add_secret("prod", "api", {"token": "t"})
     kube_cluster.add_resource({

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from backends.base import (
+from dapr_secrets.backends.base import (
     AccessDenied,
     SecretNotFound,
     StoreContext,
@@ -18,8 +18,8 @@ from backends.base import (
     StoreUnreachable,
     go_json,
 )
-from backends.kubernetes import NAMESPACE_MISSING, KubernetesStore
-from backends.registry import load_class, lookup
+from dapr_secrets.backends.kubernetes import NAMESPACE_MISSING, KubernetesStore
+from dapr_secrets.backends.registry import load_class, lookup
 from tests.fakes.kube_server import (
     DEFAULT_TOKEN,
     DEFAULT_USER,

@@ -14,7 +14,10 @@ import pytest
 import yaml
 from textual.command import CommandPalette
 
-from backends.runtime import Runtime, RuntimeOptions, State
+from dapr_secrets.backends.runtime import Runtime, RuntimeOptions, State
+from dapr_secrets.tui.widgets.detail import DetailPane
+from dapr_secrets.tui.widgets.sidebar import Sidebar
+from dapr_secrets.tui.widgets.store_view import StoreView
 from tests.fakes.kube_server import DEFAULT_TOKEN, FakeKubeCluster, seed_secrets
 from tests.tui.conftest import (
     Resources,
@@ -25,9 +28,6 @@ from tests.tui.conftest import (
     settle,
     wait_for,
 )
-from tui.widgets.detail import DetailPane
-from tui.widgets.sidebar import Sidebar
-from tui.widgets.store_view import StoreView
 
 SIZE = (120, 36)
 METADATA_ONLY = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1"
@@ -206,7 +206,7 @@ async def test_cluster_mode_shows_the_namespace_components_under_its_heading_wit
 
 async def test_cli_options_without_a_namespace_variable_list_the_builtin_store(cluster, kube_env, tmp_path):
     """--namespace stands for daprd's NAMESPACE variable: the built-in store lists that namespace."""
-    from tui.cli import build_parser, options_from_args
+    from dapr_secrets.tui.cli import build_parser, options_from_args
 
     options = options_from_args(build_parser().parse_args(["--kubernetes", "--namespace", "prod"]))
     app = make_app(Runtime.load(replace(options, env=kube_env, cwd=str(tmp_path))))

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.version import COMPONENTS_CONTRIB_VERSION, DAPR_VERSION, __version__
+from dapr_secrets.tui.version import COMPONENTS_CONTRIB_VERSION, DAPR_VERSION, __version__
 
 pytestmark = pytest.mark.packaging
 
@@ -77,10 +77,10 @@ def test_the_wheel_carries_styles_license_and_entry_point(built):
         dist_info = f"dapr_secrets-{__version__}.dist-info"
         entry_points = wheel.read(f"{dist_info}/entry_points.txt").decode()
         metadata = wheel.read(f"{dist_info}/METADATA").decode()
-    assert {str(p.relative_to(ROOT)) for p in (ROOT / "tui").rglob("*.tcss")} <= names
+    assert {f"dapr_secrets/{p.relative_to(ROOT)}" for p in (ROOT / "tui").rglob("*.tcss")} <= names
     assert f"{dist_info}/licenses/LICENSE" in names
     assert "License-Expression: Apache-2.0" in metadata
-    assert re.search(r"^dapr-secrets = tui\.cli:main$", entry_points, re.M)
+    assert re.search(r"^dapr-secrets = dapr_secrets\.tui\.cli:main$", entry_points, re.M)
     assert not any(name.startswith(("tests/", "examples/")) for name in names)
 
 
@@ -105,15 +105,22 @@ def test_the_installed_command_prints_its_version(installed, tmp_path):
 
 
 def test_the_installed_package_is_not_this_checkout(installed, tmp_path):
-    done = run([installed / "python", "-c", "import tui; print(tui.__file__)"], cwd=tmp_path, timeout=60)
+    done = run([installed / "python", "-c", "import dapr_secrets.tui as t; print(t.__file__)"], cwd=tmp_path, timeout=60)
     assert done.returncode == 0, done.stderr
     assert Path(done.stdout.strip()).is_relative_to(installed.parent), done.stdout
+
+
+def test_the_wheel_installs_one_namespaced_package_and_nothing_generic(built):
+    with zipfile.ZipFile(built["wheel"]) as archive:
+        tops = {name.split("/")[0] for name in archive.namelist()}
+    assert {top for top in tops if not top.endswith(".dist-info")} == {"dapr_secrets"}
+    assert "dapr_secrets/tui/app.tcss" in archive.namelist()
 
 
 def test_the_installed_doctor_answers_on_the_demo_as_the_checkout_does(installed):
     """Run from the demo's folder (local.file paths are relative to daprd's working directory)."""
     from_wheel = run([installed / "dapr-secrets", "doctor", *DEMO_ARGS], cwd=ROOT, timeout=120)
-    from_checkout = run([sys.executable, "-m", "tui.cli", "doctor", *DEMO_ARGS], cwd=ROOT, timeout=120)
+    from_checkout = run([sys.executable, "-m", "dapr_secrets.tui.cli", "doctor", *DEMO_ARGS], cwd=ROOT, timeout=120)
     assert "error(s)" in from_wheel.stdout, from_wheel.stderr
     assert (from_wheel.returncode, from_wheel.stdout) == (from_checkout.returncode, from_checkout.stdout)
 
@@ -127,8 +134,8 @@ def test_the_installed_completion_lists_demo_store_names(installed):
 
 PILOT_SCRIPT = """
 import asyncio, sys
-from backends.runtime import Runtime, RuntimeOptions
-from tui.app import DaprSecretsApp, UiSettings
+from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
+from dapr_secrets.tui.app import DaprSecretsApp, UiSettings
 
 async def main():
     options = RuntimeOptions(resources_paths=("examples/components",), config_files=("examples/config.yaml",), app_id="orders")

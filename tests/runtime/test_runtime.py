@@ -10,10 +10,10 @@ import json
 
 import pytest
 
-from backends import registry
-from backends.base import SecretEntry, SecretStore, StoreError
-from backends.runtime import Runtime, RuntimeOptions, State
-from components.model import Component, Configuration, MetadataItem, SecretKeyRef, SecretScope
+from dapr_secrets.backends import registry
+from dapr_secrets.backends.base import SecretEntry, SecretStore, StoreError
+from dapr_secrets.backends.runtime import Runtime, RuntimeOptions, State
+from dapr_secrets.components.model import Component, Configuration, MetadataItem, SecretKeyRef, SecretScope
 
 TEST_TYPE = "secretstores.test.dict"
 
@@ -559,7 +559,7 @@ DIRECT_INVOKE_404 = {
 
 
 def _api_config(tmp_path, api_yaml: str) -> Configuration:
-    from components.config import load_configuration
+    from dapr_secrets.components.config import load_configuration
 
     path = tmp_path / "config.yaml"
     path.write_text("apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata: {name: c}\nspec:\n  api:\n" + api_yaml)

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from backends.base import AccessDenied, StoreError, StoreTimeout, StoreUnreachable
-from backends.drift import compare
-from backends.runtime import Runtime, RuntimeOptions, State
-from backends.sidecar import SidecarClient, SidecarRuntime, api_path
+from dapr_secrets.backends.base import AccessDenied, StoreError, StoreTimeout, StoreUnreachable
+from dapr_secrets.backends.drift import compare
+from dapr_secrets.backends.runtime import Runtime, RuntimeOptions, State
+from dapr_secrets.backends.sidecar import SidecarClient, SidecarRuntime, api_path
+from dapr_secrets.tui.cli import main
 from tests.fakes.daprd_server import FakeDaprd
-from tui.cli import main
 
 CANARY = "canary-value-9f31"  # a value that must never reach any output
 
@@ -278,7 +278,7 @@ def test_the_token_comes_from_dapr_api_token_env(capsys, monkeypatch):
 
 
 def test_an_oversized_answer_is_refused(monkeypatch):
-    import backends.sidecar as sidecar
+    import dapr_secrets.backends.sidecar as sidecar
 
     big = {"files": {f"name-{i}": {f"name-{i}": "v" * 100} for i in range(100)}}
     with fake_sidecar(secrets=big, denied={}) as daprd:

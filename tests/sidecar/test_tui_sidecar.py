@@ -4,8 +4,8 @@ the sidecar's own 403 shown for a secret its scopes deny. Values stay masked unt
 
 from __future__ import annotations
 
-from backends.runtime import RuntimeOptions
-from backends.sidecar import SidecarClient, SidecarRuntime
+from dapr_secrets.backends.runtime import RuntimeOptions
+from dapr_secrets.backends.sidecar import SidecarClient, SidecarRuntime
 from tests.fakes.daprd_server import FakeDaprd
 from tests.tui.conftest import detail_info, make_app, notifications, screen_text, settle, wait_for
 from tests.tui.test_app import SIZE, cursor_to, open_store
@@ -51,8 +51,8 @@ async def test_the_ui_browses_a_sidecars_stores_without_showing_values():
 async def test_the_prediction_vs_sidecar_screen_lists_the_planted_differences(tmp_path):
     from dataclasses import replace
 
+    from dapr_secrets.tui.screens.drift import DriftScreen
     from tests.sidecar.test_sidecar import CANARY, fake_sidecar, write_files
-    from tui.screens.drift import DriftScreen
 
     components = write_files(tmp_path)
     options = RuntimeOptions(resources_paths=(str(components),), config_files=(str(tmp_path / "config.yaml"),), app_id="orders", env={})

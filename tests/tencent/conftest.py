@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from backends.base import StoreContext
-from backends.tencent import store as tencent_store
-from backends.tencent.store import TencentSsmStore
+from dapr_secrets.backends.base import StoreContext
+from dapr_secrets.backends.tencent import store as tencent_store
+from dapr_secrets.backends.tencent.store import TencentSsmStore
 from tests.fakes.tencent_server import TencentSsmServer
 
 REGION = "ap-guangzhou"

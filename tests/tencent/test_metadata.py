@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from backends.base import StoreContext, StoreMisconfigured
-from backends.tencent.store import TencentSsmStore
+from dapr_secrets.backends.base import StoreContext, StoreMisconfigured
+from dapr_secrets.backends.tencent.store import TencentSsmStore
 from tests.fakes.tencent_server import TencentSsmServer
 from tests.tencent.conftest import REGION, SECRET_ID, SECRET_KEY, OpenStore, metadata
 
@@ -36,7 +36,7 @@ def test_t1_secret_id_and_secret_key_are_required_and_there_is_no_default_chain(
 
 def test_t1_init_does_no_network_and_accepts_an_empty_region(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # contrib ssm.go Init only builds the client: nothing is called, and region is not checked
-    from backends.tencent import store as tencent_store
+    from dapr_secrets.backends.tencent import store as tencent_store
 
     monkeypatch.setattr(tencent_store, "_endpoint_for_tests", "127.0.0.1:9")  # nothing listens there
     store = open_bare(metadata(region=""), tmp_path)
@@ -104,7 +104,7 @@ class Block:
         if name == "tencentcloud" or name.startswith("tencentcloud."):
             raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
 sys.meta_path.insert(0, Block())
-from backends.runtime import Runtime, RuntimeOptions
+from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
 runtime = Runtime.load(RuntimeOptions(resources_paths=({str(tmp_path)!r},), env={{}}, cwd={str(tmp_path)!r}))
 status = runtime.open("tencentssm")
 print(status.state.value, "|", status.message, "|", status.hint)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from backends.runtime import Runtime, RuntimeOptions
+from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
+from dapr_secrets.tui.cli import main
 from tests.fakes.tencent_server import TencentSsmServer
 from tests.tencent.conftest import REGION, SECRET_ID, SECRET_KEY
-from tui.cli import main
 
 COMPONENT = f"""\
 apiVersion: dapr.io/v1alpha1
@@ -173,7 +173,7 @@ def test_startup_and_headless_commands_import_no_tencent_library(resources) -> N
 
     path, _ = resources
     script = (
-        "import sys, json\nfrom tui.cli import main\n"
+        "import sys, json\nfrom dapr_secrets.tui.cli import main\n"
         f"main(['list', 'env', '--resources-path', {str(path)!r}])\n"
         "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
     )

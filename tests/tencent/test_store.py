@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from backends.base import AccessDenied, SecretNotFound, StoreError, StoreUnreachable
+from dapr_secrets.backends.base import AccessDenied, SecretNotFound, StoreError, StoreUnreachable
 from tests.fakes.tencent_server import TencentSsmServer
 from tests.tencent.conftest import OpenStore, metadata
 
@@ -133,7 +133,7 @@ def test_throttling_is_not_retried_like_the_go_client(open_store: OpenStore, ssm
 
 
 def test_an_unreachable_endpoint_is_said_so(open_store: OpenStore, ssm: TencentSsmServer, monkeypatch) -> None:
-    from backends.tencent import store as tencent_store
+    from dapr_secrets.backends.tencent import store as tencent_store
 
     monkeypatch.setattr(tencent_store, "_endpoint_for_tests", "127.0.0.1:9")
     with pytest.raises(StoreUnreachable, match=r"^\[TencentCloudSDKError\] Code=ClientError.NetworkError") as raised:

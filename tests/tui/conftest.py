@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from backends import registry
-from backends.runtime import Runtime, RuntimeOptions
+from dapr_secrets.backends import registry
+from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
+from dapr_secrets.tui.app import DaprSecretsApp, UiSettings
+from dapr_secrets.tui.clipboard import ClipboardUnavailable
 from tests.tui.stores import FolderStore, GatedStore, MemoryStore, SlowVersionStore
-from tui.app import DaprSecretsApp, UiSettings
-from tui.clipboard import ClipboardUnavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_COMPONENTS = ROOT / "examples" / "components"
@@ -175,7 +175,7 @@ def detail_info(app) -> str:
 
 async def highlight(pilot, tree, name: str):
     """Put the tree cursor on a secret and wait until the detail pane has read it."""
-    from tui.widgets.detail import DetailPane
+    from dapr_secrets.tui.widgets.detail import DetailPane
 
     tree.focus()
     assert await tree.select_secret(name)

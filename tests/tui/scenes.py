@@ -12,9 +12,9 @@ from collections.abc import Awaitable, Callable
 
 from textual.pilot import Pilot
 
-from tui.widgets.detail import DetailPane
-from tui.widgets.sidebar import Sidebar
-from tui.widgets.store_view import StoreView
+from dapr_secrets.tui.widgets.detail import DetailPane
+from dapr_secrets.tui.widgets.sidebar import Sidebar
+from dapr_secrets.tui.widgets.store_view import StoreView
 
 SIZE = (120, 36)
 REVEALED_ON_PURPOSE = {"api:settings": '{"retries": 3, "region": "demo-1"}'}  # shown by `revealed`
@@ -116,7 +116,7 @@ async def palette(pilot: Pilot) -> None:
 
 async def drift(pilot: Pilot) -> None:
     """The prediction-vs-sidecar view (needs an app attached to a sidecar: not one of SCENES)."""
-    from tui.screens.drift import DriftScreen
+    from dapr_secrets.tui.screens.drift import DriftScreen
 
     await _quiet(pilot)
     pilot.app.action_drift()
@@ -135,7 +135,7 @@ async def verify(pilot: Pilot) -> None:
 
 async def compare(pilot: Pilot) -> None:
     """Palette "Compare with…": demo-file against demo-multi, every row (`a`)."""
-    from tui.screens.compare import CompareTarget
+    from dapr_secrets.tui.screens.compare import CompareTarget
 
     await _open_secret(pilot, "demo-file", "redis:password")
     pilot.app.compare_with(CompareTarget("demo-multi"))

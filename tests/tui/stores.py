@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from typing import ClassVar
 
-from backends.base import (
+from dapr_secrets.backends.base import (
     SecretDetails,
     SecretEntry,
     SecretNotFound,

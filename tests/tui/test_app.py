@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
+from dapr_secrets.tui.widgets.detail import DetailPane
+from dapr_secrets.tui.widgets.references import ReferencesPane
+from dapr_secrets.tui.widgets.secret_tree import NodeKind, SecretTree
+from dapr_secrets.tui.widgets.sidebar import Sidebar
+from dapr_secrets.tui.widgets.store_view import StoreView
 from tests.tui.conftest import (
     FakeNativeClipboard,
     component_yaml,
@@ -14,11 +19,6 @@ from tests.tui.conftest import (
     wait_for,
 )
 from tests.tui.stores import FolderStore, GatedStore, MemoryStore
-from tui.widgets.detail import DetailPane
-from tui.widgets.references import ReferencesPane
-from tui.widgets.secret_tree import NodeKind, SecretTree
-from tui.widgets.sidebar import Sidebar
-from tui.widgets.store_view import StoreView
 
 SIZE = (120, 36)
 
@@ -617,7 +617,7 @@ async def test_doctor_lists_the_problems_and_enter_jumps_to_the_component(resour
         await settle(pilot)
         await pilot.press("d")
         await settle(pilot)
-        from tui.screens.doctor import DoctorScreen
+        from dapr_secrets.tui.screens.doctor import DoctorScreen
 
         screen = app.screen
         assert isinstance(screen, DoctorScreen)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pyperclip
 import pytest
 
+from dapr_secrets.tui.clipboard import ClipboardService, ClipboardUnavailable, Pyperclip
+from dapr_secrets.tui.widgets.sidebar import Sidebar
 from tests.tui.conftest import FakeNativeClipboard, component_yaml, make_app, settle
 from tests.tui.stores import MemoryStore
-from tui.clipboard import ClipboardService, ClipboardUnavailable, Pyperclip
-from tui.widgets.sidebar import Sidebar
 
 
 def test_a_missing_clipboard_program_becomes_clipboard_unavailable(monkeypatch):

@@ -12,8 +12,8 @@ CANARY = "CANARY-crash-value-7f3a"
 
 SCRIPT = f"""
 from textual.app import App
-from backends.runtime import Runtime, RuntimeOptions
-from tui.app import DaprSecretsApp
+from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
+from dapr_secrets.tui.app import DaprSecretsApp
 
 BASE = {{"ours": DaprSecretsApp, "textual": App}}[__import__("sys").argv[1]]
 

@@ -8,7 +8,7 @@ from urllib.parse import unquote
 import pytest
 import yaml
 
-from tui.formats import api_url, secret_key_ref_yaml, yaml_scalar
+from dapr_secrets.tui.formats import api_url, secret_key_ref_yaml, yaml_scalar
 
 
 def test_api_url_quotes_the_whole_name_as_one_path_segment():
@@ -93,9 +93,9 @@ def test_s4_r4_the_detail_pane_says_the_secrets_endpoint_is_not_served(tmp_path)
     # the secret scopes say; the detail pane's API line must not claim "allowed".
     from types import SimpleNamespace
 
-    from backends.runtime import Runtime, RuntimeOptions
-    from components.config import load_configuration
-    from tui.app import DaprSecretsApp
+    from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
+    from dapr_secrets.components.config import load_configuration
+    from dapr_secrets.tui.app import DaprSecretsApp
 
     config = tmp_path / "c.yaml"
     config.write_text("spec:\n  api:\n    denied:\n    - {name: secrets, version: v1, protocol: http}\n")

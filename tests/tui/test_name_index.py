@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from tui.name_index import LEVEL_LIMIT, EntryKind, NameIndex
+from dapr_secrets.tui.name_index import LEVEL_LIMIT, EntryKind, NameIndex
 
 
 def labels(entries):

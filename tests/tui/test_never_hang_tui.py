@@ -3,11 +3,11 @@ as ready."""
 
 from __future__ import annotations
 
-from backends.vault import VaultStore
+from dapr_secrets.backends.vault import VaultStore
+from dapr_secrets.tui.widgets.sidebar import Sidebar
 from tests.fakes.vault_fault import VaultFault
 from tests.tui.conftest import SIZE, component_yaml, make_app, wait_for
 from tests.tui.stores import MemoryStore
-from tui.widgets.sidebar import Sidebar
 
 
 def sidebar_line(app, name: str) -> str:

@@ -5,6 +5,13 @@ from __future__ import annotations
 import asyncio
 import re
 
+from dapr_secrets.tui.commands import ActionsProvider
+from dapr_secrets.tui.screens.doctor import DoctorScreen
+from dapr_secrets.tui.widgets.component_view import ComponentView
+from dapr_secrets.tui.widgets.detail import KEY_SHARE, DetailPane, ValueTable, VersionTable
+from dapr_secrets.tui.widgets.filter import FilterResults
+from dapr_secrets.tui.widgets.references import ReferencesPane
+from dapr_secrets.tui.widgets.sidebar import Sidebar
 from tests.tui.conftest import (
     FakeNativeClipboard,
     component_yaml,
@@ -15,13 +22,6 @@ from tests.tui.conftest import (
 )
 from tests.tui.stores import FolderStore, GatedStore, MemoryStore, SlowVersionStore
 from tests.tui.test_app import cursor_to, labels, notifications, open_store, tree_of
-from tui.commands import ActionsProvider
-from tui.screens.doctor import DoctorScreen
-from tui.widgets.component_view import ComponentView
-from tui.widgets.detail import KEY_SHARE, DetailPane, ValueTable, VersionTable
-from tui.widgets.filter import FilterResults
-from tui.widgets.references import ReferencesPane
-from tui.widgets.sidebar import Sidebar
 
 SIZE = (120, 36)
 

@@ -8,15 +8,15 @@ from collections.abc import Iterator
 
 import pytest
 
+from dapr_secrets.tui.widgets.detail import DetailPane
+from dapr_secrets.tui.widgets.sidebar import Sidebar
+from dapr_secrets.tui.widgets.store_view import StoreView
 from tests.azure.conftest import SERVICE_PRINCIPAL, ca, entra, local_azure, vault  # noqa: F401 - fixtures
 from tests.fakes.keyvault_server import KeyVaultServer
 from tests.fakes.vault_fault import VaultFault
 from tests.tui.conftest import Resources, component_yaml, detail_info, make_app, settle, wait_for
 from tests.vault.conftest import openbao  # noqa: F401 - a fixture: a real OpenBao, seeded
 from tests.vault.openbao import Bao
-from tui.widgets.detail import DetailPane
-from tui.widgets.sidebar import Sidebar
-from tui.widgets.store_view import StoreView
 
 SIZE = (120, 40)
 

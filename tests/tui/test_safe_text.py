@@ -6,7 +6,7 @@ import json
 
 from rich.text import Text
 
-from tui.safe_text import (
+from dapr_secrets.tui.safe_text import (
     MASK,
     ValueKind,
     escape_control,

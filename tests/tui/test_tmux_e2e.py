@@ -23,7 +23,7 @@ pytestmark = pytest.mark.skipif(
 
 def entry_point() -> list[str]:
     script = Path(sys.executable).parent / "dapr-secrets"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "tui.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "dapr_secrets.tui.cli"]
 
 
 class Terminal:

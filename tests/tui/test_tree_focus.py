@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from dapr_secrets.tui.widgets.sidebar import Sidebar
 from tests.tui.conftest import component_yaml, make_app, settle, wait_for
 from tests.tui.stores import MemoryStore
-from tui.widgets.sidebar import Sidebar
 
 
 async def test_focusing_the_tree_puts_the_cursor_on_the_first_row_and_space_toggles_it(resources):

@@ -14,12 +14,12 @@ import unicodedata
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backends.runtime import Runtime, RuntimeOptions
-from components.model import Component, Configuration, MetadataItem, SecretKeyRef, SecretScope
+from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
+from dapr_secrets.components.model import Component, Configuration, MetadataItem, SecretKeyRef, SecretScope
+from dapr_secrets.tui.widgets.sidebar import Sidebar
 from tests.tui.conftest import make_app, screen_text, settle
 from tests.tui.stores import MemoryStore
 from tests.tui.test_app import SIZE, open_store
-from tui.widgets.sidebar import Sidebar
 
 HOSTILE = [
     "\x1b]0;pwned-title\x07",  # OSC 0: the terminal title

@@ -7,13 +7,13 @@ from __future__ import annotations
 import json
 import logging
 
-from backends.audit import AuditLog
+from dapr_secrets.backends.audit import AuditLog
+from dapr_secrets.tui.app import DaprSecretsApp, UiSettings
+from dapr_secrets.tui.screens.verify import VerifyScreen
+from dapr_secrets.tui.widgets.detail import DetailPane
 from tests.tui.conftest import FakeNativeClipboard, component_yaml, notifications, screen_text, settle, wait_for
 from tests.tui.stores import MemoryStore
 from tests.tui.test_app import cursor_to, open_store
-from tui.app import DaprSecretsApp, UiSettings
-from tui.screens.verify import VerifyScreen
-from tui.widgets.detail import DetailPane
 
 SIZE = (120, 36)
 VALUE = "stored-canary-5d1e"
@@ -168,7 +168,7 @@ async def test_verify_on_a_multi_key_secret_asks_for_a_key(resources, tmp_path):
 
 
 async def test_the_palette_audit_log_shows_the_trail_newest_first(resources, tmp_path):
-    from tui.screens.audit import AuditScreen
+    from dapr_secrets.tui.screens.audit import AuditScreen
 
     app, path = audited_app(resources, tmp_path)
     async with app.run_test(size=SIZE) as pilot:

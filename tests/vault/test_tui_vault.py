@@ -9,6 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from dapr_secrets.tui.widgets.detail import VersionTable
+from dapr_secrets.tui.widgets.secret_tree import SecretTree
+from dapr_secrets.tui.widgets.sidebar import Sidebar
+from dapr_secrets.tui.widgets.store_view import StoreView
 from tests.fakes.vault_fault import VaultFault
 from tests.tui.conftest import (
     Resources,
@@ -22,10 +26,6 @@ from tests.tui.conftest import (
     wait_for,
 )
 from tests.vault.openbao import Bao
-from tui.widgets.detail import VersionTable
-from tui.widgets.secret_tree import SecretTree
-from tui.widgets.sidebar import Sidebar
-from tui.widgets.store_view import StoreView
 
 pytestmark = pytest.mark.integration
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from backends.base import (
+from dapr_secrets.backends.base import (
     AccessDenied,
     SecretNotFound,
     StoreError,

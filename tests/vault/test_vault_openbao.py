@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from backends.base import AccessDenied, SecretNotFound, StoreError
-from components.model import Severity
+from dapr_secrets.backends.base import AccessDenied, SecretNotFound, StoreError
+from dapr_secrets.components.model import Severity
 
 pytestmark = pytest.mark.integration
 

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from backends.base import StoreError, StoreMisconfigured, StoreUnreachable
+from dapr_secrets.backends.base import StoreError, StoreMisconfigured, StoreUnreachable
 from tests.fakes.tls import make_ca
 
 pytestmark = pytest.mark.integration

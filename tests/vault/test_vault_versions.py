@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from backends.versions import version_changes
-from tui.cli import main
+from dapr_secrets.backends.versions import version_changes
+from dapr_secrets.tui.cli import main
 
 pytestmark = pytest.mark.integration
 

@@ -12,8 +12,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from backends.audit import AuditEntry, read_entries
-from tui.safe_text import escape_control, safe_text
+from dapr_secrets.backends.audit import AuditEntry, read_entries
+from dapr_secrets.tui.safe_text import escape_control, safe_text
 
 COLUMNS = ("time", "user", "action", "store", "secret", "key", "version", "outcome", "other")
 MAX_SHOWN = 2_000

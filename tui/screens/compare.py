@@ -21,8 +21,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from backends.base import StoreError
-from backends.compare import (
+from dapr_secrets.backends.base import StoreError
+from dapr_secrets.backends.compare import (
     DIFFERENT,
     ONLY_LEFT,
     ONLY_RIGHT,
@@ -34,12 +34,12 @@ from backends.compare import (
     Row,
     compare,
 )
-from backends.runtime import Runtime
-from tui.commands import NAMESPACE_NAME, highlighted
-from tui.safe_text import escape_control, safe_text
+from dapr_secrets.backends.runtime import Runtime
+from dapr_secrets.tui.commands import NAMESPACE_NAME, highlighted
+from dapr_secrets.tui.safe_text import escape_control, safe_text
 
 if TYPE_CHECKING:
-    from tui.app import DaprSecretsApp
+    from dapr_secrets.tui.app import DaprSecretsApp
 
 STATUS_STYLE = {
     SAME: "green", DIFFERENT: "bold yellow", ONLY_LEFT: "cyan", ONLY_RIGHT: "magenta",

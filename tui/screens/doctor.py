@@ -16,12 +16,12 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from components.model import Diagnostic, Severity
-from components.values import go_quote
-from tui.safe_text import escape_control, safe_text
+from dapr_secrets.components.model import Diagnostic, Severity
+from dapr_secrets.components.values import go_quote
+from dapr_secrets.tui.safe_text import escape_control, safe_text
 
 if TYPE_CHECKING:
-    from backends.runtime import Runtime
+    from dapr_secrets.backends.runtime import Runtime
 
 SEVERITY_STYLE = {Severity.ERROR: ("✗ error", "bold red"), Severity.WARNING: ("! warning", "yellow"), Severity.INFO: ("i note", "cyan")}
 

@@ -14,12 +14,12 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from tui.safe_text import escape_control, safe_text
-from tui.screens.doctor import DiagnosticTable as DriftTable  # the same row table, j/k included
+from dapr_secrets.tui.safe_text import escape_control, safe_text
+from dapr_secrets.tui.screens.doctor import DiagnosticTable as DriftTable  # the same row table, j/k included
 
 if TYPE_CHECKING:
-    from backends.drift import DriftRow
-    from backends.sidecar import SidecarRuntime
+    from dapr_secrets.backends.drift import DriftRow
+    from dapr_secrets.backends.sidecar import SidecarRuntime
 
 
 class DriftScreen(Screen["DriftRow | None"]):
@@ -49,9 +49,9 @@ class DriftScreen(Screen["DriftRow | None"]):
         self.run_worker(self._compare, thread=True, exit_on_error=False, description="drift")
 
     def _compare(self) -> None:
-        from backends.base import StoreError
-        from backends.drift import compare
-        from backends.runtime import Runtime
+        from dapr_secrets.backends.base import StoreError
+        from dapr_secrets.backends.drift import compare
+        from dapr_secrets.backends.runtime import Runtime
 
         prediction = self.sidecar.prediction_options()
         try:

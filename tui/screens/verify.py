@@ -16,7 +16,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from backends.redaction import MASK
+from dapr_secrets.backends.redaction import MASK
 
 
 class BlindInput(Input):

@@ -18,15 +18,15 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import CellDoesNotExist
 
-from components.model import Component, MetadataItem, Reference
-from components.references import looks_like_secret_field
-from tui.messages import JumpToSecret
-from tui.safe_text import masked_value, safe_text, value_preview
-from tui.widgets.references import status_cell
-from tui.widgets.status import status_line
+from dapr_secrets.components.model import Component, MetadataItem, Reference
+from dapr_secrets.components.references import looks_like_secret_field
+from dapr_secrets.tui.messages import JumpToSecret
+from dapr_secrets.tui.safe_text import masked_value, safe_text, value_preview
+from dapr_secrets.tui.widgets.references import status_cell
+from dapr_secrets.tui.widgets.status import status_line
 
 if TYPE_CHECKING:
-    from backends.runtime import ComponentStatus, ReferenceStatus, Runtime
+    from dapr_secrets.backends.runtime import ComponentStatus, ReferenceStatus, Runtime
 
 PLAIN_VALUE_NOTE = "plain value in the component file: doctor suggests secretKeyRef"
 PLAIN_VALUE_CELL = "plain value in the file"  # the row's short form; the note is above the table

@@ -28,7 +28,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
-from backends.base import (
+from dapr_secrets.backends.base import (
     SecretDetails,
     SecretStore,
     SecretVersion,
@@ -36,10 +36,10 @@ from backends.base import (
     StoreTimeout,
     StoreUnreachable,
 )
-from backends.versions import VersionChange, version_changes
-from tui.formats import api_url
-from tui.name_index import natural_key
-from tui.safe_text import (
+from dapr_secrets.backends.versions import VersionChange, version_changes
+from dapr_secrets.tui.formats import api_url
+from dapr_secrets.tui.name_index import natural_key
+from dapr_secrets.tui.safe_text import (
     ValueKind,
     escape_control,
     masked_value,
@@ -50,7 +50,7 @@ from tui.safe_text import (
 )
 
 if TYPE_CHECKING:
-    from backends.runtime import Runtime
+    from dapr_secrets.backends.runtime import Runtime
 
 FETCH_DELAY = 0.12  # seconds of cursor rest before a secret (or a version) is read (debounce)
 VALUE_WIDTH = 24  # cells of the value column (less in a narrow pane); revealed values are shown in full below

@@ -12,9 +12,9 @@ from textual.binding import Binding
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from tui.messages import JumpToSecret
-from tui.name_index import NameIndex
-from tui.safe_text import escape_control, safe_text
+from dapr_secrets.tui.messages import JumpToSecret
+from dapr_secrets.tui.name_index import NameIndex
+from dapr_secrets.tui.safe_text import escape_control, safe_text
 
 MAX_SHOWN = 500
 

@@ -12,12 +12,12 @@ from textual.binding import Binding
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from components.model import Component, Reference
-from tui.messages import JumpToComponent
-from tui.safe_text import escape_control, safe_text
+from dapr_secrets.components.model import Component, Reference
+from dapr_secrets.tui.messages import JumpToComponent
+from dapr_secrets.tui.safe_text import escape_control, safe_text
 
 if TYPE_CHECKING:
-    from backends.runtime import ReferenceStatus, Runtime
+    from dapr_secrets.backends.runtime import ReferenceStatus, Runtime
 
 
 def status_cell(status: ReferenceStatus | None) -> Text:

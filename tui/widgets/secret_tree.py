@@ -20,8 +20,8 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode, UnknownNodeID
 
-from tui.name_index import Entry, EntryKind, NameIndex, natural_key
-from tui.safe_text import safe_text
+from dapr_secrets.tui.name_index import Entry, EntryKind, NameIndex, natural_key
+from dapr_secrets.tui.safe_text import safe_text
 
 CHUNK = 200  # nodes added between two yields to the event loop
 

@@ -9,10 +9,10 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from backends.runtime import ComponentStatus, State
-from components.model import CATEGORIES, Component
-from tui.safe_text import escape_control
-from tui.widgets.status import glyph
+from dapr_secrets.backends.runtime import ComponentStatus, State
+from dapr_secrets.components.model import CATEGORIES, Component
+from dapr_secrets.tui.safe_text import escape_control
+from dapr_secrets.tui.widgets.status import glyph
 
 CATEGORY_TITLES = {
     "secretstores": "Secret stores",

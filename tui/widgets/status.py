@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from backends.runtime import ComponentStatus, State
-from tui.safe_text import escape_control
+from dapr_secrets.backends.runtime import ComponentStatus, State
+from dapr_secrets.tui.safe_text import escape_control
 
 GLYPHS: dict[State, tuple[str, str]] = {
     State.PENDING: ("·", "dim"),

@@ -23,17 +23,17 @@ from textual.message import Message
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from backends.base import SecretStore, StoreError
-from backends.runtime import ComponentStatus, State
-from components.model import Component
-from tui.name_index import NameIndex
-from tui.safe_text import escape_control, safe_text
-from tui.widgets.secret_tree import SecretTree
-from tui.widgets.sidebar import short_type
-from tui.widgets.status import status_line
+from dapr_secrets.backends.base import SecretStore, StoreError
+from dapr_secrets.backends.runtime import ComponentStatus, State
+from dapr_secrets.components.model import Component
+from dapr_secrets.tui.name_index import NameIndex
+from dapr_secrets.tui.safe_text import escape_control, safe_text
+from dapr_secrets.tui.widgets.secret_tree import SecretTree
+from dapr_secrets.tui.widgets.sidebar import short_type
+from dapr_secrets.tui.widgets.status import status_line
 
 if TYPE_CHECKING:
-    from backends.runtime import Runtime
+    from dapr_secrets.backends.runtime import Runtime
 
 
 class StoreView(Vertical):
