@@ -9,7 +9,6 @@ skipped and identity() says so.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -31,9 +30,9 @@ from dapr_secrets.backends.base import (
     StoreMisconfigured,
     StoreTimeout,
     StoreUnreachable,
-    duplicate_property_error,
-    property_lookup,
 )
+from dapr_secrets.backends.metadata import duplicate_property_error, property_lookup
+from dapr_secrets.components.golang import NumError, parse_decimal
 from dapr_secrets.components.model import Diagnostic, Severity
 
 BULK_WORKERS = 16  # concurrent value reads in bulk_get; also the HTTP connection pool size
@@ -370,21 +369,11 @@ def max_results(metadata: Mapping[str, str]) -> int:
     text = metadata.get(MAX_RESULTS, "")
     if text == "":
         return 0
-    if not re.fullmatch(r"[+-]?[0-9]+", text):
-        raise StoreError(
-            f"strconv.Atoi: parsing {_go_quote(text)}: invalid syntax", "maxresults must be a whole number"
-        )
-    value = int(text)
-    if not -(2**63) <= value < 2**63:
-        raise StoreError(
-            f"strconv.Atoi: parsing {_go_quote(text)}: value out of range", "maxresults must be a whole number"
-        )
+    try:
+        value = parse_decimal(text, func="Atoi")
+    except NumError as error:
+        raise StoreError(str(error), "maxresults must be a whole number") from None
     return (value + 2**31) % 2**32 - 2**31
-
-
-def _go_quote(text: str) -> str:
-    """Close to Go's strconv.Quote for what users type (ASCII and printable text)."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 # --- the credential chain ------------------------------------------------------------------------

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from dapr_secrets.components.model import Diagnostic, Source
-from dapr_secrets.components.values import go_json  # noqa: F401 - backends and the runtime use it from here
 
 # `typing` is for type checkers only: importing it costs the headless CLI's startup ~3 ms.
 TYPE_CHECKING = False
@@ -195,32 +194,3 @@ def walk_names(store: SecretStore, folder: str = "") -> Iterator[list[str]]:
                 yield from walk_names(store, entry.name)
             else:
                 yield [entry.name]
-
-
-def property_lookup(properties: Mapping[str, str], *names: str) -> str | None:
-    """A metadata property the way Dapr's DecodeMetadata finds it: case-insensitive field name,
-    aliases tried in order; None when absent. (Two names differing only by case are an Init error:
-    see `duplicate_property_error`.)"""
-    lowered = {key.lower(): value for key, value in properties.items()}
-    for name in names:
-        if name.lower() in lowered:
-            return lowered[name.lower()]
-    return None
-
-
-def duplicate_property_error(properties: Mapping[str, str]) -> StoreMisconfigured | None:
-    """kit's DecodeMetadata refuses two properties whose names differ only by case (§3)."""
-    seen: set[str] = set()
-    for key in properties:
-        if key.lower() in seen:
-            return StoreMisconfigured(f"failed to resolve aliases: key {key.lower()} is duplicate in the metadata")
-        seen.add(key.lower())
-    return None
-
-
-TRUTHY = frozenset({"y", "yes", "true", "t", "on", "1"})
-
-
-def is_truthy(value: str | None) -> bool:
-    """kit's IsTruthy: trimmed, case-insensitive y/yes/true/t/on/1; anything else is false."""
-    return value is not None and value.strip().lower() in TRUTHY

@@ -28,9 +28,8 @@ from dapr_secrets.backends.base import (
     StoreMisconfigured,
     StoreTimeout,
     StoreUnreachable,
-    duplicate_property_error,
-    property_lookup,
 )
+from dapr_secrets.backends.metadata import duplicate_property_error, property_lookup
 
 # client-go's fixed in-cluster files. Tests point this at their own token and CA.
 SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"

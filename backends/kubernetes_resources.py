@@ -25,10 +25,9 @@ from dapr_secrets.backends.kubernetes import (
 )
 from dapr_secrets.components.config import configuration_from_manifest
 from dapr_secrets.components.loader import component_from_manifest, secret_using_resource
-from dapr_secrets.components.model import Component, Configuration, Diagnostic, Severity, Source
+from dapr_secrets.components.model import BUILTIN_KUBERNETES_STORE, Component, Configuration, Diagnostic, Severity, Source
 
 DAPR_API = "/apis/dapr.io/v1alpha1"
-BUILTIN_STORE_NAME = "kubernetes"
 _KINDS = {"components": "Component", "configurations": "Configuration", "httpendpoints": "HTTPEndpoint", "mcpservers": "MCPServer"}
 _OPTIONAL_RESOURCES = ("httpendpoints", "mcpservers")  # their secretKeyRefs count (components/loader.py)
 
@@ -106,7 +105,7 @@ def builtin_kubernetes_component(namespace: str) -> Component:
     """The store daprd adds in Kubernetes mode (§1.5.4): `kubernetes`, secretstores.kubernetes/v1, no
     metadata. daprd's object has no namespace of its own; we record the one it serves (its NAMESPACE)."""
     return Component(
-        name=BUILTIN_STORE_NAME,
+        name=BUILTIN_KUBERNETES_STORE,
         type="secretstores.kubernetes",
         version="v1",
         namespace=namespace,

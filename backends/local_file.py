@@ -7,7 +7,6 @@ Go decodes the file into `map[string]interface{}` (numbers become float64) and s
 
 from __future__ import annotations
 
-import codecs
 import errno
 import json
 import math
@@ -17,18 +16,10 @@ from collections.abc import Iterator, Mapping
 from itertools import islice, repeat
 from types import MappingProxyType
 
-from dapr_secrets.backends.base import (
-    SecretDetails,
-    SecretEntry,
-    SecretNotFound,
-    SecretStore,
-    StoreContext,
-    StoreMisconfigured,
-    duplicate_property_error,
-    is_truthy,
-    property_lookup,
-)
+from dapr_secrets.backends.base import SecretDetails, SecretEntry, SecretNotFound, SecretStore, StoreContext, StoreMisconfigured
+from dapr_secrets.backends.metadata import duplicate_property_error, property_lookup
 from dapr_secrets.components.files import NotARegularFile, read_regular_file
+from dapr_secrets.components.golang import GO_UTF8_REPLACE, NIL_TEXT, go_leaf_text, is_truthy
 from dapr_secrets.components.model import Diagnostic, Severity, Source
 
 DEFAULT_SEPARATOR = ":"
@@ -37,7 +28,6 @@ MAX_DIAGNOSTICS_PER_CODE = 20  # doctor shows this many per problem kind, then a
 
 _GO_MAP = "map[string]interface {}"
 _BOM = b"\xef\xbb\xbf"
-_NIL_TEXT = "%!s(<nil>)"
 _NO_INFO: Mapping[str, str] = MappingProxyType({})  # shared by every entry: read-only
 _HINT_QUOTE = 'Quote the value in the JSON file ("123" instead of 123, "true" instead of true).'
 
@@ -45,7 +35,7 @@ _HINT_QUOTE = 'Quote the value in the JSON file ("123" instead of 123, "true" in
 _GO_KIND = {list: "array", str: "string", float: "number", bool: "bool"}
 _LEAF_KIND = {float: "number", bool: "boolean", type(None): "null"}
 # How doctor names Go's text for each kind of leaf without showing the value, and what it is not.
-_LEAF_PLACEHOLDER = {"number": "%!s(float64=…)", "boolean": "%!s(bool=…)", "null": _NIL_TEXT}
+_LEAF_PLACEHOLDER = {"number": "%!s(float64=…)", "boolean": "%!s(bool=…)", "null": NIL_TEXT}
 _LEAF_INSTEAD_OF = {"number": "the number", "boolean": "true/false", "null": "an empty value"}
 
 # Go turns a lone UTF-16 surrogate escape (`\\ud800`) into U+FFFD where Python would keep an
@@ -55,48 +45,6 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _SURROGATE_ESCAPES = re.compile(
     r"(\\\\)|(\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2})|\\u[dD][89a-fA-F][0-9a-fA-F]{2}"
 )
-
-
-def _go_replace(error: UnicodeError) -> tuple[str, int]:
-    """Go's decoder replaces each invalid UTF-8 byte by U+FFFD; Python would merge some of them."""
-    assert isinstance(error, UnicodeDecodeError)
-    return "\ufffd", error.start + 1
-
-
-_GO_REPLACE = "dapr_secrets.go_replace"
-codecs.register_error(_GO_REPLACE, _go_replace)
-
-
-def go_float_text(value: float) -> str:
-    """Go's `%v` for a float64: shortest round-trip digits, exponent form when the decimal
-    exponent is below -4 or at least 6 (`1e+06`, `1.5e-05`), never a trailing `.0`."""
-    if value == 0:
-        return "-0" if math.copysign(1.0, value) < 0 else "0"
-    sign = "-" if value < 0 else ""
-    mantissa, _, exponent_text = repr(abs(value)).partition("e")
-    whole, _, fraction = mantissa.partition(".")
-    digits = whole + fraction
-    significant = digits.lstrip("0")
-    point = len(whole) + int(exponent_text or 0) - (len(digits) - len(significant))
-    digits = significant.rstrip("0")
-    exponent = point - 1
-    if exponent < -4 or exponent >= 6:
-        tail = "." + digits[1:] if len(digits) > 1 else ""
-        return f"{sign}{digits[0]}{tail}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
-    if point <= 0:
-        return f"{sign}0.{'0' * -point}{digits}"
-    if point >= len(digits):
-        return sign + digits + "0" * (point - len(digits))
-    return f"{sign}{digits[:point]}.{digits[point:]}"
-
-
-def go_leaf_text(value: float | bool | None) -> str:
-    """What Go's `fmt.Sprintf("%s", v)` prints for a non-string JSON leaf."""
-    if value is None:
-        return _NIL_TEXT
-    if value is True or value is False:
-        return f"%!s(bool={'true' if value else 'false'})"
-    return f"%!s(float64={go_float_text(value)})"
 
 
 class Flattened:
@@ -411,7 +359,7 @@ def decode_document(data: bytes) -> dict | None:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        text = data.decode("utf-8", _GO_REPLACE)
+        text = data.decode("utf-8", GO_UTF8_REPLACE)
     if "\\" in text and _SURROGATE_ESCAPE.search(text):  # memchr first: most files have no escapes
         text = _SURROGATE_ESCAPES.sub(_keep_pairs, text)
     too_large: list[bool] = []  # Go reports these after the syntax check, so collect, don't raise

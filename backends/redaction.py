@@ -25,7 +25,7 @@ def forms(value: str) -> set[str]:
     import json
     from urllib.parse import quote, urlsplit
 
-    from dapr_secrets.components.values import go_quote
+    from dapr_secrets.components.golang import go_quote
 
     found = {value, json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1], repr(value)[1:-1]}
     found |= {go_quote(value)[1:-1], quote(value, safe=""), quote(value), value.rstrip("/")}

@@ -15,18 +15,11 @@ from enum import Enum
 from functools import partial
 
 from dapr_secrets.backends import registry
-from dapr_secrets.backends.base import (
-    DEFAULT_TIMEOUT,
-    DaprdCrashes,
-    MissingExtra,
-    SecretNotFound,
-    SecretStore,
-    StoreContext,
-    StoreError,
-    go_json,
-)
+from dapr_secrets.backends.base import DEFAULT_TIMEOUT, DaprdCrashes, MissingExtra, SecretNotFound, SecretStore, StoreContext, StoreError
 from dapr_secrets.backends.redaction import RedactedStore, Redactor
+from dapr_secrets.components.golang import go_json, go_quote
 from dapr_secrets.components.model import (
+    BUILTIN_KUBERNETES_STORE,
     CATEGORIES,
     Component,
     Configuration,
@@ -39,7 +32,6 @@ from dapr_secrets.components.model import (
 )
 
 DEFAULT_RESOURCES_PATH = "~/.dapr/components"
-BUILTIN_KUBERNETES_STORE = "kubernetes"
 OPERATOR_FAILS = "failed to load components: "  # the operator's ListComponents failed: daprd does not start
 DAPRD_CRASHES = "daprd crashes: "  # the start of a status for a store whose Init would panic
 POD_NAME_PLACEHOLDER = "<pod name>"  # {podName} in Kubernetes mode when POD_NAME is not given here
@@ -418,7 +410,7 @@ class Runtime:
                     + " (lower case)",
                 ),
             )
-        from dapr_secrets.components.values import parse_go_duration
+        from dapr_secrets.components.golang import parse_go_duration
 
         timeout = parse_go_duration(component.init_timeout) if component.init_timeout else None
         if timeout is not None and timeout <= 0:
@@ -704,7 +696,7 @@ class Runtime:
             return target
         decision = self.scope_decision(store, name)
         if not decision.allowed:
-            return _api_error(403, "ERR_PERMISSION_DENIED", f"access denied by policy to get {_go_quote(name)} from {_go_quote(store)}")
+            return _api_error(403, "ERR_PERMISSION_DENIED", f"access denied by policy to get {go_quote(name)} from {go_quote(store)}")
         try:
             result = target.get_secret(name, dict(metadata or {}))
         except StoreError as error:
@@ -828,8 +820,8 @@ class Runtime:
     def _unquote_diagnostics(self, component: Component) -> list[Diagnostic]:
         """Resolved values (secretKeyRef, envRef) that are Go quoted literals: the component gets
         strconv.Unquote of them (DynamicValue.String, §2 rule 7). Names the item, never the value."""
+        from dapr_secrets.components.golang import go_unquote
         from dapr_secrets.components.references import resolve_env_ref
-        from dapr_secrets.components.values import go_unquote
 
         skipped = {id(item) for item in self.unresolved_without_auth_store(component)}
         env = self.options.daprd_env()
@@ -1008,14 +1000,6 @@ def _cluster_namespace(options: RuntimeOptions) -> str:
         return "default"
     wanted = options.kube_context or current
     return next((c.namespace for c in contexts if c.name == wanted and c.namespace), "default")
-
-
-def _go_quote(text: str) -> str:
-    """Go's %q for the names in daprd's permission message (JSON escaping is close enough for
-    printable text; control characters are escaped either way)."""
-    import json
-
-    return json.dumps(text, ensure_ascii=False)
 
 
 def _missing_store_hint(store_name: str, runtime: Runtime) -> str:

@@ -41,10 +41,9 @@ from dapr_secrets.backends.base import (
     StoreMisconfigured,
     StoreTimeout,
     StoreUnreachable,
-    duplicate_property_error,
-    is_truthy,
-    property_lookup,
 )
+from dapr_secrets.backends.metadata import duplicate_property_error, property_lookup
+from dapr_secrets.components.golang import FALSY, go_quote, is_truthy
 from dapr_secrets.components.model import Diagnostic, Severity
 
 DEFAULT_ADDRESS = "https://127.0.0.1:8200"
@@ -56,7 +55,6 @@ DIAGNOSTIC_FOLDERS = 20  # LIST calls diagnostics() may make while collecting th
 OWN_TOKEN_FILE = ".vault-token"  # in the user's home, as the Vault CLI writes it
 RECENT_READ = 5.0  # seconds describe() trusts what the last GET saw, instead of reading the value again
 
-_FALSE_WORDS = frozenset({"false", "f", "no", "n", "off", "0"})
 _PEM_CERTIFICATE = re.compile(rb"-----BEGIN CERTIFICATE-----\r?\n(.*?)-----END CERTIFICATE-----", re.S)
 _T = TypeVar("_T")
 
@@ -416,7 +414,7 @@ class VaultStore(SecretStore):
             )
         if isinstance(error, requests.exceptions.ConnectionError):
             dial = _go_dial_error(error, self.address)
-            reason = f"{_go_url_op(method)} {_go_quote(self.address + path)}: {dial}" if dial else (
+            reason = f"{_go_url_op(method)} {go_quote(self.address + path)}: {dial}" if dial else (
                 f"cannot connect to {where}: {_connection_reason(error)}"
             )
             return StoreUnreachable(
@@ -473,7 +471,7 @@ class VaultStore(SecretStore):
                 )
             )
         use_prefix = property_lookup(self.properties, "vaultKVUsePrefix")
-        if use_prefix is not None and not is_truthy(use_prefix) and use_prefix.strip().lower() not in _FALSE_WORDS:
+        if use_prefix is not None and not is_truthy(use_prefix) and use_prefix.strip().lower() not in FALSY:
             findings.append(
                 self._finding(
                     Severity.WARNING,
@@ -756,11 +754,6 @@ def _tls_reason(error: Exception) -> str:
 def _go_url_op(method: str) -> str:
     """net/http's url.Error Op: the method with only its first letter upper-cased ("Get", "List")."""
     return method[:1] + method[1:].lower()
-
-
-def _go_quote(text: str) -> str:
-    """Go's %q for a URL (printable ASCII in practice)."""
-    return json.dumps(text)
 
 
 def _go_dial_error(error: Exception, address: str) -> str:

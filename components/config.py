@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from dapr_secrets.components.files import NotARegularFile, read_regular_file
+from dapr_secrets.components.golang import field_matcher, fold_name, go_quote, parse_go_duration
 from dapr_secrets.components.model import (
     ApiAccessRule,
     Component,
@@ -35,10 +36,6 @@ from dapr_secrets.components.values import (
     Node,
     YamlError,
     compose,
-    field_matcher,
-    fold_name,
-    go_quote,
-    parse_go_duration,
 )
 
 _NULL_WORDS = frozenset(("", "~", "null", "Null", "NULL"))

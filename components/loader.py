@@ -16,6 +16,7 @@ import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from dapr_secrets.components.golang import field_matcher, go_quote, parse_go_duration
 from dapr_secrets.components.model import (
     Component,
     Diagnostic,
@@ -28,10 +29,7 @@ from dapr_secrets.components.values import (
     YamlError,
     YamlList,
     YamlMap,
-    field_matcher,
-    go_quote,
     go_string,
-    parse_go_duration,
     parse_yaml,
     string_field,
 )

@@ -24,6 +24,10 @@ CATEGORIES = (
     "conversation",
 )
 
+# The secret store daprd adds in Kubernetes mode (unless a component already has the name), and
+# the one an empty auth.secretStore means there (dapr-behaviour.md §1.5 rule 4, §2).
+BUILTIN_KUBERNETES_STORE = "kubernetes"
+
 
 @dataclass(frozen=True)
 class Source:

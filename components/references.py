@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from dapr_secrets.components.model import Component, MetadataItem, Reference, Source
-from dapr_secrets.components.values import go_upper
+from dapr_secrets.components.golang import go_upper
+from dapr_secrets.components.model import BUILTIN_KUBERNETES_STORE, Component, MetadataItem, Reference, Source
 
-BUILTIN_KUBERNETES_STORE = "kubernetes"
 DAPR_ENV_KEYS = "DAPR_ENV_KEYS"  # the allowlist the Kubernetes sidecar injector sets
 
 

@@ -27,9 +27,10 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static, Tree
 
 from dapr_secrets.backends.audit import AuditLog
-from dapr_secrets.backends.base import StoreError, go_json
+from dapr_secrets.backends.base import StoreError
 from dapr_secrets.backends.runtime import ComponentStatus, Runtime, RuntimeOptions, State
 from dapr_secrets.backends.verify import ERROR, MATCH, verify_values
+from dapr_secrets.components.golang import go_json
 from dapr_secrets.components.model import Diagnostic, Severity
 from dapr_secrets.tui.clipboard import ClipboardService, NativeClipboard
 from dapr_secrets.tui.commands import (

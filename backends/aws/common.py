@@ -27,8 +27,8 @@ from dapr_secrets.backends.base import (
     StoreMisconfigured,
     StoreTimeout,
     StoreUnreachable,
-    property_lookup,
 )
+from dapr_secrets.backends.metadata import property_lookup
 
 INSTALL_COMMAND = "pip install 'dapr-secrets[aws]'"
 BULK_WORKERS = 32  # concurrent value reads in bulk_get; also the HTTP connection pool size

@@ -22,16 +22,8 @@ from dapr_secrets.backends.aws.common import (
     roles_anywhere_error,
     with_prefix,
 )
-from dapr_secrets.backends.base import (
-    SecretDetails,
-    SecretEntry,
-    SecretStore,
-    SecretVersion,
-    StoreContext,
-    StoreError,
-    duplicate_property_error,
-    property_lookup,
-)
+from dapr_secrets.backends.base import SecretDetails, SecretEntry, SecretStore, SecretVersion, StoreContext, StoreError
+from dapr_secrets.backends.metadata import duplicate_property_error, property_lookup
 from dapr_secrets.components.model import Diagnostic, Severity
 
 SSM = Service("ssm", "SSM", "AWS_ENDPOINT_URL_SSM", "ssm")

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dapr_secrets.backends.base import StoreContext, StoreMisconfigured, duplicate_property_error, property_lookup
+from dapr_secrets.backends.base import StoreContext, StoreMisconfigured
+from dapr_secrets.backends.metadata import duplicate_property_error, property_lookup
 
 SETUP = "failed to setup secretmanager client"
 DEFAULT_TOKEN_URI = "https://oauth2.googleapis.com/token"  # Go's auth library falls back to it too
