@@ -13,7 +13,7 @@ SECRET_STORE_TYPES: dict[str, str | None] = {
     "local.file": "dapr_secrets.backends.local_file:LocalFileStore",
     "local.env": "dapr_secrets.backends.local_env:LocalEnvStore",
     "kubernetes": "dapr_secrets.backends.kubernetes:KubernetesStore",
-    "hashicorp.vault": "dapr_secrets.backends.vault:VaultStore",
+    "hashicorp.vault": "dapr_secrets.backends.vault.store:VaultStore",
     "azure.keyvault": "dapr_secrets.backends.azure_keyvault:AzureKeyVaultStore",
     "aws.secretmanager": "dapr_secrets.backends.aws.secretsmanager:SecretsManagerStore",
     "aws.parameterstore": "dapr_secrets.backends.aws.parameterstore:ParameterStore",

@@ -429,3 +429,13 @@ def parse_go_duration(text: str) -> float | None:
     if total * Decimal(1_000_000_000) > _MAX_DURATION:
         return None
     return float(-total if negative else total)
+
+
+# --- os -----------------------------------------------------------------------------------------
+
+
+def go_file_error(path: str, error: OSError) -> str:
+    """Go's os.ReadFile error text for `path` as written in the component."""
+    if isinstance(error, IsADirectoryError):
+        return f"read {path}: is a directory"
+    return f"open {path}: {(error.strerror or 'cannot read').lower()}"

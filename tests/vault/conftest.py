@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dapr_secrets.backends.base import StoreContext
-from dapr_secrets.backends.vault import VaultStore
+from dapr_secrets.backends.vault.store import VaultStore
 from tests.fakes.vault_fault import VaultFault
 from tests.vault.openbao import Bao, start_bao
 
