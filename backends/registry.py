@@ -14,7 +14,7 @@ SECRET_STORE_TYPES: dict[str, str | None] = {
     "local.env": "dapr_secrets.backends.local_env:LocalEnvStore",
     "kubernetes": "dapr_secrets.backends.kubernetes:KubernetesStore",
     "hashicorp.vault": "dapr_secrets.backends.vault.store:VaultStore",
-    "azure.keyvault": "dapr_secrets.backends.azure_keyvault:AzureKeyVaultStore",
+    "azure.keyvault": "dapr_secrets.backends.azure_keyvault.store:AzureKeyVaultStore",
     "aws.secretmanager": "dapr_secrets.backends.aws.secretsmanager:SecretsManagerStore",
     "aws.parameterstore": "dapr_secrets.backends.aws.parameterstore:ParameterStore",
     "gcp.secretmanager": "dapr_secrets.backends.gcp.store:GcpSecretManagerStore",
