@@ -109,6 +109,20 @@ class SecretDetails:
 
 
 @dataclass(frozen=True)
+class StoreOption:
+    """An on/off command-line option a store type declares for itself (as harlequin adapters declare
+    theirs): shared code asks the registry for every type's options and never names one. Declared
+    in the backend package's `__init__` as `OPTIONS`, so asking imports no store module and no SDK."""
+
+    name: str  # the key in StoreContext.options; the flag is --name-with-dashes
+    help: str
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+@dataclass(frozen=True)
 class StoreContext:
     """What a store may know about the daprd process it stands in for, and the user's options."""
 
@@ -116,7 +130,7 @@ class StoreContext:
     cwd: str  # daprd's working directory: relative paths in metadata resolve against it
     kubernetes_mode: bool = False
     component_source: Source | None = None  # where the component was defined, for hints
-    vault_token_from_env: bool = False  # user opted in to their own Vault CLI token (issue #4)
+    options: Mapping[str, bool] = field(default_factory=dict)  # the user's StoreOption choices, by name
     kube_context: str | None = None  # --context, for Kubernetes mode
 
 

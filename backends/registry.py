@@ -7,6 +7,8 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
+from dapr_secrets.backends.base import StoreOption
+
 # Registered secret store types (without the "secretstores." prefix) -> "module:Class", or None
 # where daprd knows the type but this tool cannot open it yet.
 SECRET_STORE_TYPES: dict[str, str | None] = {
@@ -51,6 +53,18 @@ def lookup(component_type: str, version: str) -> Lookup:
     if target is None:
         return Lookup(None, True, f"{component_type} is a Dapr secret store this tool does not support yet")
     return Lookup(target, True)
+
+
+def declared_options() -> list[StoreOption]:
+    """Every option a registered store type declares (`OPTIONS` in its package's __init__), once
+    each, in registry order. Cheap: no store module and no SDK is imported."""
+    options: dict[str, StoreOption] = {}
+    for target in SECRET_STORE_TYPES.values():
+        package = (target or "").partition(":")[0].rpartition(".")[0]
+        if package.startswith(f"{__package__}."):  # a one-module backend declares none
+            for option in getattr(importlib.import_module(package), "OPTIONS", ()):
+                options.setdefault(option.name, option)
+    return list(options.values())
 
 
 def load_class(target: str) -> type:

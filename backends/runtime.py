@@ -50,7 +50,7 @@ class RuntimeOptions:
     kube_context: str | None = None
     env: Mapping[str, str] | None = None  # daprd's environment; None -> os.environ
     cwd: str | None = None  # daprd's working directory; None -> os.getcwd()
-    vault_token_from_env: bool = False
+    store_options: Mapping[str, bool] = field(default_factory=dict)  # StoreOptions the store types declare, by name
     sidecar_url: str | None = None  # components and answers come from a running sidecar (issue #18)
 
     def daprd_env(self) -> Mapping[str, str]:
@@ -589,7 +589,7 @@ class Runtime:
             cwd=self.options.cwd or os.getcwd(),
             kubernetes_mode=self.options.kubernetes,
             component_source=component.source,
-            vault_token_from_env=self.options.vault_token_from_env,
+            options=self.options.store_options,
             kube_context=self.options.kube_context,
         )
         try:

@@ -35,6 +35,7 @@ from dapr_secrets.backends.base import (
     StoreUnreachable,
 )
 from dapr_secrets.backends.metadata import duplicate_property_error, property_lookup
+from dapr_secrets.backends.vault import TOKEN_FROM_ENV
 from dapr_secrets.backends.vault.connection import http_adapter, tls_settings, transport_error
 from dapr_secrets.backends.vault.decoding import (
     NON_STRING_HINT,
@@ -211,7 +212,7 @@ class VaultStore(SecretStore):
                 )
         else:
             failure = "token mount path and token not set"
-        own = self._own_token() if self.context.vault_token_from_env else None
+        own = self._own_token() if self.context.options.get(TOKEN_FROM_ENV.name) else None
         if own is None:
             raise StoreMisconfigured(
                 failure,

@@ -94,7 +94,7 @@ StoreFactory = Callable[..., VaultStore]
 
 @pytest.fixture
 def make_store(tmp_path: Path) -> Iterator[StoreFactory]:
-    """make_store(properties, env=..., vault_token_from_env=...) -> VaultStore, closed after the test."""
+    """make_store(properties, env=..., options={...}) -> VaultStore, closed after the test."""
     stores: list[VaultStore] = []
 
     def make(properties: dict[str, str], *, env: dict[str, str] | None = None, **context: object) -> VaultStore:
