@@ -188,7 +188,7 @@ class SecretStore(ABC):
         """Who we are when talking to the store (token source, credential), for the UI. No secrets."""
         return ""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional: a store with nothing to release keeps this no-op
         """Release connections. Safe to call twice."""
 
 

@@ -22,6 +22,11 @@ from dapr_secrets.components.files import NotARegularFile, read_regular_file
 from dapr_secrets.components.golang import GO_UTF8_REPLACE, NIL_TEXT, go_leaf_text, is_truthy
 from dapr_secrets.components.model import Diagnostic, Severity, Source
 
+# `typing` is for type checkers only: importing it costs the headless CLI's startup ~2 ms.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 DEFAULT_SEPARATOR = ":"
 PAGE_SIZE = 1000  # names per list_names page
 MAX_DIAGNOSTICS_PER_CODE = 20  # doctor shows this many per problem kind, then a count
@@ -57,16 +62,20 @@ class Flattened:
         self.collisions: list[str] = []  # paths seen twice; the first one is kept
 
 
-def flatten(document: dict, separator: str) -> Flattened:
+def flatten(document: dict[str, Any], separator: str) -> Flattened:
     """Dapr's visitJSONObject: objects add their keys, arrays their indexes, joined with the
     separator; empty objects and arrays vanish. Iterative, in document order (a deep file must not
     hit Python's recursion limit, and 100,000 leaves must stay cheap). Objects of strings only go in
     whole at C speed; if that makes two paths meet, the walk starts again leaf by leaf, which keeps
     the first of the two and reports the collision."""
-    return _flatten(document, separator, in_bulk=True) or _flatten(document, separator, in_bulk=False)
+    flat = _flatten(document, separator, in_bulk=True)
+    if flat is None:
+        flat = _flatten(document, separator, in_bulk=False)
+        assert flat is not None  # leaf by leaf, meeting paths are reported, never a reason to start again
+    return flat
 
 
-def _flatten(document: dict, separator: str, in_bulk: bool) -> Flattened | None:
+def _flatten(document: dict[str, Any], separator: str, in_bulk: bool) -> Flattened | None:
     """One walk; None when a bulk addition met a path already taken (only in_bulk)."""
     result = Flattened()
     values = result.values
@@ -88,7 +97,7 @@ def _flatten(document: dict, separator: str, in_bulk: bool) -> Flattened | None:
                         return None
                     if added:
                         continue
-                    nested = value.items() if kind is dict else zip(map(str, range(len(value))), value)
+                    nested = value.items() if kind is dict else zip(map(str, range(len(value))), value, strict=True)
                     stack.append((path + separator, iter(nested)))
                     break
                 continue
@@ -110,7 +119,7 @@ _TEXT_ONLY = frozenset({str})
 _BULK = 8192  # members per C-level step: between steps another thread (the UI) may take the GIL
 
 
-def _add_texts(values: dict[str, str], prefix: str, members: dict) -> bool | None:
+def _add_texts(values: dict[str, str], prefix: str, members: dict[str, Any]) -> bool | None:
     """An object of strings only, added whole: True. False when it holds anything else (walk it
     leaf by leaf); None when one of its paths was taken already (and is now overwritten).
     Done in steps of _BULK members, so that a million-member object never holds the GIL long."""
@@ -119,7 +128,7 @@ def _add_texts(values: dict[str, str], prefix: str, members: dict) -> bool | Non
         if not _TEXT_ONLY.issuperset(map(type, islice(texts, _BULK))):
             return False
     before = len(values)
-    pairs = iter(zip(map(prefix.__add__, members), members.values()) if prefix else members.items())
+    pairs = iter(zip(map(prefix.__add__, members), members.values(), strict=True) if prefix else members.items())
     for _ in range(0, len(members), _BULK):
         values.update(islice(pairs, _BULK))
     return True if len(values) == before + len(members) else None
@@ -214,7 +223,7 @@ class LocalFileStore(SecretStore):
 
     # ----- loading
 
-    def _load_flat(self, document: dict) -> dict[str, str]:
+    def _load_flat(self, document: dict[str, Any]) -> dict[str, str]:
         flat = flatten(document, self.separator)
         for path, kind in flat.odd_leaves:
             self._note_odd_leaf(path, path, kind)
@@ -222,7 +231,7 @@ class LocalFileStore(SecretStore):
             self._note_collision(path, path)
         return flat.values
 
-    def _load_multi_valued(self, document: dict) -> dict[str, str | dict[str, str]]:
+    def _load_multi_valued(self, document: dict[str, Any]) -> dict[str, str | dict[str, str]]:
         """Only top-level strings and objects are secrets; everything else is silently dropped."""
         secrets: dict[str, str | dict[str, str]] = {}
         colliding: list[str] = []
@@ -303,7 +312,7 @@ class LocalFileStore(SecretStore):
 # ----- reading the file the way Go's os.ReadFile + json.Unmarshal do
 
 
-def read_secrets_file(secrets_file: str, path: str, context: StoreContext) -> dict | None:
+def read_secrets_file(secrets_file: str, path: str, context: StoreContext) -> dict[str, Any] | None:
     """The decoded top-level object, None for a file holding `null`; StoreMisconfigured with
     daprd's Init error otherwise. Messages name the file, never its content."""
     return decode_document(_read_bytes(secrets_file, path, context))
@@ -349,7 +358,7 @@ class _SyntaxProblem(Exception):
     pass
 
 
-def decode_document(data: bytes) -> dict | None:
+def decode_document(data: bytes) -> dict[str, Any] | None:
     """Go's json.Unmarshal into map[string]interface{}: syntax first, then types."""
     if data.startswith(_BOM):
         raise StoreMisconfigured(

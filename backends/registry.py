@@ -7,7 +7,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
-from dapr_secrets.backends.base import StoreOption
+from dapr_secrets.backends.base import SecretStore, StoreOption
 
 # Registered secret store types (without the "secretstores." prefix) -> "module:Class", or None
 # where daprd knows the type but this tool cannot open it yet.
@@ -67,6 +67,7 @@ def declared_options() -> list[StoreOption]:
     return list(options.values())
 
 
-def load_class(target: str) -> type:
+def load_class(target: str) -> type[SecretStore]:
     module_name, _, class_name = target.partition(":")
-    return getattr(importlib.import_module(module_name), class_name)
+    store_class: type[SecretStore] = getattr(importlib.import_module(module_name), class_name)
+    return store_class

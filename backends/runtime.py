@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import partial
@@ -30,6 +30,11 @@ from dapr_secrets.components.model import (
     Severity,
     Source,
 )
+
+# `typing` is for type checkers only: importing it costs the headless CLI's startup ~2 ms.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 DEFAULT_RESOURCES_PATH = "~/.dapr/components"
 OPERATOR_FAILS = "failed to load components: "  # the operator's ListComponents failed: daprd does not start
@@ -99,7 +104,7 @@ class ApiResponse:
     """What daprd's HTTP secrets API answers (§4)."""
 
     status: int
-    body: dict | None = None
+    body: dict[str, Any] | None = None
     raw: str | None = None  # the body exactly as sent: a running sidecar's, or chi's plain-text 404
 
     @property
@@ -121,7 +126,7 @@ class _Loaded:
     components: list[Component]
     diagnostics: list[Diagnostic]
     configuration: Configuration
-    extra: dict = field(default_factory=dict)  # e.g. the cluster context in Kubernetes mode
+    extra: dict[str, Any] = field(default_factory=dict)  # e.g. the cluster context in Kubernetes mode
     other_resources: list[Component] = field(default_factory=list)  # HTTPEndpoints, MCPServers
 
 
@@ -267,7 +272,11 @@ class Runtime:
         as daprd does (so an unknown type behind a missing store is parked, not refused)."""
         denied = self._denied_reason(component)
         if denied:
-            return ComponentStatus(State.ERROR, denied, "check spec.components.deny in the --config file; with a deny list daprd also needs spec.type and spec.version")
+            return ComponentStatus(
+                State.ERROR,
+                denied,
+                "check spec.components.deny in the --config file; with a deny list daprd also needs spec.type and spec.version",
+            )
         seen = [component.name]
         current = component
         while current.references:
@@ -491,7 +500,7 @@ class Runtime:
                 from_secrets.add(item.name)
                 problems += [problem] if problem else []
             elif item.env_ref and item.value is None:
-                value = component_value(resolve_env_ref(item, env))
+                value = component_value(resolve_env_ref(item, env) or "")  # never None: the item uses its envRef
                 from_secrets.add(item.name)
             elif item.secret_key_ref is not None:
                 ref = item.secret_key_ref
@@ -528,6 +537,7 @@ class Runtime:
         from dapr_secrets.components.values import component_value
 
         ref = item.secret_key_ref
+        assert ref is not None  # _operator_resolves: only secretKeyRef items come here
         secret = self._lookup_for_component(component, ref.name)
         if isinstance(secret, StoreError) or secret is None:
             if not self.operator_in_scope(component):
@@ -581,8 +591,9 @@ class Runtime:
     ) -> ComponentStatus:
         lookup = registry.lookup(component.type, component.version)
         if not lookup.known_to_dapr:
-            return ComponentStatus(State.ERROR, lookup.message, _init_failure_hint(component, "check spec.type and spec.version (\"\", v0 or v1)"))
-        if not lookup.supported:
+            hint = _init_failure_hint(component, 'check spec.type and spec.version ("", v0 or v1)')
+            return ComponentStatus(State.ERROR, lookup.message, hint)
+        if lookup.target is None:  # known to Dapr, not supported here
             return ComponentStatus(State.UNSUPPORTED, lookup.message)
         context = StoreContext(
             env=self.options.daprd_env(),
@@ -615,7 +626,8 @@ class Runtime:
         except Exception as error:  # noqa: BLE001 - a backend bug must not take the app down
             return ComponentStatus(State.ERROR, f"unexpected {type(error).__name__} while opening the store")
         with self._lock:
-            self._stores[component.name] = RedactedStore(store, redactor) if redactor else store
+            # RedactedStore forwards everything it does not redact (__getattr__): it stands in for the store
+            self._stores[component.name] = RedactedStore(store, redactor) if redactor else store  # type: ignore[assignment]
         message = "; ".join(problems)
         hint = _NO_AUTH_STORE_HINT if self.unresolved_without_auth_store(component) else ""
         return ComponentStatus(State.READY, message, hint)
@@ -646,7 +658,8 @@ class Runtime:
             what = "empty" if not ref.has_fallback_value else "at its literal value"
             if ref.kind != "Component":
                 return ReferenceStatus(
-                    "no-auth-store", f"not resolved: no auth.secretStore in self-hosted mode; daprd leaves the {ref.kind}'s {ref.field} {what}"
+                    "no-auth-store",
+                    f"not resolved: no auth.secretStore in self-hosted mode; daprd leaves the {ref.kind}'s {ref.field} {what}",
                 )
             component = self._by_name.get(ref.component)
             name = component.name if component else ref.component
@@ -681,7 +694,9 @@ class Runtime:
             return ReferenceStatus("key-not-found", f"secret {ref.secret!r} has no key {ref.key!r}")
         if secret[ref.key] == "":
             if operator:
-                return ReferenceStatus("empty-value", f"key {ref.key!r} is empty: the operator passes \"\", which replaces any literal value")
+                return ReferenceStatus(
+                    "empty-value", f'key {ref.key!r} is empty: the operator passes "", which replaces any literal value'
+                )
             return ReferenceStatus("empty-value", f"key {ref.key!r} is empty: daprd ignores an empty value")
         return ReferenceStatus("ok", "resolves")
 
@@ -745,7 +760,7 @@ class Runtime:
         """Everything wrong, in the order a person would fix it. Opens every store. Every component
         and reference is checked at once, under one `deadline` (seconds): dead stores cost one
         timeout together, and what has not answered by then is reported as such."""
-        from dapr_secrets.backends.parallel import UNFINISHED, run_all
+        from dapr_secrets.backends.parallel import Unfinished, run_all
         from dapr_secrets.components.config import scope_diagnostics
 
         found = list(self.diagnostics)
@@ -759,13 +774,15 @@ class Runtime:
                 owned.setdefault(ref.component, []).append(ref)
             else:
                 loose.append(ref)
-        checks: list = [partial(self._check_component, c, owned.get(c.name, [])) for c in self.components]
+        # Both kinds of check run together under one deadline: the component's (diagnostics, unquoted
+        # findings, statuses) and a loose reference's statuses.
+        checks: list[Callable[[], Any]] = [partial(self._check_component, c, owned.get(c.name, [])) for c in self.components]
         checks += [partial(self._check_references, [ref]) for ref in loose]
         results = run_all(checks, deadline)
         statuses: dict[int, ReferenceStatus] = {}  # id(reference) -> its status
-        for component, result in zip(self.components, results):
+        for component, result in zip(self.components, results, strict=False):  # results go on with the loose references
             unquoted: list[Diagnostic] = []
-            if result is UNFINISHED:  # its references are not reported either: one finding is enough
+            if isinstance(result, Unfinished):  # its references are not reported either: one finding is enough
                 found.append(_unfinished_diagnostic(component, deadline))
             else:
                 diagnostics, unquoted, checked = result
@@ -774,9 +791,9 @@ class Runtime:
             found += _plain_secret_diagnostics(component)
             found += unquoted
             found += self._env_allow_list_diagnostics(component)
-        for ref, result in zip(loose, results[len(self.components):]):
+        for ref, result in zip(loose, results[len(self.components):], strict=True):
             unanswered = ReferenceStatus("error", f"no answer within the doctor's {deadline:g} s")
-            statuses[id(ref)] = unanswered if result is UNFINISHED else result[id(ref)]
+            statuses[id(ref)] = unanswered if isinstance(result, Unfinished) else result[id(ref)]
         for ref in references:
             status = statuses.get(id(ref))
             if status is None:
@@ -789,7 +806,8 @@ class Runtime:
                     Diagnostic(
                         Severity.WARNING if status.code == "empty-value" else Severity.ERROR,
                         f"ref-{status.code}",
-                        f"{ref.owner}: {'metadata ' if ref.kind == 'Component' else ''}{ref.field!r} -> {ref.store or '(no store)'}/{ref.secret}[{ref.key}]: {status.message}",
+                        f"{ref.owner}: {'metadata ' if ref.kind == 'Component' else ''}{ref.field!r} -> "
+                        f"{ref.store or '(no store)'}/{ref.secret}[{ref.key}]: {status.message}",
                         _reference_hint(status.code, ref),
                         source=ref.source,
                         component=ref.component,
@@ -814,7 +832,7 @@ class Runtime:
                 component.name,
             )
             for item in component.metadata
-            if uses_env_ref(item) and env_key_hidden_in_allow_list(item.env_ref, keys)
+            if uses_env_ref(item) and item.env_ref is not None and env_key_hidden_in_allow_list(item.env_ref, keys)
         ]
 
     def _unquote_diagnostics(self, component: Component) -> list[Diagnostic]:
@@ -882,7 +900,8 @@ class Runtime:
         try:
             return [replace(d, component=d.component or component.name) for d in store.diagnostics()]
         except StoreError as error:
-            return [Diagnostic(Severity.ERROR, f"store-{error.kind}", f"{component.name}: {error.message}", error.hint, component.source, component.name)]
+            message = f"{component.name}: {error.message}"
+            return [Diagnostic(Severity.ERROR, f"store-{error.kind}", message, error.hint, component.source, component.name)]
 
     # ----- lifecycle
 

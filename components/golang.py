@@ -190,7 +190,8 @@ def _shortest_digits32(number: float) -> tuple[str, int]:
 def _to_float32(number: float) -> float:
     """Go's float32(number): round to nearest, infinity beyond the float32 range."""
     try:
-        return struct.unpack("<f", struct.pack("<f", number))[0]
+        single: float = struct.unpack("<f", struct.pack("<f", number))[0]
+        return single
     except OverflowError:
         return math.copysign(math.inf, number)
 
@@ -200,6 +201,7 @@ def _digits_of(text: str) -> tuple[str, int]:
     from decimal import Decimal
 
     _, digit_tuple, exponent = Decimal(text).as_tuple()
+    assert isinstance(exponent, int)  # finite numbers only: NaN and infinities never get here
     return "".join(map(str, digit_tuple)).rstrip("0"), len(digit_tuple) + exponent
 
 
@@ -419,6 +421,7 @@ def parse_go_duration(text: str) -> float | None:
     total = Decimal(0)
     while rest:
         match = _DURATION_PART.match(rest)
+        assert match is not None  # every part of the pattern is optional: it always matches
         whole, fraction, unit = match.group(1), match.group(2) or "", match.group(3)
         if not whole and len(fraction) <= 1 or unit not in _DURATION_UNITS:
             return None

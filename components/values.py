@@ -21,6 +21,11 @@ import yaml
 
 from dapr_secrets.components.golang import go_float32_text, go_json, go_unquote, parse_int, parse_uint, utf8_text
 
+# `typing` is for type checkers only: importing it costs the headless CLI's startup ~2 ms.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 MAX_DEPTH = 100  # deeper documents are refused: no Dapr resource comes close, and it bounds recursion
 
 SCALAR, SEQUENCE, MAPPING, ALIAS = "scalar", "sequence", "mapping", "alias"
@@ -51,7 +56,7 @@ class Node:
     value: str = ""  # scalar text, or the anchor name of an alias
     tag: str | None = None  # explicit tag in long form, None when untagged
     plain: bool = False  # an untagged plain scalar: the YAML resolver decides its type
-    items: list = field(default_factory=list)  # sequence: [Node]; mapping: [(key Node, value Node)]
+    items: list[Any] = field(default_factory=list)  # sequence: [Node]; mapping: [(key Node, value Node)]
     target: Node | None = None  # alias: the anchored node
     anchor: str | None = None
 
@@ -60,14 +65,14 @@ class Node:
         return self.target if self.target is not None else self
 
 
-class _PurePythonParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
+class _PurePythonParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):  # type: ignore[misc]  # PyYAML is untyped
     def __init__(self, stream: bytes | str) -> None:
         yaml.reader.Reader.__init__(self, stream)
         yaml.scanner.Scanner.__init__(self)
         yaml.parser.Parser.__init__(self)
 
 
-def _new_parser(data: bytes | str):
+def _new_parser(data: bytes | str) -> Any:  # a PyYAML event parser (untyped)
     try:
         from yaml.cyaml import CParser  # libyaml: about ten times faster
     except ImportError:
@@ -96,7 +101,7 @@ class _Composer:
     """Builds nodes from parser events the way goyaml's parser does: anchors may be redefined,
     an alias must point at an anchor seen before and must not sit inside its own anchor."""
 
-    def __init__(self, parser, first_line: int) -> None:
+    def __init__(self, parser: Any, first_line: int) -> None:
         self.parser = parser
         self.first_line = first_line
         self.anchors: dict[str, Node] = {}
@@ -132,7 +137,7 @@ class _Composer:
             return Node(ALIAS, line, value=event.anchor, target=target)
         return self._collection(event, line, depth)
 
-    def _collection(self, event, line: int, depth: int) -> Node:
+    def _collection(self, event: Any, line: int, depth: int) -> Node:
         sequence = type(event) is yaml.SequenceStartEvent
         node = Node(SEQUENCE if sequence else MAPPING, line, tag=event.tag, anchor=event.anchor)
         if node.anchor is not None:
@@ -151,7 +156,7 @@ class _Composer:
 # --- constructing: nodes -> Go values (goyaml.v2 into interface{}, keys made JSON strings) -----
 
 
-class YamlMap(dict):
+class YamlMap(dict[str, "Any"]):
     """A mapping as daprd sees it: keys are the JSON strings sigs.k8s.io/yaml makes of YAML keys.
 
     `line` is where the mapping starts, `lines[key]` where each key is written, and
@@ -163,11 +168,11 @@ class YamlMap(dict):
     def __init__(self, line: int | None = None) -> None:
         super().__init__()
         self.line = line
-        self.lines: dict[str, int] = {}
+        self.lines: dict[str, int | None] = {}
         self.texts: dict[str, str] = {}
 
 
-class YamlList(list):
+class YamlList(list["Any"]):
     """A sequence; `lines[i]` is where item i starts, `texts` as in YamlMap."""
 
     __slots__ = ("line", "lines", "texts")
@@ -175,7 +180,7 @@ class YamlList(list):
     def __init__(self, line: int | None = None) -> None:
         super().__init__()
         self.line = line
-        self.lines: list[int] = []
+        self.lines: list[int | None] = []
         self.texts: dict[int, str] = {}
 
 
@@ -219,6 +224,7 @@ class _Constructor:
 
     def _alias(self, node: Node) -> object:
         if id(node.target) not in self.anchored:
+            assert node.target is not None  # the composer gives every alias its anchored node
             self.value(node.target)
         value, size = self.anchored[id(node.target)]
         self.decoded += 1 + size

@@ -168,7 +168,9 @@ class ParameterStore(SecretStore):
 
     def _tags(self, full: str, what: str) -> list[dict[str, str]]:
         try:
-            return self.connection.call("ListTagsForResource", what, ResourceType="Parameter", ResourceId=full).get("TagList", [])
+            answer = self.connection.call("ListTagsForResource", what, ResourceType="Parameter", ResourceId=full)
+            tags: list[dict[str, str]] = answer.get("TagList", [])
+            return tags
         except StoreError:
             return []  # tags are a nicety: a policy without ssm:ListTagsForResource must not hide the rest
 

@@ -131,13 +131,13 @@ def resolve_vault(properties: Mapping[str, str]) -> tuple[str, AzureCloud]:
         if vault_name.endswith(suffix):
             return vault_name.removesuffix(suffix).removeprefix("https://"), cloud
     environment = property_lookup(properties, *ENVIRONMENT) or ""
-    cloud = _CLOUDS.get(environment.lower())
-    if cloud is None:
+    named = _CLOUDS.get(environment.lower())
+    if named is None:
         raise StoreMisconfigured(
             f"invalid Azure cloud: {environment}",
             "azureEnvironment must be AzurePublicCloud, AzureChinaCloud or AzureUSGovernmentCloud",
         )
-    return vault_name, cloud
+    return vault_name, named
 
 
 def configured_auth_methods(properties: Mapping[str, str]) -> tuple[str, ...] | None:

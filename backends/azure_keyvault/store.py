@@ -283,7 +283,7 @@ def _secret_client(vault_url: str, credential: CredentialChain) -> Any:
 def _polite_retry_policy() -> Any:
     from azure.core.pipeline.policies import RetryPolicy
 
-    class PoliteRetryPolicy(RetryPolicy):
+    class PoliteRetryPolicy(RetryPolicy[Any, Any]):  # any transport's request and response types
         """Honours Retry-After (azure-core does), but gives up at once when it asks for too long."""
 
         def is_retry(self, settings: dict[str, Any], response: Any) -> bool:

@@ -14,7 +14,7 @@ from dapr_secrets.backends.base import SecretVersion, StoreError
 NON_STRING_HINT = 'Store every value as a string, or read the secret with vaultValueType: "text".'
 
 
-class _Object(dict):
+class _Object(dict[str, Any]):
     """A JSON object that also remembers its members in order, duplicates included (Go sees them all)."""
 
     def __init__(self, pairs: list[tuple[str, Any]]) -> None:
@@ -22,7 +22,7 @@ class _Object(dict):
         self.pairs = pairs
 
 
-def json_object(text: str) -> dict:
+def json_object(text: str) -> dict[str, Any]:
     try:
         value = json.loads(text)
     except ValueError:
