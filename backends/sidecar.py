@@ -24,7 +24,8 @@ from dapr_secrets.backends.base import (
     StoreTimeout,
     StoreUnreachable,
 )
-from dapr_secrets.backends.runtime import DOCTOR_DEADLINE, ApiResponse, ComponentStatus, Runtime, RuntimeOptions, State, _Loaded
+from dapr_secrets.backends.resources import LoadedResources
+from dapr_secrets.backends.runtime import DOCTOR_DEADLINE, ApiResponse, ComponentStatus, Runtime, RuntimeOptions, State
 from dapr_secrets.components.model import Component, Configuration, Diagnostic, Reference, ScopeDecision, Severity, Source
 
 # `typing` is for type checkers only: importing it costs the headless CLI's startup ~2 ms.
@@ -272,7 +273,7 @@ class SidecarRuntime(Runtime):
     def refresh(self) -> None:
         self.close()
         self.info = self.client.metadata()
-        self._install(_Loaded(_components(self.info, self.client.url), [], Configuration()))
+        self._install(LoadedResources(_components(self.info, self.client.url), [], Configuration()))
 
     def _static_blocker(self, component: Component) -> ComponentStatus | None:
         return None  # the sidecar loaded it
