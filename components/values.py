@@ -1,4 +1,4 @@
-"""YAML and scalar values, read and printed the way daprd's Go libraries do it.
+"""YAML and scalar values, read and printed the way daprd's Go libraries do it (Go's own rules: golang.py).
 
 Component files go through sigs.k8s.io/yaml v1.4.0: its goyaml.v2 fork reads YAML 1.1 scalars
 (`yes`/`on`/`y` are booleans, `010` is octal, `1e3` is a number), the result becomes JSON, and
