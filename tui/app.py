@@ -145,7 +145,6 @@ class DaprSecretsApp(App):
         self._cluster_note: Text | None = None  # in the header: a switch under way, or why one failed
         self._switches = 0  # the latest switch; older results are dropped
         self._told_store_errors: dict[str, str] = {}  # store -> the failure notified: not said twice
-        self._told_native_problem = False  # "no native clipboard" is said once per session
         self.palette_searching = False  # the palette's secret search is open (it lists stores too)
         self._search_refresh: Timer | None = None  # a pending update of the filter / palette
 
@@ -603,7 +602,7 @@ class DaprSecretsApp(App):
             self.notify("Highlight a masked plain value first.", severity="warning", markup=False)
             return
         what = escape_control(f"{view.component.name}/{item.name}") + " (plain value in the component file)"
-        copied = self._copy_text(item.value, what, secret=True)
+        copied = self.clipboard_service.copy_and_tell(item.value, what, secret=True)
         self.audit_value("copy", view.component.name, item.name, outcome="ok" if copied else "error")
 
     def _read_then_copy(self, target: ValueTarget) -> None:
@@ -638,33 +637,19 @@ class DaprSecretsApp(App):
             value, what = next(iter(values.values())), label
         else:
             value, what = go_json(values), f"{label} ({len(values)} keys, as Dapr's JSON)"
-        copied = self._copy_text(value, what, secret=True)
+        copied = self.clipboard_service.copy_and_tell(value, what, secret=True)
         self.audit_value("copy", target.store, target.name, target.key, version, "ok" if copied else "error")
-
-    def _copy_text(self, text: str, what: str, secret: bool) -> bool:
-        result = self.clipboard_service.copy(text, secret=secret)
-        if not result.copied:
-            self.notify(f"Could not copy {what}: {result.native_problem or 'no clipboard'}", severity="error", markup=False)
-            return False
-        message = f"Copied {what} ({result.channels()})"
-        if result.clears_in:
-            message += f"; cleared in {result.clears_in:g} s"
-        if result.native_problem and self.clipboard_service.mode == "auto" and not self._told_native_problem:
-            self._told_native_problem = True  # once per session: it will not change by itself
-            message += f"\nnative clipboard: {result.native_problem}"
-        self.notify(message, markup=False)
-        return True
 
     def action_copy_name(self) -> None:
         target = self._need_target()
         if target is not None:
-            self._copy_text(target.name, f"the name {escape_control(target.name)}", secret=False)
+            self.clipboard_service.copy_and_tell(target.name, f"the name {escape_control(target.name)}", secret=False)
 
     def action_copy_reference(self) -> None:
         target = self._need_target()
         if target is not None:
             snippet = secret_key_ref_yaml(target.store, target.name, target.key)
-            self._copy_text(snippet, f"a secretKeyRef to {target.label()}", secret=False)
+            self.clipboard_service.copy_and_tell(snippet, f"a secretKeyRef to {target.label()}", secret=False)
 
     def action_copy_url(self) -> None:
         target = self._need_target()
@@ -672,7 +657,7 @@ class DaprSecretsApp(App):
             detail = self.main_screen.query_one(DetailPane)
             version = detail.version if detail.target is not None and detail.target.name == target.name else None
             url = api_url(target.store, target.name, version, self.runtime.options.sidecar_url, detail.version_key)
-            self._copy_text(url, f"the Dapr API URL of {target.label()}", secret=False)
+            self.clipboard_service.copy_and_tell(url, f"the Dapr API URL of {target.label()}", secret=False)
 
     def copy_to_clipboard(self, text: str) -> None:
         """OSC 52 for any text, binary values included: undecodable bytes (kept as surrogate
