@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 
 from dapr_secrets.backends.base import SecretDetails, SecretVersion
-from dapr_secrets.tui.widgets.shown_secret import ReadResult, SecretRef, ShownSecret, ValueTarget
+from dapr_secrets.tui.widgets.shown_secret import Phase, ReadResult, SecretRef, ShownSecret, ValueTarget
 
 VERSIONS = (
     SecretVersion("3", state="current"),
@@ -67,3 +67,14 @@ def test_value_target_label_is_escaped_and_names_the_key():
     assert "\x1b" not in label and label.startswith("s/n") and label.endswith("[31m [k]")
     assert ValueTarget("s", "n", "n").label() == "s/n"
     assert ValueTarget("s", "n", None).ref == SecretRef("s", "n")
+
+
+def test_each_outcome_of_a_read_is_one_phase():
+    reading = ShownSecret("vault", "db")
+    assert reading.phase is Phase.READING
+    assert read(reading).phase is Phase.READ
+    assert reading.with_read(ReadResult({})).phase is Phase.READ  # no keys, but read
+    assert reading.with_read(ReadResult(None)).phase is Phase.NO_DATA  # Dapr answers 204
+    assert reading.with_read(ReadResult(error="denied")).phase is Phase.FAILED
+    assert read(reading).with_version("2").phase is Phase.UNREADABLE
+    assert read(reading).with_version("1").phase is Phase.READING

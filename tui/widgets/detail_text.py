@@ -22,7 +22,7 @@ from dapr_secrets.tui.safe_text import (
     value_kind,
     value_preview,
 )
-from dapr_secrets.tui.widgets.shown_secret import ShownSecret, is_current, unreadable_reason
+from dapr_secrets.tui.widgets.shown_secret import Phase, ShownSecret, is_current, unreadable_reason
 
 VERSION_ID_WIDTH = 12  # cells of the version column; longer ids (Key Vault's 32 hex digits) are cut
 SUMMARY_VERSIONS = 8  # versions named in the one-line summary
@@ -94,14 +94,15 @@ def information(shown: ShownSecret, scope: Text | None, sidecar_url: str | None)
     details = shown.details or SecretDetails()
     # Dapr's surprises first: they explain what follows (a failed read, most often).
     lines = [Text.assemble(("⚠ note: ", "bold yellow"), safe_text(note, "yellow")) for note in details.notes]
-    if shown.unreadable:
+    phase = shown.phase
+    if phase is Phase.UNREADABLE:
         lines.append(Text.assemble((f"version {escape_control(shown.version or '')} cannot be read: ", "bold red"),
                                    safe_text(shown.unreadable)))
-    elif shown.error:
+    elif phase is Phase.FAILED:
         lines.append(Text.assemble(("could not read it: ", "bold red"), multiline_text(shown.error)))
-    elif not shown.read_done:
+    elif phase is Phase.READING:
         lines.append(Text("reading…", style="dim"))
-    elif shown.values is None:
+    elif phase is Phase.NO_DATA:
         lines.append(Text("Dapr answers 204 No Content: the store returned no data", style="yellow"))
     elif not shown.values:
         lines.append(Text("no keys", style="dim"))

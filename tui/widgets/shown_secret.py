@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from enum import Enum
 
 from dapr_secrets.backends.base import (
     SecretDetails,
@@ -86,6 +87,16 @@ class ReadResult:
     version_key: str = ""  # the store's; "": not asked (a version read)
 
 
+class Phase(Enum):
+    """Where the shown secret (or its picked version) is: x, c and = depend on it."""
+
+    READING = "reading"
+    READ = "read"  # values, maybe no keys at all
+    NO_DATA = "no data"  # the store answered with nothing (Dapr: 204 No Content)
+    FAILED = "failed"  # the read failed: `error` says why
+    UNREADABLE = "unreadable"  # the store lists the version as unreadable: not asked
+
+
 @dataclass(frozen=True)
 class ShownSecret:
     store: str
@@ -109,6 +120,16 @@ class ShownSecret:
     @property
     def ref(self) -> SecretRef:
         return SecretRef(self.store, self.name)
+
+    @property
+    def phase(self) -> Phase:
+        if self.unreadable:
+            return Phase.UNREADABLE
+        if self.error:
+            return Phase.FAILED
+        if not self.read_done:
+            return Phase.READING
+        return Phase.NO_DATA if self.values is None else Phase.READ
 
     def keys(self) -> list[str]:
         return sorted(self.values or {}, key=natural_key)

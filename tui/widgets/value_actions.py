@@ -1,11 +1,11 @@
 """x, c, = and v, with the pane that shows the value: each pane that can reveal a value holds one
 value-actions object, and the app only tells it what the user pointed at.
 
-The Secret pane's actions follow its shown secret (widgets/shown_secret.py):
+The Secret pane's actions follow the phase of its shown secret (widgets/shown_secret.py):
 
-    nothing shown --show--> reading --read arrives--> read (values, or why not)
+    nothing shown --show--> READING --read arrives--> READ, NO_DATA or FAILED
                                ^                          |
-                               +-- another version (v) ---+   (unreadable versions are not asked)
+                               +-- another version (v) ---+--> UNREADABLE (the store says so: not asked)
 
 x or c pressed while reading waits and happens when the read arrives; another secret or version
 drops a waiting c, a re-mask drops a waiting x. c asks the clipboard service itself; every reveal,
@@ -23,7 +23,7 @@ from dapr_secrets.backends.verify import ERROR, MATCH, verify_values
 from dapr_secrets.components.values import go_json
 from dapr_secrets.tui.escape import escape_control
 from dapr_secrets.tui.screens.verify import VerifyScreen
-from dapr_secrets.tui.widgets.shown_secret import ValueTarget
+from dapr_secrets.tui.widgets.shown_secret import Phase, ValueTarget
 
 if TYPE_CHECKING:
     from dapr_secrets.tui.clipboard import ClipboardService
@@ -87,7 +87,7 @@ class SecretActions:
         several, never all of them at once (DESIGN.md: reveal is per value). If the secret is
         still being read, this happens when it arrives."""
         shown = self._pane.shown
-        if shown is not None and not shown.read_done:
+        if shown is not None and shown.phase is Phase.READING:
             self._pending_reveal = (key,)
             return
         if key is None:
@@ -123,15 +123,15 @@ class SecretActions:
         shown = self._pane.shown
         if shown is None or shown.ref != target.ref:
             self._read_then_copy(target)
-        elif shown.unreadable:  # the version shown, never another one instead
+        elif shown.phase is Phase.UNREADABLE:  # the version shown, never another one instead
             self._pane.app.notify(f"Nothing to copy: {shown.version_label()} cannot be read: {escape_control(shown.unreadable)}.",
                                   severity="warning", markup=False)
-        elif not shown.read_done:
+        elif shown.phase is Phase.READING:
             self._pending_copy = True
-        elif shown.values is None:
-            self._pane.app.notify(f"Nothing to copy: {shown.version_label()} could not be read.", severity="error", markup=False)
-        else:
+        elif shown.phase is Phase.READ and shown.values is not None:
             self._copy_from(target, shown.values, shown.version)
+        else:
+            self._pane.app.notify(f"Nothing to copy: {shown.version_label()} could not be read.", severity="error", markup=False)
 
     def _read_then_copy(self, target: ValueTarget) -> None:
         app, runtime = self._pane.app, self._pane.runtime
@@ -175,10 +175,10 @@ class SecretActions:
 
     def verify(self, target: ValueTarget) -> None:
         shown, app = self._pane.shown, self._pane.app
-        if shown is None or shown.ref != target.ref or not shown.read_done:
+        if shown is None or shown.ref != target.ref or shown.phase is Phase.READING:
             app.notify("The secret is still being read: press = again in a moment.", severity="warning", markup=False)
             return
-        if shown.unreadable or shown.values is None:
+        if shown.phase is not Phase.READ or shown.values is None:
             app.notify(f"Nothing to verify: {shown.version_label()} cannot be read.", severity="warning", markup=False)
             return
         if target.key is None and len(shown.values) != 1:
@@ -223,7 +223,7 @@ class SecretActions:
         """x or c in the versions list, once the pane picked the version under the cursor: act on
         it, read or not ("reveal" or "copy")."""
         shown = self._pane.shown
-        if shown is not None and shown.unreadable:
+        if shown is not None and shown.phase is Phase.UNREADABLE:
             self._pane.app.notify(f"Version {escape_control(shown.version or '')} cannot be read: "
                                   f"{escape_control(shown.unreadable)}.", severity="warning", markup=False)
             return
