@@ -20,6 +20,7 @@ from dapr_secrets.backends.base import (
     StoreUnreachable,
 )
 from dapr_secrets.backends.metadata import property_lookup
+from dapr_secrets.components.files import read_regular_file
 
 CLI_TIMEOUT = 30  # seconds, Dapr's limit for `az account get-access-token`
 
@@ -245,7 +246,7 @@ class _ChainBuilder:
         if path:
             resolved = Path(self.context.cwd, path)  # daprd reads it relative to its working directory
             try:
-                data = resolved.read_bytes()
+                data = read_regular_file(str(resolved))
             except OSError as error:
                 self.errors.append(f"failed to read the certificate file ({path}): {error.strerror or error}")
                 return

@@ -18,6 +18,7 @@ from typing import Any
 
 from dapr_secrets.backends.base import StoreContext, StoreMisconfigured
 from dapr_secrets.backends.metadata import duplicate_property_error, property_lookup
+from dapr_secrets.components.files import read_regular_file
 
 SETUP = "failed to setup secretmanager client"
 DEFAULT_TOKEN_URI = "https://oauth2.googleapis.com/token"  # Go's auth library falls back to it too
@@ -183,7 +184,7 @@ def _from_file(path: Path, origin: str, why: str) -> GcpCredential:
     from google.auth import exceptions
 
     try:
-        content = json.loads(path.read_text())
+        content = json.loads(read_regular_file(str(path)))
         kind = content.get("type", "") if isinstance(content, dict) else ""
         if kind == "service_account" and not _PEM_START.search(str(content.get("private_key", ""))):
             raise ValueError("could not parse key: private key should be a PEM or plain PKCS1 or PKCS8")

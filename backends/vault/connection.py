@@ -22,6 +22,7 @@ from dapr_secrets.backends.base import (
     StoreUnreachable,
 )
 from dapr_secrets.backends.vault.settings import prop
+from dapr_secrets.components.files import read_regular_file
 from dapr_secrets.components.golang import go_file_error, go_quote
 
 _PEM_CERTIFICATE = re.compile(rb"-----BEGIN CERTIFICATE-----\r?\n(.*?)-----END CERTIFICATE-----", re.S)
@@ -77,7 +78,7 @@ def _add_pem(context: ssl.SSLContext, pem: bytes) -> bool:
 
 def _add_pem_file(context: ssl.SSLContext, path: str, cwd: str) -> None:
     try:
-        pem = Path(cwd, path).read_bytes()
+        pem = read_regular_file(str(Path(cwd, path)))
     except OSError as error:
         raise StoreMisconfigured(
             f"couldn't read CA file from disk: {go_file_error(path, error)}",

@@ -53,6 +53,7 @@ from dapr_secrets.backends.vault.decoding import (
     non_string_kinds,
 )
 from dapr_secrets.backends.vault.settings import DEFAULT_ADDRESS, DEFAULT_ENGINE_PATH, kv_prefix, prop, value_type
+from dapr_secrets.components.files import read_regular_file
 from dapr_secrets.components.golang import FALSY, go_file_error, is_truthy
 from dapr_secrets.components.model import Diagnostic, Severity
 
@@ -204,7 +205,7 @@ class VaultStore(SecretStore):
             return token, "token from vaultToken"
         if mount_path:
             try:
-                raw = Path(self.context.cwd, mount_path).read_bytes()
+                raw = read_regular_file(str(Path(self.context.cwd, mount_path)))
                 return raw.strip().decode("utf-8", "surrogateescape"), f"token from vaultTokenMountPath {mount_path}"
             except OSError as error:
                 failure = (
@@ -227,7 +228,7 @@ class VaultStore(SecretStore):
         if token:
             return token, "your own Vault token (VAULT_TOKEN), not the component's"
         try:
-            token = (Path.home() / OWN_TOKEN_FILE).read_text(errors="surrogateescape").strip()
+            token = read_regular_file(str(Path.home() / OWN_TOKEN_FILE)).decode("utf-8", "surrogateescape").strip()
         except (OSError, RuntimeError):
             return None
         return (token, f"your own Vault token (~/{OWN_TOKEN_FILE}), not the component's") if token else None

@@ -4,6 +4,7 @@ under one deadline, a failed listing is not shown as ready, and a file that woul
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -165,3 +166,36 @@ def test_a_secrets_file_that_is_not_a_file_is_refused_not_read(tmp_path: Path, m
     status = finishes(lambda: runtime.open("files"))
     assert status.state == State.ERROR
     assert status.message == f"open {target}: it is {kind}, not a file (reading it could block forever: not read)"
+
+
+FILE_SETTINGS = {
+    "vault token": ("secretstores.hashicorp.vault", "vaultAddr: http://127.0.0.1:9\n", "vaultTokenMountPath"),
+    "vault CA": ("secretstores.hashicorp.vault", "vaultAddr: https://127.0.0.1:9\nvaultToken: root\n", "caCert"),
+    "key vault certificate": (
+        "secretstores.azure.keyvault",
+        "vaultName: v\nazureTenantId: t\nazureClientId: c\nazureAuthMethods: clientcertificate\n",
+        "azureCertificateFile",
+    ),
+}
+
+
+@needs_fifo
+@pytest.mark.parametrize("setting", sorted(FILE_SETTINGS))
+def test_a_credential_file_that_is_a_fifo_is_refused_not_read(tmp_path: Path, setting: str):
+    """Was: opening the store blocked forever on `open` of the pipe (no writer): the token file, the CA
+    file, the client certificate are files a person names, read through the one non-blocking reader."""
+    kind, metadata, field = FILE_SETTINGS[setting]
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    entries = [line.split(": ", 1) for line in (metadata + f"{field}: {fifo}\n").splitlines()]
+    (tmp_path / "store.yaml").write_text(
+        "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: creds\nspec:\n"
+        f"  type: {kind}\n  version: v1\n  metadata:\n"
+        + "".join(f"  - name: {name}\n    value: {value}\n" for name, value in entries)
+    )
+    runtime = Runtime.load(RuntimeOptions(resources_paths=[str(tmp_path)], env={}))
+    status = finishes(lambda: runtime.open("creds"))
+    # Vault reads its files in Init; Key Vault's credential reads the certificate at the first request
+    answer = finishes(lambda: runtime.api_bulk("creds"))
+    said = status.message + json.dumps(answer.body)
+    assert "named pipe (FIFO)" in said or "not a regular file" in said, said
