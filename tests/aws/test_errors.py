@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from dapr_secrets.backends.base import AccessDenied, SecretNotFound, StoreError, StoreUnreachable
-from tests.aws.conftest import KEYS, REGION
+from tests.helpers.aws import KEYS, REGION
 
 
 def client_error(code: str, message: str, status: int = 400) -> ClientError:

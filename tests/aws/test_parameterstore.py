@@ -9,7 +9,7 @@ import json
 import pytest
 
 from dapr_secrets.backends.base import SecretNotFound, StoreError, StoreMisconfigured
-from tests.aws.conftest import KEYS, REGION
+from tests.helpers.aws import KEYS, REGION
 
 
 def test_s1_init_needs_no_network(open_ssm):

@@ -12,7 +12,7 @@ import pytest
 
 from dapr_secrets.backends.runtime import Runtime, RuntimeOptions, State
 from dapr_secrets.tui.cli import main
-from tests.aws.conftest import KEYS, REGION
+from tests.helpers.aws import KEYS, REGION
 
 SM_COMPONENT = """\
 apiVersion: dapr.io/v1alpha1

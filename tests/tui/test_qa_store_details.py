@@ -15,14 +15,13 @@ from tests.azure.conftest import SERVICE_PRINCIPAL, ca, entra, local_azure, vaul
 from tests.fakes.keyvault_server import KeyVaultServer
 from tests.fakes.vault_fault import VaultFault
 from tests.tui.conftest import Resources, component_yaml, detail_info, make_app, settle, wait_for
-from tests.vault.conftest import openbao  # noqa: F401 - a fixture: a real OpenBao, seeded
 from tests.vault.openbao import Bao
 
 SIZE = (120, 40)
 
 
 @pytest.fixture
-def proxy(openbao: Bao) -> Iterator[VaultFault]:  # noqa: F811 - the imported fixture
+def proxy(openbao: Bao) -> Iterator[VaultFault]:
     with VaultFault(upstream=openbao.url) as recording:
         yield recording
 
