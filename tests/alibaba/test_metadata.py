@@ -13,8 +13,8 @@ import pytest
 from dapr_secrets.backends.alibaba.store import AlibabaParameterStore
 from dapr_secrets.backends.base import AccessDenied, StoreContext, StoreMisconfigured
 from dapr_secrets.components.model import Severity
-from tests.alibaba.conftest import ACCESS_KEY_ID, ACCESS_KEY_SECRET, REGION, OpenStore, metadata
 from tests.fakes.oos_server import OosServer
+from tests.helpers.alibaba import ACCESS_KEY_ID, ACCESS_KEY_SECRET, REGION, OpenStore, metadata
 
 ROOT = Path(__file__).resolve().parents[2]
 

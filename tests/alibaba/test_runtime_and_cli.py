@@ -11,8 +11,8 @@ import pytest
 
 from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
 from dapr_secrets.tui.cli import main
-from tests.alibaba.conftest import ACCESS_KEY_ID, ACCESS_KEY_SECRET, REGION
 from tests.fakes.oos_server import OosServer
+from tests.helpers.alibaba import ACCESS_KEY_ID, ACCESS_KEY_SECRET, REGION
 
 COMPONENT = f"""\
 apiVersion: dapr.io/v1alpha1

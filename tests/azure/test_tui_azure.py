@@ -12,8 +12,8 @@ from dapr_secrets.tui.widgets.detail import VersionTable
 from dapr_secrets.tui.widgets.secret_tree import SecretTree
 from dapr_secrets.tui.widgets.sidebar import Sidebar
 from dapr_secrets.tui.widgets.store_view import StoreView
-from tests.azure.conftest import SERVICE_PRINCIPAL
 from tests.fakes.keyvault_server import KeyVaultServer
+from tests.helpers.azure import SERVICE_PRINCIPAL
 from tests.tui.conftest import (
     Resources,
     component_yaml,

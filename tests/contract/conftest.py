@@ -1,31 +1,14 @@
-"""The store contract suite's one fixture: every store type, live, seeded with the same data.
-
-A new store type joins by adding ONE entry to STORES: its type (as registered in
-backends/registry.py) -> a context manager that yields a `tests.helpers.contract.Subject`."""
+"""The store contract suite's one fixture: every store type of tests/helpers/contract_stores.py,
+live, seeded with the same data."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
 
 import pytest
 
-from tests.helpers import alibaba, aws, azure, gcp, huawei, kubernetes, local, tencent, vault
 from tests.helpers.contract import Context, Subject
-
-STORES: dict[str, Callable[[Context], AbstractContextManager[Subject]]] = {
-    "local.file": local.file_subject,
-    "local.env": local.env_subject,
-    "kubernetes": kubernetes.contract_subject,
-    "hashicorp.vault": vault.contract_subject,
-    "azure.keyvault": azure.contract_subject,
-    "aws.secretmanager": aws.secretsmanager_subject,
-    "aws.parameterstore": aws.parameterstore_subject,
-    "gcp.secretmanager": gcp.contract_subject,
-    "alicloud.parameterstore": alibaba.contract_subject,
-    "huaweicloud.csms": huawei.contract_subject,
-    "tencentcloud.ssm": tencent.contract_subject,
-}
+from tests.helpers.contract_stores import STORES
 
 
 @pytest.fixture(params=list(STORES))

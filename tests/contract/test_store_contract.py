@@ -1,6 +1,6 @@
 """The store contract (backends/base.py), held by every store type against its live fake or real
 server: paging, result shapes, typed errors, no value in any message, no value read while listing,
-timeouts honoured. Each store type is one entry of tests/contract/conftest.py's STORES."""
+timeouts honoured. Each store type is one entry of tests/helpers/contract_stores.py."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ from dapr_secrets.backends.base import (
     StoreUnreachable,
     walk_names,
 )
-from tests.contract.conftest import STORES
 from tests.helpers.contract import CANARY, MISSING, PAGE, SEED, TIMEOUT, Subject, closed_port, hanging_server
+from tests.helpers.contract_stores import STORES
 
 
 def listing(store: SecretStore) -> list[list[SecretEntry]]:

@@ -16,7 +16,7 @@ from dapr_secrets.backends.base import StoreContext, StoreMisconfigured
 from dapr_secrets.backends.gcp.store import GcpSecretManagerStore
 from dapr_secrets.components.model import Severity
 from tests.fakes.secretmanager_server import SecretManagerServer
-from tests.gcp.conftest import PROJECT, OpenStore, ServiceAccountKey
+from tests.helpers.gcp import PROJECT, OpenStore, ServiceAccountKey
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,7 +12,7 @@ import pytest
 from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
 from dapr_secrets.tui.cli import main
 from tests.fakes.secretmanager_server import DISABLED, SecretManagerServer
-from tests.gcp.conftest import NUMBER, PROJECT, ServiceAccountKey
+from tests.helpers.gcp import NUMBER, PROJECT, ServiceAccountKey
 
 FULL = f"projects/{NUMBER}/secrets"
 

@@ -8,7 +8,7 @@ import pytest
 from dapr_secrets.backends.base import AccessDenied, SecretNotFound, StoreError, StoreTimeout, StoreUnreachable
 from dapr_secrets.backends.gcp import store as gcp_store
 from tests.fakes.secretmanager_server import DESTROYED, DISABLED, SecretManagerServer
-from tests.gcp.conftest import NUMBER, PROJECT, OpenStore, ServiceAccountKey
+from tests.helpers.gcp import NUMBER, PROJECT, OpenStore, ServiceAccountKey
 
 FULL = f"projects/{NUMBER}/secrets"
 

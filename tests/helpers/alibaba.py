@@ -3,7 +3,7 @@ local OOS over HTTP, tests/fakes/oos_server.py, that checks the ACS3 signature o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from dapr_secrets.backends.alibaba import store as alibaba_store
@@ -21,6 +21,8 @@ def metadata(**extra: str) -> dict[str, str]:
     """The component's fields, as the Dapr docs spell them."""
     return {"regionId": REGION, "accessKeyId": ACCESS_KEY_ID, "accessKeySecret": ACCESS_KEY_SECRET, **extra}
 
+
+OpenStore = Callable[..., AlibabaParameterStore]  # the per-store tests' store factory fixture
 
 @contextmanager
 def contract_subject(ctx: Context) -> Iterator[Subject]:

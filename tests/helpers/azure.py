@@ -3,7 +3,7 @@ local Entra and Key Vault (both HTTPS with a throwaway CA), and its contract-sui
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
@@ -36,16 +36,25 @@ def point_at(monkeypatch: pytest.MonkeyPatch, ca: TestCA, entra: EntraServer, va
     monkeypatch.setattr(azure_keyvault, "_endpoints_for_tests", LocalEndpoints(vault_url, str(ca.ca_pem), entra.authority))
 
 
+OpenStore = Callable[..., AzureKeyVaultStore]  # the per-store tests' store factory fixture
+
 @contextmanager
-def contract_subject(ctx: Context) -> Iterator[Subject]:
-    ca = make_ca(ctx.tmp_path / "ca")
+def local_key_vault(monkeypatch: pytest.MonkeyPatch, ca: TestCA) -> Iterator[tuple[EntraServer, KeyVaultServer]]:
+    """A local Entra that knows SERVICE_PRINCIPAL and a local Key Vault, every store pointed at them."""
     entra = EntraServer(ca, TENANT)
     entra.add_client_secret(CLIENT, CLIENT_SECRET)
     with entra, KeyVaultServer(ca, TENANT, entra.client_for) as vault:
+        point_at(monkeypatch, ca, entra, vault.url)
+        yield entra, vault
+
+
+@contextmanager
+def contract_subject(ctx: Context) -> Iterator[Subject]:
+    ca = make_ca(ctx.tmp_path / "ca")
+    with local_key_vault(ctx.monkeypatch, ca) as (entra, vault):
         for name, value in SEED.items():
             vault.add_secret(name, value)
         ctx.monkeypatch.setattr(keyvault_server, "PAGE_LIMIT", PAGE)  # the service decides the page size
-        point_at(ctx.monkeypatch, ca, entra, vault.url)
         opened: list[AzureKeyVaultStore] = []
 
         def open_() -> AzureKeyVaultStore:

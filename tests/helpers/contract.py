@@ -1,7 +1,7 @@
 """The store contract suite's common part: the data every store is seeded with, what a store type's
 entry hands the suite (`Subject`), and a server that accepts connections and never answers.
 
-A store type joins the suite with one entry in tests/contract/conftest.py: a context manager that
+A store type joins the suite with one entry in tests/helpers/contract_stores.py: a context manager that
 starts its live fake (or real) server, seeds `SEED`, opens a store on it and yields a `Subject`."""
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +73,8 @@ def reader_key() -> ServiceAccountKey:
 def adc_key() -> ServiceAccountKey:
     return make_key(f"adc@{PROJECT}.iam.gserviceaccount.com", "fedcba9876543210fedcba9876543210fedcba98")
 
+
+OpenStore = Callable[..., GcpSecretManagerStore]  # the per-store tests' store factory fixture
 
 @contextmanager
 def contract_subject(ctx: Context) -> Iterator[Subject]:

@@ -4,7 +4,7 @@ signatures; the real SDK is pointed at it with the Go SDK's own variables, dapr-
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from dapr_secrets.backends.base import StoreContext
@@ -32,6 +32,8 @@ def daprd_env(server: HuaweiServer, region: str = REGION, csms_url: str | None =
         "SSL_CERT_FILE": str(server.ca.ca_pem),
     }
 
+
+OpenStore = Callable[..., HuaweiCsmsStore]  # the per-store tests' store factory fixture
 
 @contextmanager
 def contract_subject(ctx: Context) -> Iterator[Subject]:

@@ -1,12 +1,18 @@
 """Server fixtures that tests in several folders share (a pytest plugin, loaded by tests/conftest.py):
-one real OpenBao and one moto server per session, whoever asks first."""
+one real OpenBao and one moto server per session, whoever asks first, and the fake Kubernetes API
+server: `kube_cluster` is a started FakeKubeCluster whose `kubeconfig` is written; `kube_env` is a
+daprd environment (KUBECONFIG, and HOME away from the real ~/.kube);
+`tests.fakes.kube_server.seed_secrets(cluster, namespace, n)` adds n secrets."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from tests.fakes.kube_server import FakeKubeCluster
+from tests.fakes.tls import TestCA, make_ca
 from tests.helpers import aws as aws_helpers
 from tests.helpers import vault as vault_helpers
 from tests.vault.openbao import Bao
@@ -44,3 +50,22 @@ def aws(moto_url: str) -> str:
     """The emulator, emptied: every test starts from no secrets and no parameters."""
     aws_helpers.reset(moto_url)
     return moto_url
+
+
+@pytest.fixture(scope="session")
+def kube_ca(tmp_path_factory: pytest.TempPathFactory) -> TestCA:
+    return make_ca(tmp_path_factory.mktemp("kube-ca"))
+
+
+@pytest.fixture
+def kube_cluster(kube_ca: TestCA, tmp_path: Path) -> Iterator[FakeKubeCluster]:
+    with FakeKubeCluster(kube_ca) as cluster:
+        cluster.kubeconfig = cluster.write_kubeconfig(tmp_path / "kube" / "config")
+        yield cluster
+
+
+@pytest.fixture
+def kube_env(kube_cluster: FakeKubeCluster, tmp_path: Path) -> dict[str, str]:
+    home = tmp_path / "home"
+    home.mkdir()
+    return {"KUBECONFIG": str(kube_cluster.kubeconfig), "HOME": str(home)}

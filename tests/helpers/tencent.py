@@ -3,7 +3,7 @@ SSM over HTTP, tests/fakes/tencent_server.py, that verifies TC3 signatures)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from unittest.mock import ANY
 
@@ -22,6 +22,8 @@ def metadata(**extra: str) -> dict[str, str]:
     """The component's fields, as contrib's metadata.yaml spells them."""
     return {"secretId": SECRET_ID, "secretKey": SECRET_KEY, "region": REGION, **extra}
 
+
+OpenStore = Callable[..., TencentSsmStore]  # the per-store tests' store factory fixture
 
 @contextmanager
 def contract_subject(ctx: Context) -> Iterator[Subject]:

@@ -14,7 +14,7 @@ from dapr_secrets.backends.base import DaprdCrashes, StoreContext, StoreMisconfi
 from dapr_secrets.backends.huawei.store import HuaweiCsmsStore
 from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
 from tests.fakes.huawei_server import HuaweiServer
-from tests.huawei.conftest import ACCESS_KEY, REGION, SECRET_KEY, OpenStore, daprd_env, metadata
+from tests.helpers.huawei import ACCESS_KEY, REGION, SECRET_KEY, OpenStore, daprd_env, metadata
 
 ROOT = Path(__file__).resolve().parents[2]
 

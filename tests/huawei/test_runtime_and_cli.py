@@ -14,7 +14,7 @@ import pytest
 from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
 from dapr_secrets.tui.cli import main
 from tests.fakes.huawei_server import HuaweiServer
-from tests.huawei.conftest import ACCESS_KEY, SECRET_KEY, daprd_env
+from tests.helpers.huawei import ACCESS_KEY, SECRET_KEY, daprd_env
 
 COMPONENT = """\
 apiVersion: dapr.io/v1alpha1

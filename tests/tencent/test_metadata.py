@@ -12,7 +12,7 @@ import pytest
 from dapr_secrets.backends.base import StoreContext, StoreMisconfigured
 from dapr_secrets.backends.tencent.store import TencentSsmStore
 from tests.fakes.tencent_server import TencentSsmServer
-from tests.tencent.conftest import REGION, SECRET_ID, SECRET_KEY, OpenStore, metadata
+from tests.helpers.tencent import REGION, SECRET_ID, SECRET_KEY, OpenStore, metadata
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,7 +13,7 @@ import pytest
 from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
 from dapr_secrets.tui.cli import main
 from tests.fakes.tencent_server import TencentSsmServer
-from tests.tencent.conftest import REGION, SECRET_ID, SECRET_KEY
+from tests.helpers.tencent import REGION, SECRET_ID, SECRET_KEY
 
 COMPONENT = f"""\
 apiVersion: dapr.io/v1alpha1

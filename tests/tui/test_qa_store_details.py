@@ -11,9 +11,10 @@ import pytest
 from dapr_secrets.tui.widgets.detail import DetailPane
 from dapr_secrets.tui.widgets.sidebar import Sidebar
 from dapr_secrets.tui.widgets.store_view import StoreView
-from tests.azure.conftest import SERVICE_PRINCIPAL, ca, entra, local_azure, vault  # noqa: F401 - fixtures
 from tests.fakes.keyvault_server import KeyVaultServer
+from tests.fakes.tls import make_ca
 from tests.fakes.vault_fault import VaultFault
+from tests.helpers.azure import SERVICE_PRINCIPAL, local_key_vault
 from tests.tui.conftest import Resources, component_yaml, detail_info, make_app, settle, wait_for
 from tests.vault.openbao import Bao
 
@@ -61,8 +62,14 @@ async def test_s3_4_vault_reads_a_highlighted_secrets_value_once_and_still_expla
         assert "s3cr3t-string" not in detail_info(app)
 
 
-@pytest.mark.usefixtures("local_azure")
-async def test_s3_5_key_vault_details_carry_no_general_note(tmp_path, vault: KeyVaultServer):  # noqa: F811
+@pytest.fixture
+def vault(tmp_path, monkeypatch) -> Iterator[KeyVaultServer]:
+    """A local Key Vault (and Entra) that every Azure store of the test talks to."""
+    with local_key_vault(monkeypatch, make_ca(tmp_path / "ca")) as (_, key_vault):
+        yield key_vault
+
+
+async def test_s3_5_key_vault_details_carry_no_general_note(tmp_path, vault: KeyVaultServer):
     """Dapr reading the current version is a fact about every secret, not a warning about this one."""
     vault.add_secret("single", "single-value")
     vault.add_secret("rotated", "rotated-one")
