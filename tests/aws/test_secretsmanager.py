@@ -268,7 +268,8 @@ def test_a4_no_region_anywhere_fails_at_the_first_call_not_at_init(aws, open_sm)
 
 
 def test_access_denied_names_the_credential_and_the_action(aws, open_sm, enforced_iam):
-    store = open_sm({"region": REGION, "endpoint": aws, "accessKey": enforced_iam["AccessKeyId"], "secretKey": enforced_iam["SecretAccessKey"]})
+    keys = {"accessKey": enforced_iam["AccessKeyId"], "secretKey": enforced_iam["SecretAccessKey"]}
+    store = open_sm({"region": REGION, "endpoint": aws, **keys})
     with pytest.raises(AccessDenied) as error:
         store.get_secret("db", {})
     assert "AccessDenied" in error.value.message and "reader" in error.value.message  # AWS names the user

@@ -259,7 +259,8 @@ def test_s3_5_blank_auth_methods_means_default_chain(open_store: OpenStore) -> N
         ("spiffe", "no suitable token provider for Azure AD; errors: %!w(<nil>)"),
         (
             "wi",
-            "no suitable token provider for Azure AD; errors: no client ID specified. Check pod configuration or set ClientID in the options",
+            "no suitable token provider for Azure AD; errors: no client ID specified. "
+            "Check pod configuration or set ClientID in the options",
         ),
     ],
 )

@@ -85,7 +85,8 @@ def test_t5_errors_are_the_sdks_text_raw(open_store: OpenStore, ssm: TencentSsmS
     ssm.add_secret("db", ("v1", "one"))
     ssm.add_secret("off", ("v1", "x"), status="Disabled")
     store = open_store()
-    with pytest.raises(SecretNotFound, match=r"^\[TencentCloudSDKError\] Code=ResourceNotFound, Message=凭据 db 的版本 v9 不存在。, RequestId=[0-9a-f-]{36}$"):
+    expected = r"^\[TencentCloudSDKError\] Code=ResourceNotFound, Message=凭据 db 的版本 v9 不存在。, RequestId=[0-9a-f-]{36}$"
+    with pytest.raises(SecretNotFound, match=expected):
         store.get_secret("db", {"VersionID": "v9"})
     with pytest.raises(StoreError, match="Code=ResourceUnavailable.ResourceDisabled") as raised:
         store.get_secret("off", {"VersionID": "v1"})

@@ -15,7 +15,7 @@ from tests.fakes.keyvault_server import KeyVaultServer
 from tests.fakes.tls import make_ca
 from tests.fakes.vault_fault import VaultFault
 from tests.helpers.azure import SERVICE_PRINCIPAL, local_key_vault
-from tests.tui.conftest import Resources, component_yaml, detail_info, make_app, settle, wait_for
+from tests.helpers.tui import Resources, component_yaml, detail_info, make_app, settle, wait_for
 from tests.vault.openbao import Bao
 
 SIZE = (120, 40)
@@ -83,4 +83,3 @@ async def test_s3_5_key_vault_details_carry_no_general_note(tmp_path, vault: Key
         await highlight(pilot, "akv", "rotated")
         assert "⚠ note" not in detail_info(app)
         assert "older versions Dapr's GET reads one with metadata.version_id; bulk reads the current one" in detail_info(app)
-
