@@ -19,8 +19,8 @@ from azure.identity import (
 
 from dapr_secrets.backends.azure_keyvault import max_results
 from dapr_secrets.backends.base import StoreError, StoreMisconfigured
-from tests.azure.certificates import make_client_certificate
 from tests.helpers.azure import OpenStore
+from tests.helpers.certificates import make_client_certificate
 
 SP = {"azureTenantId": "t", "azureClientId": "c", "azureClientSecret": "s"}
 WORKLOAD_ENV = {"AZURE_CLIENT_ID": "wi-app", "AZURE_TENANT_ID": "t", "AZURE_FEDERATED_TOKEN_FILE": "/var/run/token"}

@@ -44,7 +44,7 @@ class DictStore(SecretStore):
 
 @pytest.fixture(autouse=True)
 def dict_store_type(monkeypatch):
-    monkeypatch.setitem(registry.SECRET_STORE_TYPES, "test.dict", "tests.runtime.test_runtime:DictStore")
+    monkeypatch.setitem(registry.SECRET_STORE_TYPES, "test.dict", f"{__name__}:DictStore")  # follows a rename
     DictStore.opened = []
 
 
