@@ -173,6 +173,7 @@ class HuaweiCsmsStore(SecretStore):
         return value
 
     def _call(self, action: Any, name: str | None) -> Any:
+        import requests
         from huaweicloudsdkcore.exceptions import exceptions as hexc
 
         try:
@@ -192,6 +193,13 @@ class HuaweiCsmsStore(SecretStore):
             raise StoreUnreachable(
                 _first_line(str(error.error_msg)) or type(error).__name__, f"check the network path to {self.endpoint}"
             ) from None
+        except requests.Timeout:  # the SDK wraps connect timeouts only: a read timeout arrives raw
+            raise StoreTimeout(
+                f"CSMS at {self.endpoint} accepted the connection but sent no answer",
+                f"CSMS at {self.endpoint} did not answer within {DEFAULT_TIMEOUT:g} s",
+            ) from None
+        except requests.RequestException as error:
+            raise StoreUnreachable(type(error).__name__, f"check the network path to {self.endpoint}") from None
 
     def close(self) -> None:
         self._client.get_http_client()._session.close()

@@ -10,10 +10,10 @@ import pytest
 
 from dapr_secrets.backends.azure_keyvault import store as azure_store
 from dapr_secrets.backends.base import AccessDenied, SecretNotFound, StoreError, StoreTimeout, StoreUnreachable
-from tests.azure.certificates import make_client_certificate
-from tests.azure.conftest import CLIENT, SERVICE_PRINCIPAL, TENANT, OpenStore
 from tests.fakes.entra_server import EntraServer
 from tests.fakes.keyvault_server import KeyVaultServer
+from tests.helpers.azure import CLIENT, SERVICE_PRINCIPAL, TENANT, OpenStore
+from tests.helpers.certificates import make_client_certificate
 
 pytestmark = pytest.mark.usefixtures("local_azure")
 

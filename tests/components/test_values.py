@@ -18,7 +18,7 @@ from dapr_secrets.components.values import (
     resolve_plain,
     string_field,
 )
-from tests.components.helpers import component, write
+from tests.helpers.components import component, write
 
 
 def load_one(tmp_path, text: str):

@@ -14,7 +14,7 @@ from dapr_secrets.tui.widgets.secret_tree import SecretTree
 from dapr_secrets.tui.widgets.sidebar import Sidebar
 from dapr_secrets.tui.widgets.store_view import StoreView
 from tests.fakes.vault_fault import VaultFault
-from tests.tui.conftest import (
+from tests.helpers.tui import (
     Resources,
     component_yaml,
     detail_info,
@@ -82,19 +82,13 @@ async def open_store(pilot) -> SecretTree:
     return view.secret_tree
 
 
-
-
 def child(node, label: str):
     return next(c for c in node.children if c.label.plain.startswith(label))
-
-
 
 
 def data_reads(proxy: VaultFault) -> list[str]:
     """Value reads (GET .../data/...), with their query strings."""
     return [r.path for r in proxy.requests if r.method == "GET" and f"/v1/{MOUNT}/data/" in r.path]
-
-
 
 
 def version_rows(app) -> list[str]:
