@@ -13,8 +13,9 @@ import json
 import math
 import os
 import re
-from collections.abc import Iterator, Mapping
-from itertools import islice, repeat
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import chain, islice, repeat
 from types import MappingProxyType
 
 from dapr_secrets.backends.base import (
@@ -30,6 +31,13 @@ from dapr_secrets.backends.base import (
 )
 from dapr_secrets.components.files import NotARegularFile, read_regular_file
 from dapr_secrets.components.model import Diagnostic, Severity, Source
+
+# `typing` is for type checkers only (startup cost, see base.py).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    JsonObject = dict[str, Any]  # a decoded JSON object: str, float, bool, None, list or dict values
 
 DEFAULT_SEPARATOR = ":"
 PAGE_SIZE = 1000  # names per list_names page
@@ -140,7 +148,7 @@ def _flatten(document: dict, separator: str, in_bulk: bool) -> Flattened | None:
                         return None
                     if added:
                         continue
-                    nested = value.items() if kind is dict else zip(map(str, range(len(value))), value)
+                    nested = value.items() if kind is dict else zip(map(str, range(len(value))), value, strict=True)
                     stack.append((path + separator, iter(nested)))
                     break
                 continue
@@ -171,10 +179,71 @@ def _add_texts(values: dict[str, str], prefix: str, members: dict) -> bool | Non
         if not _TEXT_ONLY.issuperset(map(type, islice(texts, _BULK))):
             return False
     before = len(values)
-    pairs = iter(zip(map(prefix.__add__, members), members.values()) if prefix else members.items())
+    pairs = iter(zip(map(prefix.__add__, members), members.values(), strict=True) if prefix else members.items())
     for _ in range(0, len(members), _BULK):
         values.update(islice(pairs, _BULK))
     return True if len(values) == before + len(members) else None
+
+
+class PlainNames:
+    """A file's names in `flatten`'s order, and where their values are, in the same order."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self._sources: list[Iterable[str]] = []  # dict value views and one-string tuples
+
+    def values(self) -> dict[str, str]:
+        """The {name: value} map `flatten` would build, made from the same name strings."""
+        return dict(zip(self.names, chain.from_iterable(self._sources), strict=True))
+
+
+def plain_names(document: JsonObject, separator: str) -> PlainNames | None:
+    """The names `flatten` would give, in its order, without building the {path: text} map, when
+    the file holds only strings and objects and no key contains the separator: then no two paths
+    can meet and no leaf needs a note, so the map can wait until a value is asked for. None: the
+    file needs the full walk (arrays, non-string leaves, a key holding the separator)."""
+    result = PlainNames()
+    names, sources = result.names, result._sources
+    added = _add_plain(result, "", document, separator)
+    if added is not False:
+        return result if added else None
+    stack = [("", iter(document.items()))]
+    while stack:
+        prefix, members = stack[-1]
+        for key, value in members:
+            kind = type(value)
+            if kind is str:
+                names.append(prefix + key)
+                sources.append((value,))
+            elif kind is dict:
+                if not value:  # empty objects vanish, as in flatten
+                    continue
+                nested = prefix + key + separator
+                added = _add_plain(result, nested, value, separator)
+                if added is None:
+                    return None
+                if not added:
+                    stack.append((nested, iter(value.items())))
+                    break
+            else:
+                return None
+        else:
+            stack.pop()
+    return result
+
+
+def _add_plain(result: PlainNames, prefix: str, members: JsonObject, separator: str) -> bool | None:
+    """An object of strings only, its names added at C speed: True. False when it holds anything
+    else (walk it member by member); None when one of its keys holds the separator."""
+    if separator in "\n".join(members):  # a false alarm only costs the full walk
+        return None
+    if not _TEXT_ONLY.issuperset(map(type, members.values())):
+        return False
+    keys = iter(members)
+    for _ in range(0, len(members), _BULK):  # in steps, like _add_texts: the UI may take the GIL between them
+        result.names += map(prefix.__add__, islice(keys, _BULK)) if prefix else islice(keys, _BULK)
+    result._sources.append(members.values())
+    return True
 
 
 def _entries(names: list[str], notes: Mapping[str, str]) -> list[SecretEntry]:
@@ -206,13 +275,29 @@ class LocalFileStore(SecretStore):
         self._notes: dict[str, str] = {}  # secret name -> what Dapr does that would surprise
         self._findings: list[Diagnostic] = []
         # {name: value} for plain secrets, {name: {key: value}} for multiValued objects, as in Go.
-        self._secrets: Mapping[str, str | dict[str, str]] = {}
+        self._loaded: Mapping[str, str | dict[str, str]] | None = {}
+        self._plain: PlainNames | None = None  # names known, values not mapped yet (see _secrets)
+        self._lock = threading.Lock()
         if document is None:
             self._add(Severity.INFO, "empty-secrets-file", "The secrets file holds `null`: Dapr reads it as an empty store.", "")
         elif self._multi_valued:
-            self._secrets = self._load_multi_valued(document)
+            self._loaded = self._load_multi_valued(document)
         else:
-            self._secrets = self._load_flat(document)
+            self._plain = plain_names(document, self.separator)
+            self._loaded = None if self._plain is not None else self._load_flat(document)
+
+    @property
+    def _secrets(self) -> Mapping[str, str | dict[str, str]]:
+        """{name: value} for plain secrets, {name: {key: value}} for multiValued objects, as in Go.
+        A plain file's map is built on first use: listing names (`list`, the UI) does not need it."""
+        loaded = self._loaded
+        if loaded is None:
+            with self._lock:
+                if self._loaded is None:
+                    assert self._plain is not None
+                    self._loaded = self._plain.values()
+                loaded = self._loaded
+        return loaded
 
     @property
     def multi_valued(self) -> bool:  # type: ignore[override]  # per instance: the metadata decides
@@ -236,10 +321,10 @@ class LocalFileStore(SecretStore):
     # ----- browsing
 
     def loaded_names(self) -> list[str]:
-        return list(self._secrets)
+        return list(self._plain.names if self._plain is not None else self._secrets)
 
     def list_names(self, folder: str = "") -> Iterator[list[SecretEntry]]:
-        names = list(self._secrets)
+        names = self.loaded_names()
         for start in range(0, len(names), PAGE_SIZE):
             yield _entries(names[start : start + PAGE_SIZE], self._notes)
 

@@ -400,6 +400,41 @@ def test_s3_1_flattening_in_bulk_past_one_step_keeps_order_and_odd_leaves(tmp_pa
     assert [(d.code, d.secret) for d in store.diagnostics()] == [("non-string-value", "inner:k15000")]
 
 
+_json_leaf = st.one_of(st.text(max_size=3), st.integers(-3, 3).map(float), st.booleans(), st.none())  # numbers decode as float64
+_json_key = st.text(alphabet="ab:.0", max_size=3)
+_json_document = st.dictionaries(
+    _json_key,
+    st.recursive(_json_leaf, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_json_key, inner, max_size=4), max_leaves=12),
+    max_size=5,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(document=_json_document, separator=st.sampled_from([":", ".", "0"]))
+def test_s3_1_names_before_values_give_the_flattened_result(document: dict, separator: str) -> None:
+    # contrib:secretstores/local/file/filestore.go visitJSONObject: a file of strings and objects only,
+    # no key holding the separator, is listed before its {name: value} map is built (plain_names);
+    # names, their order and every value must be what the full walk gives.
+    from dapr_secrets.backends.local_file import flatten, plain_names
+
+    flat = flatten(document, separator)
+    plain = plain_names(document, separator)
+    if plain is not None:
+        assert plain.names == list(flat.values)
+        assert list(plain.values().items()) == list(flat.values.items())
+        assert not flat.collisions and not flat.odd_leaves
+
+
+def test_s3_1_names_before_values_store_answers_alike(tmp_path: Path) -> None:
+    # contrib:secretstores/local/file/filestore.go visitJSONObject: the store lists a plain file
+    # without building its map, then answers get and bulk from the same flattening.
+    store = make_store(tmp_path, '{"a":{"b":"1","c":{"d":"2"},"e":{}},"f":"3"}')
+    assert store.loaded_names() == ["a:b", "a:c:d", "f"]
+    assert store.get_secret("a:c:d", {}) == {"a:c:d": "2"}
+    assert store.bulk_get({}) == {"a:b": {"a:b": "1"}, "a:c:d": {"a:c:d": "2"}, "f": {"f": "3"}}
+    assert store.diagnostics() == []
+
+
 def test_s3_1_multivalued_duplicate_keys_are_map_order_dependent(tmp_path: Path) -> None:
     # contrib:secretstores/local/file/filestore.go Init (multiValued) + visitJSONObject/visitPrimitive:
     # the "duplicate key" error aborts without popping the path and is ignored
