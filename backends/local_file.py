@@ -235,10 +235,13 @@ def plain_names(document: JsonObject, separator: str) -> PlainNames | None:
 def _add_plain(result: PlainNames, prefix: str, members: JsonObject, separator: str) -> bool | None:
     """An object of strings only, its names added at C speed: True. False when it holds anything
     else (walk it member by member); None when one of its keys holds the separator."""
-    if separator in "\n".join(members):  # a false alarm only costs the full walk
-        return None
-    if not _TEXT_ONLY.issuperset(map(type, members.values())):
-        return False
+    keys, texts = iter(members), iter(members.values())
+    for _ in range(0, len(members), _BULK):  # in steps: a million-member object never holds the GIL long
+        if separator in "\n".join(islice(keys, _BULK)):  # a false alarm only costs the full walk
+            return None
+    for _ in range(0, len(members), _BULK):
+        if not _TEXT_ONLY.issuperset(map(type, islice(texts, _BULK))):
+            return False
     keys = iter(members)
     for _ in range(0, len(members), _BULK):  # in steps, like _add_texts: the UI may take the GIL between them
         result.names += map(prefix.__add__, islice(keys, _BULK)) if prefix else islice(keys, _BULK)
@@ -501,12 +504,12 @@ def decode_document(data: bytes) -> dict | None:
         text = _SURROGATE_ESCAPES.sub(_keep_pairs, text)
     too_large: list[bool] = []  # Go reports these after the syntax check, so collect, don't raise
     try:
-        document = json.loads(
-            text,
+        decoder = json.JSONDecoder(
             parse_int=lambda literal: _go_float(literal, too_large),
             parse_float=lambda literal: _go_float(literal, too_large),
             parse_constant=_refuse_constant,
         )
+        document = _decode_in_steps(text, decoder) if len(text) >= STEPPED_DECODE_FROM else decoder.decode(text)
     except json.JSONDecodeError as error:
         if error.pos >= len(text.rstrip(" \t\r\n")):
             raise StoreMisconfigured("unexpected end of JSON input", "The file is empty or cut short.") from None
@@ -534,6 +537,66 @@ def decode_document(data: bytes) -> dict | None:
             "json: cannot unmarshal number into Go value of type float64",
             "A number in the file is too large for a float64: quote it.",
         )
+    return document
+
+
+STEPPED_DECODE_FROM = 1 << 21  # characters: a smaller file decodes in one C call of a few ms
+_DECODE_STEP = 1 << 17  # characters of small members decoded in one C call (~1-3 ms)
+_SMALL_MEMBER = 1 << 12  # members shorter than this are decoded many at a time
+_WHITESPACE = re.compile(r"[ \t\n\r]*")  # JSON's, as the json module's decoder skips it
+_MEMBER_END = re.compile(r",[ \t\n\r]*\"")  # where a top-level member may end and the next begin
+
+
+def _decode_in_steps(text: str, decoder: json.JSONDecoder) -> object:
+    """`decoder.decode(text)` for a large file, in C calls of a few ms each: one call over 40 MB
+    holds the GIL for ~0.7 s, and the UI thread waits that long. The top-level object is read member
+    by member (a large member is one call); runs of small members are cut at a `, "` and each piece
+    decoded whole, wrapped in braces: a cut that is not between two top-level members leaves a
+    piece that is not one JSON object (an unclosed string, object or array), which is then read
+    member by member instead. Anything unusual (not an object, a syntax error, a bad number)
+    decodes the whole text again in one call, for its exact error."""
+    try:
+        return _members_in_steps(text, decoder)
+    except Exception:  # noqa: BLE001 - the one-call decode below raises the error Go's text is built from
+        return decoder.decode(text)
+
+
+def _members_in_steps(text: str, decoder: json.JSONDecoder) -> dict[str, object]:
+    skip, scan, end = _WHITESPACE.match, decoder.scan_once, len(text)
+    index = skip(text, 0).end()
+    if text[index : index + 1] != "{":
+        raise ValueError("not an object")
+    index = skip(text, index + 1).end()
+    document: dict[str, object] = {}
+    small = False
+    while text[index : index + 1] != "}" or document:  # `{}`, or after a member: a key comes next
+        if small:  # a run of small members: try a piece of many at once
+            cut = _MEMBER_END.search(text, min(index + _DECODE_STEP, end))
+            if cut is not None:
+                try:
+                    piece = decoder.decode("{" + text[index : cut.start()] + "}")
+                except ValueError:
+                    piece = None
+                if type(piece) is dict:
+                    document.update(piece)
+                    index = cut.end() - 1  # at the next key's quote
+                    continue
+        start = index
+        if text[index : index + 1] != '"':
+            raise ValueError("expected a key")
+        key, index = scan(text, index)
+        index = skip(text, index).end()
+        if text[index : index + 1] != ":":
+            raise ValueError("expected a colon")
+        value, index = scan(text, skip(text, index + 1).end())
+        document[key] = value
+        small = index - start < _SMALL_MEMBER
+        index = skip(text, index).end()
+        if text[index : index + 1] != ",":
+            break
+        index = skip(text, index + 1).end()
+    if text[index : index + 1] != "}" or skip(text, index + 1).end() != end:
+        raise ValueError("not the end of the object")
     return document
 
 

@@ -435,6 +435,40 @@ def test_s3_1_names_before_values_store_answers_alike(tmp_path: Path) -> None:
     assert store.diagnostics() == []
 
 
+def _decode_outcome(decode, text: str) -> tuple[str, object]:
+    try:
+        value = decode(text)
+    except Exception as error:  # noqa: BLE001 - the outcome compared is the error itself
+        return "error", (type(error), str(error))
+    return "value", (value, json.dumps(value))  # the dump compares key order too
+
+
+_json_text = st.one_of(
+    st.builds(
+        lambda document, indent, separators: json.dumps(document, indent=indent, separators=separators),
+        _json_document, st.sampled_from([None, 1]), st.sampled_from([(",", ":"), (", ", ": ")]),
+    ),
+    st.text(alphabet='{}[]",: \n\\abn0123e.-tru', max_size=40),  # mostly not JSON
+)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_json_text, cut_at=st.integers(0, 12), small_member=st.sampled_from([0, 6, 1 << 20]))
+def test_s3_1_large_file_decoded_in_steps_as_in_one_call(monkeypatch, text: str, cut_at: int, small_member: int) -> None:
+    # contrib:secretstores/local/file/filestore.go Init: json.Unmarshal of the whole file. A large file
+    # is decoded in steps (the UI keeps running); the document, its key order, and any error must be
+    # exactly one call's. Steps forced tiny here, so pieces are cut everywhere.
+    from dapr_secrets.backends import local_file
+
+    monkeypatch.setattr(local_file, "_DECODE_STEP", cut_at)
+    monkeypatch.setattr(local_file, "_SMALL_MEMBER", small_member)  # 0: member by member only
+    decoder = json.JSONDecoder(parse_int=float, parse_float=float)
+    one_call = _decode_outcome(decoder.decode, text)
+    assert _decode_outcome(lambda t: local_file._decode_in_steps(t, decoder), text) == one_call
+    if one_call[0] == "value" and type(one_call[1][0]) is dict:
+        assert local_file._members_in_steps(text, decoder) == one_call[1][0]  # no fallback for a valid object
+
+
 def test_s3_1_multivalued_duplicate_keys_are_map_order_dependent(tmp_path: Path) -> None:
     # contrib:secretstores/local/file/filestore.go Init (multiValued) + visitJSONObject/visitPrimitive:
     # the "duplicate key" error aborts without popping the path and is ignored
