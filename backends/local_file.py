@@ -544,7 +544,13 @@ STEPPED_DECODE_FROM = 1 << 21  # characters: a smaller file decodes in one C cal
 _DECODE_STEP = 1 << 17  # characters of small members decoded in one C call (~1-3 ms)
 _SMALL_MEMBER = 1 << 12  # members shorter than this are decoded many at a time
 _WHITESPACE = re.compile(r"[ \t\n\r]*")  # JSON's, as the json module's decoder skips it
-_MEMBER_END = re.compile(r",[ \t\n\r]*\"")  # where a top-level member may end and the next begin
+# Where a top-level member may end and the next begin, by the kind of the member before: a cut after
+# a string, after an object, after anything else.
+_MEMBER_ENDS: dict[type | None, re.Pattern[str]] = {
+    str: re.compile(r"\"[ \t\n\r]*,[ \t\n\r]*\""),
+    dict: re.compile(r"\}[ \t\n\r]*,[ \t\n\r]*\""),
+    None: re.compile(r",[ \t\n\r]*\""),
+}
 
 
 def _decode_in_steps(text: str, decoder: json.JSONDecoder) -> object:
@@ -553,8 +559,9 @@ def _decode_in_steps(text: str, decoder: json.JSONDecoder) -> object:
     by member (a large member is one call); runs of small members are cut at a `, "` and each piece
     decoded whole, wrapped in braces: a cut that is not between two top-level members leaves a
     piece that is not one JSON object (an unclosed string, object or array), which is then read
-    member by member instead. Anything unusual (not an object, a syntax error, a bad number)
-    decodes the whole text again in one call, for its exact error."""
+    member by member instead (and after three such cuts in a row, the rest too). Anything unusual
+    (not an object, a syntax error, a bad number) decodes the whole text again in one call, for its
+    exact error."""
     try:
         return _members_in_steps(text, decoder)
     except Exception:  # noqa: BLE001 - the one-call decode below raises the error Go's text is built from
@@ -562,42 +569,50 @@ def _decode_in_steps(text: str, decoder: json.JSONDecoder) -> object:
 
 
 def _members_in_steps(text: str, decoder: json.JSONDecoder) -> dict[str, object]:
-    skip, scan, end = _WHITESPACE.match, decoder.scan_once, len(text)
-    index = skip(text, 0).end()
+    skip, scan, end = _skip_whitespace, decoder.scan_once, len(text)  # type: ignore[attr-defined]  # set in __init__
+    index = skip(text, 0)
     if text[index : index + 1] != "{":
         raise ValueError("not an object")
-    index = skip(text, index + 1).end()
+    index = skip(text, index + 1)
     document: dict[str, object] = {}
-    small = False
+    kind: type | None
+    small, kind, next_try, missed = False, None, 0, 0  # kind: of the last member's value
     while text[index : index + 1] != "}" or document:  # `{}`, or after a member: a key comes next
-        if small:  # a run of small members: try a piece of many at once
-            cut = _MEMBER_END.search(text, min(index + _DECODE_STEP, end))
+        if small and index >= next_try and missed < 3:  # a run of small members: try a piece of many at once
+            cut = _MEMBER_ENDS.get(kind, _MEMBER_ENDS[None]).search(text, min(index + _DECODE_STEP, end))
             if cut is not None:
+                at = cut.end() - 1  # the next key's quote
                 try:
-                    piece = decoder.decode("{" + text[index : cut.start()] + "}")
+                    piece = decoder.decode("{" + text[index : text.rindex(",", index, at)] + "}")
                 except ValueError:
                     piece = None
                 if type(piece) is dict:
                     document.update(piece)
-                    index = cut.end() - 1  # at the next key's quote
+                    index, missed = at, 0
                     continue
+                next_try, missed = at, missed + 1  # not between members: read member by member past it
         start = index
         if text[index : index + 1] != '"':
             raise ValueError("expected a key")
         key, index = scan(text, index)
-        index = skip(text, index).end()
+        index = skip(text, index)
         if text[index : index + 1] != ":":
             raise ValueError("expected a colon")
-        value, index = scan(text, skip(text, index + 1).end())
+        value, index = scan(text, skip(text, index + 1))
         document[key] = value
-        small = index - start < _SMALL_MEMBER
-        index = skip(text, index).end()
+        small, kind = index - start < _SMALL_MEMBER, type(value)
+        index = skip(text, index)
         if text[index : index + 1] != ",":
             break
-        index = skip(text, index + 1).end()
-    if text[index : index + 1] != "}" or skip(text, index + 1).end() != end:
+        index = skip(text, index + 1)
+    if text[index : index + 1] != "}" or skip(text, index + 1) != end:
         raise ValueError("not the end of the object")
     return document
+
+
+def _skip_whitespace(text: str, index: int) -> int:
+    match = _WHITESPACE.match(text, index)  # always matches (maybe nothing)
+    return match.end() if match else index
 
 
 def _keep_pairs(match: re.Match[str]) -> str:
