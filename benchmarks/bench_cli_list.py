@@ -95,7 +95,7 @@ def stages(components: Path) -> list[tuple[str, float]]:
         "walk the names",
         "`list` once the store is open (walk, check, write)",
     )
-    return [(label, end - start) for label, start, end in zip(labels, marks, marks[1:], strict=True)]
+    return [(label, end - start) for label, start, end in zip(labels, marks[:-1], marks[1:], strict=True)]
 
 
 def main() -> None:
