@@ -493,8 +493,8 @@ def entry() -> None:
     written unbuffered (the audit log) or closed, so only the standard streams and atexit remain."""
     try:
         code = main()
-    except SystemExit as done:  # argparse's --help, --version and usage errors
-        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 2)
+    except SystemExit as done:  # argparse's --help, --version and usage errors; the codes Python would give
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
         if not isinstance(done.code, int | None):
             print(done.code, file=sys.stderr)
     exit_now(code)
