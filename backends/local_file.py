@@ -12,8 +12,9 @@ import json
 import math
 import os
 import re
-from collections.abc import Iterator, Mapping
-from itertools import islice, repeat
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import chain, islice, repeat
 from types import MappingProxyType
 
 from dapr_secrets.backends.base import SecretDetails, SecretEntry, SecretNotFound, SecretStore, StoreContext, StoreMisconfigured
@@ -26,6 +27,8 @@ from dapr_secrets.components.model import Diagnostic, Severity, Source
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+    JsonObject = dict[str, Any]  # a decoded JSON object: str, float, bool, None, list or dict values
 
 DEFAULT_SEPARATOR = ":"
 PAGE_SIZE = 1000  # names per list_names page
@@ -134,6 +137,70 @@ def _add_texts(values: dict[str, str], prefix: str, members: dict[str, Any]) -> 
     return True if len(values) == before + len(members) else None
 
 
+class PlainNames:
+    """A file's names in `flatten`'s order, and where their values are, in the same order."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self._sources: list[Iterable[str]] = []  # dict value views and one-string tuples
+
+    def values(self) -> dict[str, str]:
+        """The {name: value} map `flatten` would build, made from the same name strings."""
+        return dict(zip(self.names, chain.from_iterable(self._sources), strict=True))
+
+
+def plain_names(document: JsonObject, separator: str) -> PlainNames | None:
+    """The names `flatten` would give, in its order, without building the {path: text} map, when
+    the file holds only strings and objects and no key contains the separator: then no two paths
+    can meet and no leaf needs a note, so the map can wait until a value is asked for. None: the
+    file needs the full walk (arrays, non-string leaves, a key holding the separator)."""
+    result = PlainNames()
+    names, sources = result.names, result._sources
+    added = _add_plain(result, "", document, separator)
+    if added is not False:
+        return result if added else None
+    stack = [("", iter(document.items()))]
+    while stack:
+        prefix, members = stack[-1]
+        for key, value in members:
+            kind = type(value)
+            if kind is str:
+                names.append(prefix + key)
+                sources.append((value,))
+            elif kind is dict:
+                if not value:  # empty objects vanish, as in flatten
+                    continue
+                nested = prefix + key + separator
+                added = _add_plain(result, nested, value, separator)
+                if added is None:
+                    return None
+                if not added:
+                    stack.append((nested, iter(value.items())))
+                    break
+            else:
+                return None
+        else:
+            stack.pop()
+    return result
+
+
+def _add_plain(result: PlainNames, prefix: str, members: JsonObject, separator: str) -> bool | None:
+    """An object of strings only, its names added at C speed: True. False when it holds anything
+    else (walk it member by member); None when one of its keys holds the separator."""
+    keys, texts = iter(members), iter(members.values())
+    for _ in range(0, len(members), _BULK):  # in steps: a million-member object never holds the GIL long
+        if separator in "\n".join(islice(keys, _BULK)):  # a false alarm only costs the full walk
+            return None
+    for _ in range(0, len(members), _BULK):
+        if not _TEXT_ONLY.issuperset(map(type, islice(texts, _BULK))):
+            return False
+    keys = iter(members)
+    for _ in range(0, len(members), _BULK):  # in steps, like _add_texts: the UI may take the GIL between them
+        result.names += map(prefix.__add__, islice(keys, _BULK)) if prefix else islice(keys, _BULK)
+    result._sources.append(members.values())
+    return True
+
+
 def _entries(names: list[str], notes: Mapping[str, str]) -> list[SecretEntry]:
     """One listing page, built by tuple.__new__ in a C loop: calling SecretEntry runs a
     Python-level __new__ per row, which doubles the cost of a 100,000-name listing."""
@@ -163,13 +230,29 @@ class LocalFileStore(SecretStore):
         self._notes: dict[str, str] = {}  # secret name -> what Dapr does that would surprise
         self._findings: list[Diagnostic] = []
         # {name: value} for plain secrets, {name: {key: value}} for multiValued objects, as in Go.
-        self._secrets: Mapping[str, str | dict[str, str]] = {}
+        self._loaded: Mapping[str, str | dict[str, str]] | None = {}
+        self._plain: PlainNames | None = None  # names known, values not mapped yet (see _secrets)
+        self._lock = threading.Lock()
         if document is None:
             self._add(Severity.INFO, "empty-secrets-file", "The secrets file holds `null`: Dapr reads it as an empty store.", "")
         elif self._multi_valued:
-            self._secrets = self._load_multi_valued(document)
+            self._loaded = self._load_multi_valued(document)
         else:
-            self._secrets = self._load_flat(document)
+            self._plain = plain_names(document, self.separator)
+            self._loaded = None if self._plain is not None else self._load_flat(document)
+
+    @property
+    def _secrets(self) -> Mapping[str, str | dict[str, str]]:
+        """{name: value} for plain secrets, {name: {key: value}} for multiValued objects, as in Go.
+        A plain file's map is built on first use: listing names (`list`, the UI) does not need it."""
+        loaded = self._loaded
+        if loaded is None:
+            with self._lock:
+                if self._loaded is None:
+                    assert self._plain is not None
+                    self._loaded = self._plain.values()
+                loaded = self._loaded
+        return loaded
 
     @property
     def multi_valued(self) -> bool:  # type: ignore[override]  # per instance: the metadata decides
@@ -193,10 +276,10 @@ class LocalFileStore(SecretStore):
     # ----- browsing
 
     def loaded_names(self) -> list[str]:
-        return list(self._secrets)
+        return list(self._plain.names if self._plain is not None else self._secrets)
 
     def list_names(self, folder: str = "") -> Iterator[list[SecretEntry]]:
-        names = list(self._secrets)
+        names = self.loaded_names()
         for start in range(0, len(names), PAGE_SIZE):
             yield _entries(names[start : start + PAGE_SIZE], self._notes)
 
@@ -373,12 +456,12 @@ def decode_document(data: bytes) -> dict[str, Any] | None:
         text = _SURROGATE_ESCAPES.sub(_keep_pairs, text)
     too_large: list[bool] = []  # Go reports these after the syntax check, so collect, don't raise
     try:
-        document = json.loads(
-            text,
+        decoder = json.JSONDecoder(
             parse_int=lambda literal: _go_float(literal, too_large),
             parse_float=lambda literal: _go_float(literal, too_large),
             parse_constant=_refuse_constant,
         )
+        document = _decode_in_steps(text, decoder) if len(text) >= STEPPED_DECODE_FROM else decoder.decode(text)
     except json.JSONDecodeError as error:
         if error.pos >= len(text.rstrip(" \t\r\n")):
             raise StoreMisconfigured("unexpected end of JSON input", "The file is empty or cut short.") from None
@@ -407,6 +490,81 @@ def decode_document(data: bytes) -> dict[str, Any] | None:
             "A number in the file is too large for a float64: quote it.",
         )
     return document
+
+
+STEPPED_DECODE_FROM = 1 << 21  # characters: a smaller file decodes in one C call of a few ms
+_DECODE_STEP = 1 << 17  # characters of small members decoded in one C call (~1-3 ms)
+_SMALL_MEMBER = 1 << 12  # members shorter than this are decoded many at a time
+_WHITESPACE = re.compile(r"[ \t\n\r]*")  # JSON's, as the json module's decoder skips it
+# Where a top-level member may end and the next begin, by the kind of the member before: a cut after
+# a string, after an object, after anything else.
+_MEMBER_ENDS: dict[type | None, re.Pattern[str]] = {
+    str: re.compile(r"\"[ \t\n\r]*,[ \t\n\r]*\""),
+    dict: re.compile(r"\}[ \t\n\r]*,[ \t\n\r]*\""),
+    None: re.compile(r",[ \t\n\r]*\""),
+}
+
+
+def _decode_in_steps(text: str, decoder: json.JSONDecoder) -> object:
+    """`decoder.decode(text)` for a large file, in C calls of a few ms each: one call over 40 MB
+    holds the GIL for ~0.7 s, and the UI thread waits that long. The top-level object is read member
+    by member (a large member is one call); runs of small members are cut at a `, "` and each piece
+    decoded whole, wrapped in braces: a cut that is not between two top-level members leaves a
+    piece that is not one JSON object (an unclosed string, object or array), which is then read
+    member by member instead (and after three such cuts in a row, the rest too). Anything unusual
+    (not an object, a syntax error, a bad number) decodes the whole text again in one call, for its
+    exact error."""
+    try:
+        return _members_in_steps(text, decoder)
+    except Exception:  # noqa: BLE001 - the one-call decode below raises the error Go's text is built from
+        return decoder.decode(text)
+
+
+def _members_in_steps(text: str, decoder: json.JSONDecoder) -> dict[str, object]:
+    skip, scan, end = _skip_whitespace, decoder.scan_once, len(text)  # type: ignore[attr-defined]  # set in __init__
+    index = skip(text, 0)
+    if text[index : index + 1] != "{":
+        raise ValueError("not an object")
+    index = skip(text, index + 1)
+    document: dict[str, object] = {}
+    kind: type | None
+    small, kind, next_try, missed = False, None, 0, 0  # kind: of the last member's value
+    while text[index : index + 1] != "}" or document:  # `{}`, or after a member: a key comes next
+        if small and index >= next_try and missed < 3:  # a run of small members: try a piece of many at once
+            cut = _MEMBER_ENDS.get(kind, _MEMBER_ENDS[None]).search(text, min(index + _DECODE_STEP, end))
+            if cut is not None:
+                at = cut.end() - 1  # the next key's quote
+                try:
+                    piece = decoder.decode("{" + text[index : text.rindex(",", index, at)] + "}")
+                except ValueError:
+                    piece = None
+                if type(piece) is dict:
+                    document.update(piece)
+                    index, missed = at, 0
+                    continue
+                next_try, missed = at, missed + 1  # not between members: read member by member past it
+        start = index
+        if text[index : index + 1] != '"':
+            raise ValueError("expected a key")
+        key, index = scan(text, index)
+        index = skip(text, index)
+        if text[index : index + 1] != ":":
+            raise ValueError("expected a colon")
+        value, index = scan(text, skip(text, index + 1))
+        document[key] = value
+        small, kind = index - start < _SMALL_MEMBER, type(value)
+        index = skip(text, index)
+        if text[index : index + 1] != ",":
+            break
+        index = skip(text, index + 1)
+    if text[index : index + 1] != "}" or skip(text, index + 1) != end:
+        raise ValueError("not the end of the object")
+    return document
+
+
+def _skip_whitespace(text: str, index: int) -> int:
+    match = _WHITESPACE.match(text, index)  # always matches (maybe nothing)
+    return match.end() if match else index
 
 
 def _keep_pairs(match: re.Match[str]) -> str:

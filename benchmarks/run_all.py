@@ -10,7 +10,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SCRIPTS = (
     "bench_cli_list", "bench_completion", "bench_tui", "bench_million", "bench_vault", "bench_kubernetes", "bench_azure",
-    "bench_aws", "bench_gcp", "bench_diff", "bench_huawei", "bench_tencent",
+    "bench_aws", "bench_gcp", "bench_diff", "bench_huawei", "bench_tencent", "bench_crawl", "bench_quit",
 )
 
 INTRO = """# Benchmarks

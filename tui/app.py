@@ -215,7 +215,7 @@ class DaprSecretsApp(App):
         unreadable = [d for d in cluster_problems(self.runtime) if d.code in CLUSTER_UNREADABLE]
         if unreadable:
             self._set_cluster_note(Text(f"✗ {escape_control(unreadable[0].message)}", style="bold red"))
-        self._notify_problems()
+        self.call_after_refresh(self._notify_problems)  # toasts after the first frame: it comes sooner
 
     def _notify_problems(self) -> None:
         """Cluster problems one by one, with their hint; other configuration errors counted."""

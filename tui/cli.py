@@ -104,10 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=version_text())
     _common_options(parser, suppress=False)
     ui = parser.add_argument_group("terminal UI")
-    ui.add_argument("--reveal-timeout", type=float, default=30.0, metavar="SECONDS", help="re-mask a revealed value after this long (default 30)")
-    ui.add_argument("--clipboard-timeout", type=float, default=30.0, metavar="SECONDS", help="clear a copied value from the clipboard after this long (default 30)")
+    ui.add_argument("--reveal-timeout", type=float, default=30.0, metavar="SECONDS",
+                    help="re-mask a revealed value after this long (default 30)")
+    ui.add_argument("--clipboard-timeout", type=float, default=30.0, metavar="SECONDS",
+                    help="clear a copied value from the clipboard after this long (default 30)")
     ui.add_argument("--no-reveal", action="store_true", help="never show values (for screen sharing); copy still works")
-    ui.add_argument("--clipboard", dest="clipboard_mode", choices=("auto", "osc52", "native", "off"), default="auto", help="how to copy: OSC 52 and the native clipboard (auto), one of them, or off")
+    ui.add_argument("--clipboard", dest="clipboard_mode", choices=("auto", "osc52", "native", "off"), default="auto",
+                    help="how to copy: OSC 52 and the native clipboard (auto), one of them, or off")
 
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -119,7 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     get = command("get", "print what GET /v1.0/secrets/STORE/NAME would answer")
     get.add_argument("store")
     get.add_argument("name")
-    get.add_argument("-m", "--metadata", action="append", default=[], metavar="KEY=VALUE", help="request metadata, like ?metadata.KEY=VALUE (version_id, namespace, ...)")
+    get.add_argument("-m", "--metadata", action="append", default=[], metavar="KEY=VALUE",
+                     help="request metadata, like ?metadata.KEY=VALUE (version_id, namespace, ...)")
     bulk = command("bulk", "print what GET /v1.0/secrets/STORE/bulk would answer")
     bulk.add_argument("store")
     bulk.add_argument("-m", "--metadata", action="append", default=[], metavar="KEY=VALUE")
@@ -235,7 +239,8 @@ def _drift(args: argparse.Namespace) -> int:
             mark = row.kind if row.drift else f"note: {row.kind}"
             print(escape_control(f"{mark}  {where}  {row.detail}"))
         summary = document["summary"]
-        print(f"\n{summary['drift']} difference(s), {summary['notes']} note(s) against the sidecar at {escape_control(sidecar.describe_source())}")
+        where = escape_control(sidecar.describe_source())
+        print(f"\n{summary['drift']} difference(s), {summary['notes']} note(s) against the sidecar at {where}")
     return 1 if document["summary"]["drift"] else 0
 
 
@@ -365,7 +370,7 @@ def _list(runtime: Runtime, args: argparse.Namespace) -> int:
     if denied:  # a tab, then the mark: `cut -f1` still gives the names (tabs in names are escaped)
         text = "\n".join(
             f"{line}\tAPI denied ({escape_control(denied[name])})" if name in denied else line
-            for name, line in zip(names, text.split("\n"))
+            for name, line in zip(names, text.split("\n"), strict=True)
         )
     sys.stdout.write(text + "\n" if names else "")
     if denied:
@@ -428,7 +433,7 @@ def _refs(runtime: Runtime, args: argparse.Namespace) -> int:
     table = [headers] + [tuple(cell(row, h) for h in headers) for row in rows]
     widths = [max(len(line[i]) for line in table) for i in range(len(headers))]
     for index, line in enumerate(table):
-        text = "  ".join(cell.ljust(width) for cell, width in zip(line, widths))
+        text = "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True))
         message = rows[index - 1]["message"] if index and rows[index - 1]["status"] != "ok" else ""
         print((text + ("  " + escape_control(message) if message else "")).rstrip())
     print(f"\n{len(rows)} reference(s): {len(rows) - not_ok} ok, {not_ok} not ok")
@@ -480,5 +485,32 @@ def _fail(message: str, hint: str = "") -> None:
         print(f"  hint: {escape_control(hint)}", file=sys.stderr)
 
 
+def entry() -> None:
+    """The `dapr-secrets` command: main(), then out at once. The interpreter's own shutdown tears
+    down every module and object one by one (100-200 ms after the TUI with the SDKs loaded, ~10 ms
+    after listing 100,000 names) and joins worker threads; nothing of ours needs it: files are
+    written unbuffered (the audit log) or closed, so only the standard streams and atexit remain."""
+    try:
+        code = main()
+    except SystemExit as done:  # argparse's --help, --version and usage errors; the codes Python would give
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        if not isinstance(done.code, int | None):
+            print(done.code, file=sys.stderr)
+    exit_now(code)
+
+
+def exit_now(code: int) -> None:
+    """Flush what was written, run atexit handlers, and end the process without the teardown."""
+    import atexit
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`| head`) or stream: nothing more to say
+            pass
+    atexit._run_exitfuncs()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    entry()

@@ -400,6 +400,75 @@ def test_s3_1_flattening_in_bulk_past_one_step_keeps_order_and_odd_leaves(tmp_pa
     assert [(d.code, d.secret) for d in store.diagnostics()] == [("non-string-value", "inner:k15000")]
 
 
+_json_leaf = st.one_of(st.text(max_size=3), st.integers(-3, 3).map(float), st.booleans(), st.none())  # numbers decode as float64
+_json_key = st.text(alphabet="ab:.0", max_size=3)
+_json_document = st.dictionaries(
+    _json_key,
+    st.recursive(_json_leaf, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_json_key, inner, max_size=4), max_leaves=12),
+    max_size=5,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(document=_json_document, separator=st.sampled_from([":", ".", "0"]))
+def test_s3_1_names_before_values_give_the_flattened_result(document: dict, separator: str) -> None:
+    # contrib:secretstores/local/file/filestore.go visitJSONObject: a file of strings and objects only,
+    # no key holding the separator, is listed before its {name: value} map is built (plain_names);
+    # names, their order and every value must be what the full walk gives.
+    from dapr_secrets.backends.local_file import flatten, plain_names
+
+    flat = flatten(document, separator)
+    plain = plain_names(document, separator)
+    if plain is not None:
+        assert plain.names == list(flat.values)
+        assert list(plain.values().items()) == list(flat.values.items())
+        assert not flat.collisions and not flat.odd_leaves
+
+
+def test_s3_1_names_before_values_store_answers_alike(tmp_path: Path) -> None:
+    # contrib:secretstores/local/file/filestore.go visitJSONObject: the store lists a plain file
+    # without building its map, then answers get and bulk from the same flattening.
+    store = make_store(tmp_path, '{"a":{"b":"1","c":{"d":"2"},"e":{}},"f":"3"}')
+    assert store.loaded_names() == ["a:b", "a:c:d", "f"]
+    assert store.get_secret("a:c:d", {}) == {"a:c:d": "2"}
+    assert store.bulk_get({}) == {"a:b": {"a:b": "1"}, "a:c:d": {"a:c:d": "2"}, "f": {"f": "3"}}
+    assert store.diagnostics() == []
+
+
+def _decode_outcome(decode, text: str) -> tuple[str, object]:
+    try:
+        value = decode(text)
+    except Exception as error:  # noqa: BLE001 - the outcome compared is the error itself
+        return "error", (type(error), str(error))
+    return "value", (value, json.dumps(value))  # the dump compares key order too
+
+
+_json_text = st.one_of(
+    st.builds(
+        lambda document, indent, separators: json.dumps(document, indent=indent, separators=separators),
+        _json_document, st.sampled_from([None, 1]), st.sampled_from([(",", ":"), (", ", ": ")]),
+    ),
+    st.text(alphabet='{}[]",: \n\\abn0123e.-tru', max_size=40),  # mostly not JSON
+)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_json_text, cut_at=st.integers(0, 12), small_member=st.sampled_from([0, 6, 1 << 20]))
+def test_s3_1_large_file_decoded_in_steps_as_in_one_call(monkeypatch, text: str, cut_at: int, small_member: int) -> None:
+    # contrib:secretstores/local/file/filestore.go Init: json.Unmarshal of the whole file. A large file
+    # is decoded in steps (the UI keeps running); the document, its key order, and any error must be
+    # exactly one call's. Steps forced tiny here, so pieces are cut everywhere.
+    from dapr_secrets.backends import local_file
+
+    monkeypatch.setattr(local_file, "_DECODE_STEP", cut_at)
+    monkeypatch.setattr(local_file, "_SMALL_MEMBER", small_member)  # 0: member by member only
+    decoder = json.JSONDecoder(parse_int=float, parse_float=float)
+    one_call = _decode_outcome(decoder.decode, text)
+    assert _decode_outcome(lambda t: local_file._decode_in_steps(t, decoder), text) == one_call
+    if one_call[0] == "value" and type(one_call[1][0]) is dict:
+        assert local_file._members_in_steps(text, decoder) == one_call[1][0]  # no fallback for a valid object
+
+
 def test_s3_1_multivalued_duplicate_keys_are_map_order_dependent(tmp_path: Path) -> None:
     # contrib:secretstores/local/file/filestore.go Init (multiValued) + visitJSONObject/visitPrimitive:
     # the "duplicate key" error aborts without popping the path and is ignored

@@ -4,7 +4,9 @@ worked examples of dapr-behaviour.md. Runs the real entry point in-process."""
 from __future__ import annotations
 
 import json
+import os
 import string
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -238,3 +240,31 @@ def test_json_outputs_escape_terminal_controls_and_keep_the_text(capsys, tmp_pat
     code, out, _ = run(capsys, "list", "s", "--json", "--resources-path", str(tmp_path / "c"))
     assert code == 0 and sorted(json.loads(out)["names"]) == sorted(names)
     assert not any(char in out for char in "\x9b\u202e\u200b") and "café" in out
+
+
+def _command(*argv: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **DEMO_ENV}
+    env.pop("NAMESPACE", None)
+    return subprocess.run(["dapr-secrets", *argv], cwd=ROOT, env=env, input=stdin, capture_output=True, text=True, timeout=60)
+
+
+def test_command_ends_without_teardown_but_keeps_codes_and_output(tmp_path: Path):
+    """The `dapr-secrets` command leaves through tui/cli.py `entry` (no interpreter teardown): every
+    exit code and every byte written must be the same as main()'s."""
+    names = {f"name-{i:05}": "v" for i in range(20_000)}  # more than one pipe buffer of output
+    (tmp_path / "big.json").write_text(json.dumps(names))
+    (tmp_path / "big.yaml").write_text(
+        "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: big\nspec:\n  type: secretstores.local.file\n"
+        f"  version: v1\n  metadata:\n  - name: secretsFile\n    value: {tmp_path / 'big.json'}\n"
+    )
+    listed = _command("list", "big", "--resources-path", str(tmp_path))
+    assert (listed.returncode, listed.stdout.splitlines(), listed.stderr) == (0, list(names), "")
+    got = _command("get", "demo-file", "redis:password", *DEMO, "--app-id", "orders")
+    assert (got.returncode, got.stdout) == (0, '{"redis:password":"demo-redis-password"}\n')
+    missing = _command("get", "demo-file", "nope", *DEMO)
+    assert missing.returncode == 1 and missing.stderr.startswith("{\"errorCode\":")
+    usage = _command("list")
+    assert usage.returncode == 2 and "usage:" in usage.stderr
+    version = _command("--version")
+    assert version.returncode == 0 and version.stdout.startswith("dapr-secrets")
+    assert _command("--help").stdout.startswith("usage: dapr-secrets")

@@ -80,7 +80,7 @@ def test_the_wheel_carries_styles_license_and_entry_point(built):
     assert {f"dapr_secrets/{p.relative_to(ROOT)}" for p in (ROOT / "tui").rglob("*.tcss")} <= names
     assert f"{dist_info}/licenses/LICENSE" in names
     assert "License-Expression: Apache-2.0" in metadata
-    assert re.search(r"^dapr-secrets = dapr_secrets\.tui\.cli:main$", entry_points, re.M)
+    assert re.search(r"^dapr-secrets = dapr_secrets\.tui\.cli:entry$", entry_points, re.M)
     assert not any(name.startswith(("tests/", "examples/")) for name in names)
 
 

@@ -199,6 +199,7 @@ class StoreView(Vertical):
                                 if entry.note:
                                     index.notes[entry.name] = entry.note
                         index.add(names)
+                        gc.freeze()  # this page's objects too: later full collections skip them (see start_listing)
                         if live:
                             self.post_message(self.NamesArrived(self, generation))
                         time.sleep(0)  # let the UI thread take the GIL now, not after 5 ms
