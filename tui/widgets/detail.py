@@ -156,7 +156,7 @@ class VersionTable(DataTable):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """x and c here are the app's x and c: offered when the app offers them (not x with --no-reveal)."""
         app_action = {"reveal_version": "reveal", "copy_version": "copy"}.get(action)
-        return self.app.check_action(app_action, parameters) if app_action else True
+        return self.screen.check_action(app_action, parameters) if app_action else True
 
     class Opened(Message):
         """The user moved into the versions list: time to say what each version changed."""
@@ -406,7 +406,7 @@ class DetailPane(VerticalScroll):
             self.app.notify(f"Version {escape_control(self.version or '')} cannot be read: "
                             f"{escape_control(self.unreadable)}.", severity="warning", markup=False)
         else:
-            await self.app.run_action(event.action)  # the app copies the picked version, once read
+            await self.screen.run_action(event.action)  # the main screen copies the picked version, once read
 
     def on_version_table_opened(self, event: VersionTable.Opened) -> None:
         """Old versions' values are read only now that the user opened the versions: compared key
@@ -513,7 +513,7 @@ class DetailPane(VerticalScroll):
             self.toggle_reveal(key)
         if self._pending_copy:
             self._pending_copy = False
-            await self.app.run_action("copy")
+            await self.screen.run_action("copy")
 
     # ----- rendering
 
