@@ -37,7 +37,7 @@ class Action:
     help_keys: str = ""  # how help names the key(s), when not the key itself
     hidden: bool = False  # bound, but not in the footer (it is full; help and the palette say it)
     needs: Needs = Needs.NOTHING
-    app_wide: bool = False  # works on every screen (refresh, help, quit), not only the main one
+    app_wide: bool = False  # the app runs it, and its key works on every screen, not only the main one
     priority: bool = False  # also while a widget that takes typing (the filter) has the focus
 
     @property
@@ -83,8 +83,9 @@ ACTIONS: tuple[Action, ...] = (
     Action("doctor", "d", "Doctor", "Doctor", "everything wrong, with a jump to each problem",
            "doctor: everything wrong; enter jumps to the component or secret"),
     Action("drift", title="Prediction vs sidecar", summary="what the files predict next to what the running sidecar loaded and answers",
-           needs=Needs.SIDECAR),
-    Action("audit_log", title="Audit log", summary="who revealed, copied, verified or compared what, and when (never values)"),
+           needs=Needs.SIDECAR, app_wide=True),
+    Action("audit_log", title="Audit log", summary="who revealed, copied, verified or compared what, and when (never values)",
+           app_wide=True),
     Action(help_keys="tab / shift+tab", help="move between panes"),
     Action(help_keys="j / k, ↑ / ↓", help="move"),
     Action(help_keys="enter / space", help="expand a group or secret; on a reference, jump to it"),

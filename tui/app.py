@@ -33,11 +33,14 @@ from dapr_secrets.tui.actions import app_bindings
 from dapr_secrets.tui.clipboard import ClipboardService, NativeClipboard
 from dapr_secrets.tui.commands import ActionsProvider, ComponentsProvider, PaletteHost, SecretsProvider
 from dapr_secrets.tui.escape import escape_control
+from dapr_secrets.tui.palette_host import AppPaletteHost
+from dapr_secrets.tui.screens.audit import AuditScreen
 from dapr_secrets.tui.screens.help import HelpScreen
 from dapr_secrets.tui.screens.main import MainScreen
 from dapr_secrets.tui.threads import DaemonThreadExecutor
 
 if TYPE_CHECKING:
+    from dapr_secrets.backends.drift import DriftRow
     from dapr_secrets.backends.kubernetes_resources import KubeContext
 
 # Diagnostics of a cluster that could not be read at all: a switch that meets one is not made.
@@ -94,7 +97,7 @@ class DaprSecretsApp(App[None]):
     @property
     def palette_host(self) -> PaletteHost:
         """What the palette's providers may see and do (tui/commands.py)."""
-        return self.main_screen
+        return AppPaletteHost(self)
 
     @property
     def kubernetes_mode(self) -> bool:
@@ -167,6 +170,18 @@ class DaprSecretsApp(App[None]):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.kubernetes_mode))
+
+    def action_drift(self) -> None:
+        from dapr_secrets.tui.screens.drift import DriftScreen
+
+        self.push_screen(DriftScreen(self.runtime), self._drift_closed)  # type: ignore[arg-type]  # can() offers it only for a SidecarRuntime
+
+    async def _drift_closed(self, row: DriftRow | None) -> None:
+        if row is not None and self.runtime.component(row.component) is not None:
+            await self.main_screen.jump_to(row.component, row.secret)
+
+    def action_audit_log(self) -> None:
+        self.push_screen(AuditScreen(self.audit.path))  # push_screen masks what is revealed
 
     # ----- audit trail (names and outcomes only, never a value)
 

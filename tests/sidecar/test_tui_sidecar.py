@@ -61,7 +61,7 @@ async def test_the_prediction_vs_sidecar_screen_lists_the_planted_differences(tm
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             assert app.main_screen.can("drift")
-            app.main_screen.action_drift()
+            app.action_drift()
             await wait_for(pilot, lambda: isinstance(app.screen, DriftScreen) and app.screen.rows, what="drift rows")
             text = screen_text(app)
             assert "value-differs" in text and "files/api-key" in text and "type-differs" in text

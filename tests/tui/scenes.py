@@ -119,7 +119,7 @@ async def drift(pilot: Pilot) -> None:
     from dapr_secrets.tui.screens.drift import DriftScreen
 
     await _quiet(pilot)
-    pilot.app.main_screen.action_drift()
+    pilot.app.action_drift()
     await _until(pilot, lambda: isinstance(pilot.app.screen, DriftScreen) and bool(pilot.app.screen.rows))
     await _quiet(pilot)
 

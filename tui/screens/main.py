@@ -4,11 +4,14 @@ shown, what the cursor points at, jumps, the filter, refresh, and which actions 
 
 It shows the app's current runtime (`app.runtime`: switching namespace or context swaps it, then
 calls `reset_views`). The keys come from the one table in tui/actions.py.
+
+A little over 500 lines: every route between the panes is here on purpose, in one place; the value
+keys (tui/value_keys.py), scopes, search and the palette's facade live in their own modules.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
@@ -22,13 +25,12 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static, Tree
 from textual.worker import get_current_worker
 
-from dapr_secrets.backends.runtime import ComponentStatus, Runtime, RuntimeOptions, State
-from dapr_secrets.tui.actions import ACTIONS_BY_NAME, Action, Needs, main_screen_bindings, palette_rows
+from dapr_secrets.backends.runtime import ComponentStatus, Runtime, State
+from dapr_secrets.tui.actions import ACTIONS_BY_NAME, Needs, main_screen_bindings
 from dapr_secrets.tui.commands import ContextProvider, NamespaceProvider
 from dapr_secrets.tui.escape import escape_control
 from dapr_secrets.tui.messages import JumpToComponent, JumpToSecret
 from dapr_secrets.tui.scopes import Scopes
-from dapr_secrets.tui.screens.audit import AuditScreen
 from dapr_secrets.tui.screens.compare import CompareProvider, CompareScreen, CompareTarget
 from dapr_secrets.tui.screens.doctor import DoctorScreen
 from dapr_secrets.tui.search import SearchService
@@ -42,9 +44,7 @@ from dapr_secrets.tui.widgets.sidebar import Sidebar
 from dapr_secrets.tui.widgets.store_view import StoreView
 
 if TYPE_CHECKING:
-    from dapr_secrets.backends.drift import DriftRow
-    from dapr_secrets.backends.kubernetes_resources import KubeContext
-    from dapr_secrets.components.model import Component, Diagnostic
+    from dapr_secrets.components.model import Diagnostic
     from dapr_secrets.tui.app import DaprSecretsApp
 
 
@@ -390,7 +390,7 @@ class MainScreen(Screen[None]):
         if key is not None:
             self.query_one(DetailPane).show_secret(store, name, key)
 
-    async def _jump_to(self, component_name: str, secret: str | None) -> None:
+    async def jump_to(self, component_name: str, secret: str | None) -> None:
         """Where the doctor's or the drift view's chosen row points: a secret, else its component."""
         component = self.runtime.component(component_name)
         if secret and component is not None and component.is_secret_store:
@@ -487,34 +487,6 @@ class MainScreen(Screen[None]):
             return bool(self.runtime.options.sidecar_url)
         return needs != Needs.KUBERNETES or self.dapr_app.kubernetes_mode
 
-    # ----- the palette's view of the app (commands.PaletteHost)
-
-    @property
-    def components(self) -> Sequence[Component]:
-        return self.runtime.components
-
-    @property
-    def options(self) -> RuntimeOptions:
-        return self.runtime.options
-
-    @property
-    def current_context(self) -> str | None:
-        return self.dapr_app.current_context
-
-    def available_actions(self) -> list[Action]:
-        return [row for row in palette_rows() if self.can(row.action)]
-
-    def run_named_action(self, name: str) -> object:
-        """Run an action of the table directly (the palette has already closed)."""
-        target = self.app if ACTIONS_BY_NAME[name].app_wide else self
-        return getattr(target, f"action_{name}")()
-
-    def switch_namespace(self, namespace: str) -> None:
-        self.dapr_app.switch_namespace(namespace)
-
-    def switch_context(self, context: KubeContext) -> None:
-        self.dapr_app.switch_context(context)
-
     # ----- other screens
 
     def action_switch_namespace(self) -> None:
@@ -535,20 +507,7 @@ class MainScreen(Screen[None]):
 
     async def _doctor_closed(self, diagnostic: Diagnostic | None) -> None:
         if diagnostic is not None and diagnostic.component:
-            await self._jump_to(diagnostic.component, diagnostic.secret)
-
-    def action_drift(self) -> None:
-        from dapr_secrets.tui.screens.drift import DriftScreen
-
-        self.app.push_screen(DriftScreen(self.runtime), self._drift_closed)  # type: ignore[arg-type]  # can() allows it only for a SidecarRuntime
-
-    async def _drift_closed(self, row: DriftRow | None) -> None:
-        if row is not None and self.runtime.component(row.component) is not None:
-            await self._jump_to(row.component, row.secret)
-
-    def action_audit_log(self) -> None:
-        self.mask_values()
-        self.app.push_screen(AuditScreen(self.dapr_app.audit.path))
+            await self.jump_to(diagnostic.component, diagnostic.secret)
 
     def action_compare(self) -> None:
         if not isinstance(self.current_view(), StoreView):
