@@ -11,7 +11,6 @@ keys (tui/value_keys.py), scopes, search and the palette's facade live in their 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
@@ -57,7 +56,7 @@ class MainScreen(Screen[None]):
         self.current: str | None = None
         self._view_ids = 0
         self._told_store_errors: dict[str, str] = {}  # store -> the failure notified: not said twice
-        self.search = SearchService(self, self._search_timer)
+        self.search = SearchService(self, self.set_timer)
         self.scopes = Scopes(self)
         self.values = ValueKeys(self)
 
@@ -331,9 +330,6 @@ class MainScreen(Screen[None]):
         listing, unsearched = self.search.progress()
         query = self.query_one("#filter", FilterInput).value
         self.query_one(FilterResults).show_matches(query, self.search.indexes(), listing, unsearched)
-
-    def _search_timer(self, delay: float, callback: Callable[[], None]) -> object:
-        return self.set_timer(delay, callback)
 
     def on_store_view_index_changed(self, event: StoreView.IndexChanged) -> None:
         """More names: the open filter or palette shows them (the search service paces it)."""
