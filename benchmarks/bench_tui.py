@@ -172,7 +172,7 @@ async def _warm(folder: Path) -> dict[str, float]:
         probe = StallProbe()
         probe.start()
         start = time.perf_counter()
-        app.show_component("big")
+        app.main_screen.show_component("big")
         first, everything = await _until_loaded(app.main_screen.views["big"], start)
         worst, p95 = probe.stop()
         assert len(app.main_screen.views["big"].index) == NAMES

@@ -38,6 +38,7 @@ from dapr_secrets.tui.screens.audit import AuditScreen
 from dapr_secrets.tui.screens.help import HelpScreen
 from dapr_secrets.tui.screens.main import MainScreen
 from dapr_secrets.tui.threads import DaemonThreadExecutor
+from dapr_secrets.tui.widgets.value_actions import ValueServices
 
 if TYPE_CHECKING:
     from dapr_secrets.backends.drift import DriftRow
@@ -84,6 +85,7 @@ class DaprSecretsApp(App[None]):
         self.settings = settings
         self.audit = audit if audit is not None else AuditLog(None)  # None: no trail (tests, embedding)
         self.clipboard_service = ClipboardService(self, settings.clipboard_mode, settings.clipboard_timeout, native_clipboard)
+        self.value_services = ValueServices(self.clipboard_service, self.audit_value, settings.reveal_timeout)  # for the panes' x, c, =
         self._cluster_note: Text | None = None  # in the header: a switch under way, or why one failed
 
     @property

@@ -16,13 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from dapr_secrets.backends.base import (
-    DEFAULT_TIMEOUT,
-    DaprdCrashes,
-    StoreMisconfigured,
-    duplicate_property_error,
-    property_lookup,
-)
+from dapr_secrets.backends.base import DEFAULT_TIMEOUT, DaprdCrashes, StoreMisconfigured
+from dapr_secrets.backends.metadata import duplicate_property_error, property_lookup
 
 SERVICE = "CSMS"
 # hw-go@v0.1.56 services/csms/v1/region/region.go: the regions daprd's SDK knows (the Python SDK

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from dapr_secrets.backends import azure_keyvault
-from dapr_secrets.backends.azure_keyvault import AzureKeyVaultStore, LocalEndpoints
+from dapr_secrets.backends.azure_keyvault import credentials
+from dapr_secrets.backends.azure_keyvault.credentials import LocalEndpoints
+from dapr_secrets.backends.azure_keyvault.store import AzureKeyVaultStore
 from dapr_secrets.backends.base import StoreContext
 from tests.fakes.entra_server import EntraServer
 from tests.fakes.keyvault_server import KeyVaultServer
@@ -54,7 +55,7 @@ def local_azure(monkeypatch: pytest.MonkeyPatch, ca: TestCA, entra: EntraServer,
 
     http_challenge_cache.clear()
     monkeypatch.setattr(
-        azure_keyvault, "_endpoints_for_tests", LocalEndpoints(vault.url, str(ca.ca_pem), entra.authority)
+        credentials, "_endpoints_for_tests", LocalEndpoints(vault.url, str(ca.ca_pem), entra.authority)
     )
 
 

@@ -17,7 +17,7 @@ from azure.identity import (
     WorkloadIdentityCredential,
 )
 
-from dapr_secrets.backends.azure_keyvault import max_results
+from dapr_secrets.backends.azure_keyvault.store import max_results
 from dapr_secrets.backends.base import StoreError, StoreMisconfigured
 from tests.azure.certificates import make_client_certificate
 from tests.azure.conftest import OpenStore
@@ -350,7 +350,7 @@ def test_s3_5_maxresults_key_is_exact_lower_case() -> None:
 
 def test_backend_imports_no_sdk_and_no_ui() -> None:
     code = (
-        "import sys, dapr_secrets.backends.azure_keyvault\n"
+        "import sys, dapr_secrets.backends.azure_keyvault.store\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('azure', 'textual', 'rich', 'msal', 'requests')]\n"
         "assert not bad, bad"
     )

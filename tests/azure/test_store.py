@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dapr_secrets.backends import azure_keyvault
+from dapr_secrets.backends.azure_keyvault import store as azure_store
 from dapr_secrets.backends.base import AccessDenied, SecretNotFound, StoreError, StoreTimeout, StoreUnreachable
 from tests.azure.certificates import make_client_certificate
 from tests.azure.conftest import CLIENT, SERVICE_PRINCIPAL, TENANT, OpenStore
@@ -336,15 +336,15 @@ def test_too_long_retry_after_fails_at_once(open_store: OpenStore, vault: KeyVau
 def test_unreachable_vault_is_reported(
     open_store: OpenStore, vault: KeyVaultServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(azure_keyvault, "MAX_RETRIES", 1)  # keep the test fast; the retry is still bounded
+    monkeypatch.setattr(azure_store, "MAX_RETRIES", 1)  # keep the test fast; the retry is still bounded
     vault.stop()
     with pytest.raises(StoreUnreachable, match="cannot reach Key Vault at https://myvault.vault.azure.net"):
         open_store().get_secret("s", {})
 
 
 def test_slow_vault_times_out(open_store: OpenStore, vault: KeyVaultServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(azure_keyvault, "DEFAULT_TIMEOUT", 0.2)
-    monkeypatch.setattr(azure_keyvault, "MAX_RETRIES", 0)
+    monkeypatch.setattr(azure_store, "DEFAULT_TIMEOUT", 0.2)
+    monkeypatch.setattr(azure_store, "MAX_RETRIES", 0)
     vault.delay = 0.5
     with pytest.raises(StoreTimeout, match="did not answer within 0.2 s"):
         open_store().get_secret("s", {})

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from dapr_secrets.backends.runtime import Runtime, RuntimeOptions, State
-from dapr_secrets.backends.vault import VaultStore
+from dapr_secrets.backends.vault.store import VaultStore
 from dapr_secrets.tui.cli import main
 from tests.fakes.vault_fault import VaultFault
 
@@ -42,7 +42,7 @@ QUIT_SCRIPT = textwrap.dedent(
     """
     import asyncio, sys, time
     from dapr_secrets.backends.runtime import Runtime, RuntimeOptions, State
-    from dapr_secrets.backends.vault import VaultStore
+    from dapr_secrets.backends.vault.store import VaultStore
     from dapr_secrets.tui.app import DaprSecretsApp, UiSettings
 
     VaultStore.timeout = 3600  # a store call that only ends when the server answers

@@ -3,7 +3,7 @@ as ready."""
 
 from __future__ import annotations
 
-from dapr_secrets.backends.vault import VaultStore
+from dapr_secrets.backends.vault.store import VaultStore
 from dapr_secrets.tui.widgets.sidebar import Sidebar
 from tests.fakes.vault_fault import VaultFault
 from tests.tui.conftest import SIZE, component_yaml, make_app, wait_for

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dapr_secrets.backends.base import StoreContext
-from dapr_secrets.backends.vault import VaultStore
+from dapr_secrets.backends.vault.store import VaultStore
 from tests.fakes.vault_fault import VaultFault
 from tests.vault.openbao import Bao, start_bao
 
@@ -94,7 +94,7 @@ StoreFactory = Callable[..., VaultStore]
 
 @pytest.fixture
 def make_store(tmp_path: Path) -> Iterator[StoreFactory]:
-    """make_store(properties, env=..., vault_token_from_env=...) -> VaultStore, closed after the test."""
+    """make_store(properties, env=..., options={...}) -> VaultStore, closed after the test."""
     stores: list[VaultStore] = []
 
     def make(properties: dict[str, str], *, env: dict[str, str] | None = None, **context: object) -> VaultStore:

@@ -218,7 +218,7 @@ async def test_s3_4_non_string_values_in_map_mode_show_the_get_failure_and_why(t
 
 
 async def test_the_pane_says_plainly_when_the_users_own_token_is_used_instead_of_the_components(tmp_path, proxy):
-    app = vault_app(tmp_path, proxy, token=None, env={"VAULT_TOKEN": "root"}, vault_token_from_env=True)
+    app = vault_app(tmp_path, proxy, token=None, env={"VAULT_TOKEN": "root"}, store_options={"vault_token_from_env": True})
     async with app.run_test(size=SIZE) as pilot:
         tree = await open_store(pilot)
         detail = await highlight(pilot, tree, "top")

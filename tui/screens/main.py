@@ -81,7 +81,7 @@ class MainScreen(Screen[None]):
                     yield Static(self._welcome_text(), id="welcome")
                     yield FilterResults(id="filter-results")
                 with Horizontal(id="lower"):
-                    yield DetailPane(self.runtime, self.scopes.text, app.settings.reveal_timeout, id="detail")
+                    yield DetailPane(self.runtime, self.scopes.text, app.value_services, id="detail")
                     yield ReferencesPane(self.runtime, id="refs")
         yield Footer()
 
@@ -193,7 +193,7 @@ class MainScreen(Screen[None]):
             if component.is_secret_store:
                 view = StoreView(self.runtime, component, self.scopes.mark, id=view_id, classes="view")
             else:
-                view = ComponentView(self.runtime, component, self.dapr_app.settings.reveal_timeout, id=view_id, classes="view")
+                view = ComponentView(self.runtime, component, self.dapr_app.value_services, id=view_id, classes="view")
             self.views[name] = view
             view.display = False  # until the switcher shows it
             self.query_one("#views", ContentSwitcher).mount(view)
@@ -295,9 +295,6 @@ class MainScreen(Screen[None]):
 
     def action_copy_url(self) -> None:
         self.values.copy_url()
-
-    def on_detail_pane_revealed(self, event: DetailPane.Revealed) -> None:
-        self.dapr_app.audit_value("reveal", event.target.store, event.target.name, event.key, event.version)
 
     def mask_values(self) -> None:
         """Hide every revealed value (refresh, another screen on top)."""
