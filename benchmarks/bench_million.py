@@ -47,11 +47,11 @@ async def measure(folder: Path) -> dict[str, float]:
     start = time.perf_counter()
     app = DaprSecretsApp(runtime(folder), UiSettings(), Unavailable())
     async with app.run_test(size=SIZE) as pilot:
-        while "big" not in app.views:
+        while "big" not in app.main_screen.views:
             await asyncio.sleep(0.001)
-        first, everything = await _until_loaded(app.views["big"], start)
+        first, everything = await _until_loaded(app.main_screen.views["big"], start)
         worst, _ = probe.stop()
-        assert len(app.views["big"].index) == NAMES
+        assert len(app.main_screen.views["big"].index) == NAMES
         await pilot.pause()
         filter_probe = StallProbe()
         filter_probe.start()

@@ -140,11 +140,11 @@ async def cold(folder: Path) -> dict[str, float]:
     start = time.perf_counter()
     app = DaprSecretsApp(runtime(folder), UiSettings(), Unavailable())
     async with app.run_test(size=SIZE) as pilot:
-        while "big" not in app.views:
+        while "big" not in app.main_screen.views:
             await asyncio.sleep(0.001)
-        first, everything = await _until_loaded(app.views["big"], start)
+        first, everything = await _until_loaded(app.main_screen.views["big"], start)
         worst, _ = probe.stop()
-        assert len(app.views["big"].index) == NAMES
+        assert len(app.main_screen.views["big"].index) == NAMES
         await settle(app, pilot)
     return {"first": first, "all": everything, "stall": worst}
 
@@ -172,10 +172,10 @@ async def _warm(folder: Path) -> dict[str, float]:
         probe = StallProbe()
         probe.start()
         start = time.perf_counter()
-        app.show_component("big")
-        first, everything = await _until_loaded(app.views["big"], start)
+        app.main_screen.show_component("big")
+        first, everything = await _until_loaded(app.main_screen.views["big"], start)
         worst, p95 = probe.stop()
-        assert len(app.views["big"].index) == NAMES
+        assert len(app.main_screen.views["big"].index) == NAMES
         await pilot.pause()
         typed = await filter_latency(app, pilot)
     return {"first": first, "all": everything, "stall": worst, "stall_p95": p95, **typed}

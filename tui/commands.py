@@ -2,31 +2,73 @@
 the stores nobody opened yet, and results follow as names arrive), jump to a component, the app's
 actions that can work on what is shown, and (Kubernetes mode) the namespace and context pickers.
 Names are untrusted, so prompts are built as plain `Text` (Textual's `Matcher.highlight` and a
-hit's `help` would parse them as markup) and never contain a value."""
+hit's `help` would parse them as markup) and never contain a value.
+
+Providers see the app through one narrow facade, `PaletteHost` (the main screen implements it),
+never through the app's attributes.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from rich.style import Style
 from rich.text import Text
-from textual.command import DiscoveryHit, Hit, Matcher, Provider
+from textual.command import CommandInput, CommandPalette, DiscoveryHit, Hit, Matcher, Provider
+from textual.widgets import Input
 
 from dapr_secrets.backends.base import StoreError
-from dapr_secrets.tui.safe_text import escape_control
+from dapr_secrets.tui.actions import Action, palette_help
+from dapr_secrets.tui.escape import escape_control
 
 if TYPE_CHECKING:
     from dapr_secrets.backends.kubernetes_resources import KubeContext
-    from dapr_secrets.tui.app import DaprSecretsApp
+    from dapr_secrets.backends.runtime import RuntimeOptions
+    from dapr_secrets.components.model import Component
+    from dapr_secrets.tui.search import SearchService
 
 MATCH_STYLE = Style(bold=True, underline=True)
 FUZZY_LIMIT = 2_000  # above this many names in a store, candidates are pre-filtered by substring
 MAX_HITS_PER_STORE = 200
 LISTING_SCORE = 0.001  # the "still listing" line sorts below every match
 NAMESPACE_NAME = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")  # a DNS-1123 label, as Kubernetes requires
+
+
+class PaletteHost(Protocol):
+    """What the palette may see and do: the search service, the components, jumps, the actions
+    that can work now, and (Kubernetes mode) switching namespace or context."""
+
+    @property
+    def search(self) -> SearchService: ...
+
+    @property
+    def components(self) -> Sequence[Component]: ...
+
+    @property
+    def options(self) -> RuntimeOptions: ...
+
+    @property
+    def current_context(self) -> str | None: ...
+
+    def jump_to_secret(self, store: str, name: str, key: str | None = None) -> Awaitable[None]: ...
+
+    def jump_to_component(self, name: str) -> None: ...
+
+    def available_actions(self) -> list[Action]: ...
+
+    def run_named_action(self, name: str) -> object: ...
+
+    def switch_namespace(self, namespace: str) -> None: ...
+
+    def switch_context(self, context: KubeContext) -> None: ...
+
+
+class HasPaletteHost(Protocol):
+    @property
+    def palette_host(self) -> PaletteHost: ...
 
 
 def highlighted(matcher: Matcher | None, prefix: str, candidate: str) -> Text:
@@ -40,34 +82,42 @@ def highlighted(matcher: Matcher | None, prefix: str, candidate: str) -> Text:
     return text
 
 
-class _AppProvider(Provider):
+class _HostProvider(Provider):
     @property
-    def dapr_app(self) -> DaprSecretsApp:
-        return cast("DaprSecretsApp", self.app)
+    def host(self) -> PaletteHost:
+        return cast(HasPaletteHost, self.app).palette_host
 
 
-class SecretsProvider(_AppProvider):
+class SecretsProvider(_HostProvider):
     """Jump to any secret of a ready store. Opening the palette lists the stores not indexed yet;
-    the app searches again as their names arrive."""
+    the palette searches again as their names arrive."""
 
     async def startup(self) -> None:
-        self.dapr_app.palette_searching = True
-        self.dapr_app.index_ready_stores()
+        self.host.search.open("palette", self._search_again)
 
     async def shutdown(self) -> None:
-        self.dapr_app.palette_searching = False
+        self.host.search.close("palette")
+
+    def _search_again(self) -> None:
+        """The palette searches when its input announces a value: ask the input to announce the
+        same text again (a real `Changed` from the input, through Textual's public reactive API)."""
+        palette = self.app.screen  # the provider's own `screen` is the one the palette was opened from
+        if isinstance(palette, CommandPalette):
+            field = palette.query_one(CommandInput)
+            if field.value.strip():
+                field.mutate_reactive(Input.value)
 
     async def search(self, query: str) -> AsyncIterator[Hit]:
         if not query:
             return
         matcher = self.matcher(query)
-        app = self.dapr_app
-        listing, _ = app.search_progress()
+        host = self.host
+        listing, _ = host.search.progress()
         if listing:
             stores = escape_control(", ".join(listing))
             yield Hit(LISTING_SCORE, Text(f"⋯ still listing names of {stores}: more may match", style="dim italic"),
                       _nothing, text="still listing")
-        for store, index in app.loaded_indexes().items():
+        for store, index in host.search.indexes().items():
             if len(index) <= FUZZY_LIMIT:
                 candidates = index.names()
             else:
@@ -79,7 +129,7 @@ class SecretsProvider(_AppProvider):
                     yield Hit(
                         score,
                         highlighted(matcher, prefix, name),
-                        partial(app.jump_to_secret, store, name),
+                        partial(host.jump_to_secret, store, name),
                         text=escape_control(f"{store}: {name}"),
                         help="jump to this secret",
                     )
@@ -89,14 +139,14 @@ def _nothing() -> None:
     """What choosing an information line does."""
 
 
-class ComponentsProvider(_AppProvider):
+class ComponentsProvider(_HostProvider):
     """Jump to any component."""
 
     def _components(self) -> list[tuple[str, str]]:
-        return [(c.name, escape_control(c.type)) for c in self.dapr_app.runtime.components]
+        return [(c.name, escape_control(c.type)) for c in self.host.components]
 
     async def discover(self) -> AsyncIterator[DiscoveryHit]:
-        app = self.dapr_app
+        app = self.host
         for name, kind in self._components():
             yield DiscoveryHit(
                 Text.assemble(("component ", "dim"), escape_control(name), (f"  {kind}", "dim"), end=""),
@@ -106,7 +156,7 @@ class ComponentsProvider(_AppProvider):
 
     async def search(self, query: str) -> AsyncIterator[Hit]:
         matcher = self.matcher(query)
-        app = self.dapr_app
+        app = self.host
         for name, kind in self._components():
             score = matcher.match(name)
             if score > 0:
@@ -119,31 +169,13 @@ class ComponentsProvider(_AppProvider):
                 )
 
 
-class ActionsProvider(_AppProvider):
-    """What the keys do, plus the copy variants that have no key: those that can work on what is
-    shown (the app's `can`, the rule the footer follows too)."""
+class ActionsProvider(_HostProvider):
+    """What the keys do, plus the actions that have no key (tui/actions.py): those that can work
+    on what is shown (the rule the footer follows too)."""
 
     def _actions(self) -> list[tuple[str, str, Callable[[], object]]]:
-        app = self.dapr_app
-        actions = [
-            ("switch_namespace", "Switch namespace…", "n: read the Dapr components of another namespace, like a daprd there"),
-            ("switch_context", "Switch context…", "another kubeconfig context (cluster or user)"),
-            ("reveal", "Reveal / hide value", "x: show the highlighted value (re-masks on move and after a timeout)"),
-            ("copy", "Copy value", "c: copy the highlighted value without showing it"),
-            ("verify", "Verify value…", "=: does a candidate match the highlighted value? never shows it"),
-            ("compare", "Compare with…", "this store against another store, folder or namespace; values are never shown"),
-            ("version", "Next version", "v: read the next older version of the highlighted secret"),
-            ("copy_name", "Copy name", "copy the highlighted secret's name"),
-            ("copy_reference", "Copy as secretKeyRef YAML", "a component metadata item that reads this secret"),
-            ("copy_url", "Copy Dapr API URL", "GET http://localhost:3500/v1.0/secrets/<store>/<name>"),
-            ("filter", "Filter names", "/: filter the names of every ready store"),
-            ("refresh", "Refresh", "ctrl+r: read the files and stores again, keeping what is open"),
-            ("doctor", "Doctor", "d: everything wrong, with a jump to each problem"),
-            ("drift", "Prediction vs sidecar", "what the files predict next to what the running sidecar loaded and answers"),
-            ("audit_log", "Audit log", "who revealed, copied, verified or compared what, and when (never values)"),
-            ("help", "Help", "?: every key"),
-        ]
-        return [(title, help_text, getattr(app, f"action_{name}")) for name, title, help_text in actions if app.can(name)]
+        host = self.host
+        return [(row.title, palette_help(row), partial(host.run_named_action, row.action)) for row in host.available_actions()]
 
     async def discover(self) -> AsyncIterator[DiscoveryHit]:
         for title, help_text, action in self._actions():
@@ -157,13 +189,13 @@ class ActionsProvider(_AppProvider):
                 yield Hit(score, matcher.highlight(title), action, text=title, help=help_text)
 
 
-class _PickerProvider(_AppProvider):
+class _PickerProvider(_HostProvider):
     """A palette that lists choices read in a thread when it opens. When they cannot be read, the
     reason shows in place (and in a notification), and typing still works where it can."""
 
     what = ""  # "namespaces" / "contexts", for messages
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.error: StoreError | None = None
 
@@ -204,35 +236,35 @@ class NamespaceProvider(_PickerProvider):
 
     what = "namespaces"
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.namespaces: list[str] = []
 
     def load(self) -> None:
         from dapr_secrets.backends.kubernetes_resources import list_namespaces
 
-        options = self.dapr_app.runtime.options
+        options = self.host.options
         self.namespaces = list_namespaces(kubeconfig=None, context=options.kube_context, env=options.daprd_env())
 
     def retry(self) -> None:
-        self.dapr_app.action_switch_namespace()
+        self.host.run_named_action("switch_namespace")
 
     def _prompt(self, matcher: Matcher | None, namespace: str) -> Text:
         text = highlighted(matcher, "namespace ", namespace)
-        if namespace == self.dapr_app.runtime.options.daprd_namespace():
+        if namespace == self.host.options.daprd_namespace():
             text.append("  ● current", style="green")
         return text
 
     async def discover(self) -> AsyncIterator[DiscoveryHit]:
         if self.error is not None:
             yield self.error_hit(typing_works=True)
-        app = self.dapr_app
+        app = self.host
         for namespace in self.namespaces:
             yield DiscoveryHit(self._prompt(None, namespace), partial(app.switch_namespace, namespace), text=escape_control(namespace))
 
     async def search(self, query: str) -> AsyncIterator[Hit]:
         matcher = self.matcher(query)
-        app = self.dapr_app
+        app = self.host
         for namespace in self.namespaces:
             score = matcher.match(namespace)
             if score > 0:
@@ -251,7 +283,7 @@ class ContextProvider(_PickerProvider):
 
     what = "contexts"
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.contexts: list[KubeContext] = []
         self.current: str | None = None
@@ -259,15 +291,15 @@ class ContextProvider(_PickerProvider):
     def load(self) -> None:
         from dapr_secrets.backends.kubernetes_resources import list_contexts
 
-        self.contexts, self.current = list_contexts(None, self.dapr_app.runtime.options.daprd_env())
+        self.contexts, self.current = list_contexts(None, self.host.options.daprd_env())
 
     def retry(self) -> None:
-        self.dapr_app.action_switch_context()
+        self.host.run_named_action("switch_context")
 
     def _prompt(self, matcher: Matcher | None, context: KubeContext) -> Text:
         name = context.name
         text = highlighted(matcher, "context ", name)
-        if name == (self.dapr_app.current_context or self.current):
+        if name == (self.host.current_context or self.current):
             text.append("  ● current", style="green")
         where = f"cluster {context.cluster}, user {context.user}, namespace {context.namespace or 'default'}"
         text.append(f"\n{escape_control(where)}", style="dim")
@@ -276,13 +308,13 @@ class ContextProvider(_PickerProvider):
     async def discover(self) -> AsyncIterator[DiscoveryHit]:
         if self.error is not None:
             yield self.error_hit(typing_works=False)
-        app = self.dapr_app
+        app = self.host
         for context in self.contexts:
             yield DiscoveryHit(self._prompt(None, context), partial(app.switch_context, context), text=context.name)
 
     async def search(self, query: str) -> AsyncIterator[Hit]:
         matcher = self.matcher(query)
-        app = self.dapr_app
+        app = self.host
         for context in self.contexts:
             score = matcher.match(context.name)
             if score > 0:

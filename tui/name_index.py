@@ -3,9 +3,10 @@ command palette. No Textual here, so it is cheap to test and to benchmark.
 
 Names are split at the store's separator into groups (`db:password` -> group `db`, secret
 `password`); while no name contains it, at "/" when names contain that (`svc12/key1` in a store
-whose separator is ":"). Labels sort naturally (`key2` before `key10`). A level with more than LEVEL_LIMIT entries is shown as buckets of a common label
-prefix (`secret-0…`, `secret-1…`), bucketed again when opened, so no tree level ever holds tens of
-thousands of nodes. Buckets are computed when a level is shown, never stored.
+whose separator is ":"). Labels sort naturally (`key2` before `key10`). A level with more than
+LEVEL_LIMIT entries is shown as buckets of a common label prefix (`secret-0…`, `secret-1…`),
+bucketed again when opened, so no tree level ever holds tens of thousands of nodes. Buckets are
+computed when a level is shown, never stored.
 
 Thread-safe: a loader thread adds pages while the UI reads levels.
 """
@@ -183,9 +184,10 @@ class NameIndex:
             if create:
                 level = self._child(level, segment)
             else:
-                level = level.groups.get(segment)
-                if level is None:
+                found = level.groups.get(segment)
+                if found is None:
                     return None
+                level = found
         return level
 
     def _segments(self, path: str) -> list[str]:

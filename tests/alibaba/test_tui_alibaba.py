@@ -19,7 +19,7 @@ pytestmark = pytest.mark.usefixtures("local_oos")
 
 
 def store_view(app) -> StoreView:
-    view = app.views["oos"]
+    view = app.main_screen.views["oos"]
     assert isinstance(view, StoreView)
     return view
 
@@ -33,7 +33,7 @@ async def test_s8_pages_through_250_parameters_and_reveals_an_older_version(tmp_
     app = make_app(resources.runtime())
     async with app.run_test(size=SIZE) as pilot:
         app.query_one(Sidebar).highlight_component("oos")
-        await wait_for(pilot, lambda: "oos" in app.views and store_view(app).listed, timeout=20, what="listed")
+        await wait_for(pilot, lambda: "oos" in app.main_screen.views and store_view(app).listed, timeout=20, what="listed")
         await settle(pilot)
         tree = store_view(app).secret_tree
         assert tree is not None

@@ -24,9 +24,10 @@ def aws_app(tmp_path: Path, aws: str):
 
 async def open_store(pilot, name: str):
     pilot.app.query_one(Sidebar).highlight_component(name)
-    await wait_for(pilot, lambda: name in pilot.app.views and pilot.app.views[name].listed, timeout=60, what=f"{name} listed")
+    views = pilot.app.main_screen.views
+    await wait_for(pilot, lambda: name in views and views[name].listed, timeout=60, what=f"{name} listed")
     await settle(pilot)
-    view = pilot.app.views[name]
+    view = pilot.app.main_screen.views[name]
     assert isinstance(view, StoreView) and view.secret_tree is not None
     return view
 

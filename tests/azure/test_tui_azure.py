@@ -37,14 +37,14 @@ def akv_app(tmp_path: Path):
 
 
 def store_view(app) -> StoreView:
-    view = app.views["akv"]
+    view = app.main_screen.views["akv"]
     assert isinstance(view, StoreView)
     return view
 
 
 async def open_store(pilot) -> SecretTree:
     pilot.app.query_one(Sidebar).highlight_component("akv")
-    await wait_for(pilot, lambda: "akv" in pilot.app.views and store_view(pilot.app).listed, what="akv listed")
+    await wait_for(pilot, lambda: "akv" in pilot.app.main_screen.views and store_view(pilot.app).listed, what="akv listed")
     await settle(pilot)
     tree = store_view(pilot.app).secret_tree
     assert tree is not None
@@ -68,7 +68,7 @@ async def test_names_arrive_page_by_page_and_no_value_is_requested_while_listing
     app = akv_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         app.query_one(Sidebar).highlight_component("akv")
-        await wait_for(pilot, lambda: "akv" in app.views and store_view(app).index is not None
+        await wait_for(pilot, lambda: "akv" in app.main_screen.views and store_view(app).index is not None
                        and len(store_view(app).index) == 25, what="the first page")
         await pilot.pause()
         assert store_view(app).listing  # the other pages are still on their way...

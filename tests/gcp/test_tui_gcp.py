@@ -25,14 +25,14 @@ def gcp_app(tmp_path: Path, metadata: dict[str, str], env: dict[str, str] | None
 
 
 def store_view(app) -> StoreView:
-    view = app.views["gcpsm"]
+    view = app.main_screen.views["gcpsm"]
     assert isinstance(view, StoreView)
     return view
 
 
 async def open_store(pilot):
     pilot.app.query_one(Sidebar).highlight_component("gcpsm")
-    await wait_for(pilot, lambda: "gcpsm" in pilot.app.views and store_view(pilot.app).listed, timeout=20, what="listed")
+    await wait_for(pilot, lambda: "gcpsm" in pilot.app.main_screen.views and store_view(pilot.app).listed, timeout=20, what="listed")
     await settle(pilot)
     tree = store_view(pilot.app).secret_tree
     assert tree is not None

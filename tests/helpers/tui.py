@@ -164,7 +164,7 @@ async def highlight(pilot, tree, name: str):
 
 
 def tree_of(app, store: str) -> SecretTree:
-    view = app.views[store]
+    view = app.main_screen.views[store]
     assert isinstance(view, StoreView) and view.secret_tree is not None
     return view.secret_tree
 
@@ -176,7 +176,7 @@ def labels(node) -> list[str]:
 async def open_store(pilot, store: str) -> SecretTree:
     """Highlight a store in the sidebar, wait for its names, focus its tree."""
     pilot.app.query_one(Sidebar).highlight_component(store)
-    await wait_for(pilot, lambda: store in pilot.app.views and pilot.app.views[store].listed, what=f"{store} listed")
+    await wait_for(pilot, lambda: store in pilot.app.main_screen.views and pilot.app.main_screen.views[store].listed, what=f"{store} listed")
     await settle(pilot)
     tree = tree_of(pilot.app, store)
     tree.focus()

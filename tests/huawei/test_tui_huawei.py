@@ -16,7 +16,7 @@ SIZE = (120, 40)
 
 
 def store_view(app) -> StoreView:
-    view = app.views["csms"]
+    view = app.main_screen.views["csms"]
     assert isinstance(view, StoreView)
     return view
 
@@ -31,7 +31,7 @@ async def test_s8_pages_through_secrets_and_reveals_a_version_with_its_stages(tm
     app = make_app(resources.runtime(env=daprd_env(csms)))
     async with app.run_test(size=SIZE) as pilot:
         app.query_one(Sidebar).highlight_component("csms")
-        await wait_for(pilot, lambda: "csms" in app.views and store_view(app).listed, timeout=20, what="listed")
+        await wait_for(pilot, lambda: "csms" in app.main_screen.views and store_view(app).listed, timeout=20, what="listed")
         await settle(pilot)
         assert len(store_view(app).index) == 250
         assert [r.query.get("marker", "") for r in csms.calls("ListSecrets")] == ["", "app-099", "app-199"]

@@ -90,7 +90,7 @@ def header(app) -> str:
 
 
 def store_listed(app, store: str = "kubernetes") -> bool:
-    view = app.views.get(store)
+    view = app.main_screen.views.get(store)
     return isinstance(view, StoreView) and view.listed and not view.listing
 
 
@@ -150,10 +150,10 @@ async def test_a_namespace_of_5000_secrets_shows_pages_as_they_arrive_lists_meta
     async with app.run_test(size=SIZE) as pilot:
         # The built-in store comes first and is shown at once: its first page appears while the
         # second is held back by the server.
-        await wait_for(pilot, lambda: "kubernetes" in app.views and app.views["kubernetes"].index is not None
-                       and len(app.views["kubernetes"].index) == 500, timeout=10, what="the first page")
+        await wait_for(pilot, lambda: "kubernetes" in app.main_screen.views and app.main_screen.views["kubernetes"].index is not None
+                       and len(app.main_screen.views["kubernetes"].index) == 500, timeout=10, what="the first page")
         await pilot.pause()
-        view = app.views["kubernetes"]
+        view = app.main_screen.views["kubernetes"]
         shown = screen_text(app)
         assert view.listing and "kubernetes  kubernetes  500 secrets…" in shown and "secret-00000" in shown
         assert "loading names… 500 so far" in view.secret_tree.root.children[-1].label.plain  # at the end
@@ -199,7 +199,7 @@ async def test_cluster_mode_shows_the_namespace_components_under_its_heading_wit
         ]  # staging's audit-state is not here: one daprd, one namespace
         assert "cluster  kubernetes  context: test  ns: prod" in header(app)
         assert app.runtime.status("orders-state").state == State.READY  # db/password resolved in prod
-        assert list(app.views["kubernetes"].index.names()) == ["db"]
+        assert list(app.main_screen.views["kubernetes"].index.names()) == ["db"]
 
 
 async def test_cli_options_without_a_namespace_variable_list_the_builtin_store(cluster, kube_env, tmp_path):
@@ -210,7 +210,7 @@ async def test_cli_options_without_a_namespace_variable_list_the_builtin_store(c
     app = make_app(Runtime.load(replace(options, env=kube_env, cwd=str(tmp_path))))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: store_listed(app), what="the kubernetes store listed")
-        assert list(app.views["kubernetes"].index.names()) == ["db"]
+        assert list(app.main_screen.views["kubernetes"].index.names()) == ["db"]
 
 
 async def test_sidebar_groups_file_components_by_namespace_when_they_span_several(resources, kube_env):
@@ -246,8 +246,8 @@ async def test_switching_namespace_swaps_the_components_and_the_builtin_stores_s
         assert sidebar_lines(app)[0] == "namespace staging"
         assert [line for line in sidebar_lines(app) if "state" in line] == ["● audit-state  redis"]
         assert "ns: staging" in header(app) and "switching" not in header(app)
-        assert set(app.views) == {"kubernetes"}  # no view of prod survived
-        assert list(app.views["kubernetes"].index.names()) == ["db"]
+        assert set(app.main_screen.views) == {"kubernetes"}  # no view of prod survived
+        assert list(app.main_screen.views["kubernetes"].index.names()) == ["db"]
         assert "/api/v1/namespaces/staging/secrets" in {r.path for r in cluster.requests}
         assert app.runtime.status("audit-state").state == State.READY  # resolved in staging
         assert app.runtime.options.daprd_env()["NAMESPACE"] == "staging"
@@ -306,7 +306,7 @@ async def test_switching_context_uses_its_credentials_and_namespace_and_an_unrea
         # A context whose server does not answer: the reason in place and in a notification,
         # and what was open keeps working.
         current = app.runtime
-        app.action_switch_context()
+        app.main_screen.action_switch_context()
         await wait_for(pilot, lambda: CommandPalette.is_open(app), what="the context picker")
         await app.workers.wait_for_complete()
         await pilot.pause(0.3)
@@ -318,8 +318,8 @@ async def test_switching_context_uses_its_credentials_and_namespace_and_an_unrea
         [failure] = [n for n in notifications(app) if n.startswith("Could not switch")]
         assert "hint: is the cluster running" in failure
         assert current.store("kubernetes") is not None  # not closed
-        app.views["kubernetes"].secret_tree.focus()
-        await app.views["kubernetes"].secret_tree.select_secret("db")
+        app.main_screen.views["kubernetes"].secret_tree.focus()
+        await app.main_screen.views["kubernetes"].secret_tree.select_secret("db")
         detail = app.main_screen.query_one(DetailPane)
         await wait_for(pilot, lambda: detail.values is not None, what="a secret read after the failed switch")
         assert list(detail.values) == ["password"]
@@ -337,7 +337,7 @@ async def test_rbac_forbidding_namespace_listing_says_so_and_a_typed_namespace_s
         assert "type a name to switch to it anyway" in shown
         [notice] = [n for n in notifications(app) if n.startswith("Cannot list namespaces")]
         assert "hint: RBAC denies `list namespaces` in the whole cluster for alice@example.com" in notice
-        assert app.views["kubernetes"].listed and sidebar_lines(app)[0] == "namespace prod"  # still working
+        assert app.main_screen.views["kubernetes"].listed and sidebar_lines(app)[0] == "namespace prod"  # still working
 
         await choose(pilot, "staging")
         await switched_to(pilot, "staging")

@@ -59,7 +59,7 @@ async def test_the_prediction_vs_sidecar_screen_lists_the_planted_differences(tm
         app = make_app(SidecarRuntime(options, SidecarClient(daprd.url)))
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            assert app.can("drift")
+            assert app.main_screen.can("drift")
             app.action_drift()
             await wait_for(pilot, lambda: isinstance(app.screen, DriftScreen) and app.screen.rows, what="drift rows")
             text = screen_text(app)
@@ -71,7 +71,7 @@ async def test_the_prediction_vs_sidecar_screen_lists_the_planted_differences(tm
             table.move_cursor(row=index)
             await pilot.press("enter")
             await wait_for(pilot, lambda: not isinstance(app.screen, DriftScreen), what="jump back")
-            await wait_for(pilot, lambda: app.current == "files", what="files shown")
+            await wait_for(pilot, lambda: app.main_screen.current == "files", what="files shown")
     assert replace(options, sidecar_url=None) == app.runtime.prediction_options()
 
 
@@ -80,4 +80,4 @@ async def test_drift_is_offered_only_with_a_sidecar(tmp_path):
 
     app = make_app(Resources(tmp_path).runtime())
     async with app.run_test(size=SIZE):
-        assert not app.can("drift")
+        assert not app.main_screen.can("drift")

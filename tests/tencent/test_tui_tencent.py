@@ -19,7 +19,7 @@ pytestmark = pytest.mark.usefixtures("local_tencent")
 
 
 def store_view(app) -> StoreView:
-    view = app.views["tencentssm"]
+    view = app.main_screen.views["tencentssm"]
     assert isinstance(view, StoreView)
     return view
 
@@ -35,7 +35,7 @@ async def test_s8_pages_through_250_secrets_and_reveals_a_version_with_version_i
     app = make_app(resources.runtime())
     async with app.run_test(size=SIZE) as pilot:
         app.query_one(Sidebar).highlight_component("tencentssm")
-        await wait_for(pilot, lambda: "tencentssm" in app.views and store_view(app).listed, timeout=20, what="listed")
+        await wait_for(pilot, lambda: "tencentssm" in app.main_screen.views and store_view(app).listed, timeout=20, what="listed")
         await settle(pilot)
         tree = store_view(app).secret_tree
         assert tree is not None

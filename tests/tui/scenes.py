@@ -52,8 +52,8 @@ async def _until_stable(pilot: Pilot, measure: Callable[[], object], rounds: int
 async def _open_secret(pilot: Pilot, store: str, name: str) -> None:
     app = pilot.app
     app.query_one(Sidebar).highlight_component(store)
-    await _until(pilot, lambda: store in app.views and app.views[store].listed)
-    view = app.views[store]
+    await _until(pilot, lambda: store in app.main_screen.views and app.main_screen.views[store].listed)
+    view = app.main_screen.views[store]
     assert isinstance(view, StoreView) and view.secret_tree is not None
     view.secret_tree.focus()
     await view.secret_tree.select_secret(name)
@@ -84,7 +84,7 @@ async def references(pilot: Pilot) -> None:
 async def component(pilot: Pilot) -> None:
     """legacy-hook: its metadata and a reference that does not resolve."""
     await _quiet(pilot)
-    pilot.app.jump_to_component("legacy-hook")
+    pilot.app.main_screen.jump_to_component("legacy-hook")
     await _quiet(pilot)
 
 
@@ -106,8 +106,8 @@ async def palette(pilot: Pilot) -> None:
     await _open_secret(pilot, "demo-multi", "redis")
     await _open_secret(pilot, "demo-file", "redis:password")
     app = pilot.app
-    app.index_ready_stores()  # what opening the palette starts: done first, so the hits are final
-    await _until(pilot, lambda: not app.search_progress()[0])
+    app.main_screen.search.index_ready_stores()  # what opening the palette starts: done first, so the hits are final
+    await _until(pilot, lambda: not app.main_screen.search.progress()[0])
     await _quiet(pilot)
     await pilot.press("ctrl+p", *"redis")
     await _until_stable(pilot, lambda: app.screen.query("OptionList").first().option_count)
@@ -138,7 +138,7 @@ async def compare(pilot: Pilot) -> None:
     from dapr_secrets.tui.screens.compare import CompareTarget
 
     await _open_secret(pilot, "demo-file", "redis:password")
-    pilot.app.compare_with(CompareTarget("demo-multi"))
+    pilot.app.main_screen.compare_with(CompareTarget("demo-multi"))
     await _until(pilot, lambda: getattr(pilot.app.screen, "result", None) is not None)
     await pilot.press("a")
     await _quiet(pilot)

@@ -35,7 +35,7 @@ async def test_names_are_listed_only_when_a_store_is_first_shown_and_values_only
     app = make_app(resources.runtime())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert "second" not in app.views  # never shown: never listed
+        assert "second" not in app.main_screen.views  # never shown: never listed
         tree = await open_store(pilot, "first")
         assert labels(tree.root) == ["api", "db: (2)"]
         # Listing read no value; focusing the tree puts the cursor on "api", whose value the detail
@@ -48,7 +48,7 @@ async def test_names_are_listed_only_when_a_store_is_first_shown_and_values_only
         assert labels(db) == ["password", "user"]
         await cursor_to(pilot, tree, "db:user")
         assert MemoryStore.reads[-1] == "db:user"
-        assert "second" not in app.views
+        assert "second" not in app.main_screen.views
 
 
 async def test_a_hierarchical_store_lists_a_folder_only_when_it_is_expanded(resources):
@@ -72,15 +72,15 @@ async def test_names_appear_page_by_page_behind_a_loading_placeholder(resources)
     app = make_app(resources.runtime())
     async with app.run_test(size=SIZE) as pilot:
         app.query_one(Sidebar).highlight_component("slow")
-        await wait_for(pilot, lambda: "slow" in app.views and app.views["slow"].secret_tree is not None
-                       and len(app.views["slow"].secret_tree.root.children) >= 3, what="first page")
+        await wait_for(pilot, lambda: "slow" in app.main_screen.views and app.main_screen.views["slow"].secret_tree is not None
+                       and len(app.main_screen.views["slow"].secret_tree.root.children) >= 3, what="first page")
         tree = tree_of(app, "slow")
         shown = labels(tree.root)
         assert shown[:2] == ["s0", "s1"]
         assert shown[-1].startswith("⋯ loading names… 2 so far")
         assert tree.root.children[-1].data.kind == NodeKind.STATUS
         GatedStore.gate.set()
-        await wait_for(pilot, lambda: app.views["slow"].listed, what="listing done")
+        await wait_for(pilot, lambda: app.main_screen.views["slow"].listed, what="listing done")
         await settle(pilot)
         assert labels(tree.root) == ["s0", "s1", "s2", "s3", "s4"]
 
@@ -99,11 +99,11 @@ async def test_a_failing_store_shows_its_error_in_place_and_nothing_else_is_affe
         # ... and in place when shown, with the hint.
         app.query_one(Sidebar).highlight_component("broken")
         await settle(pilot)
-        status = str(app.views["broken"].query_one("#store-status").render())
+        status = str(app.main_screen.views["broken"].query_one("#store-status").render())
         assert "error" in status and "missing.json" in status and "hint:" in status
         # The store that opens but cannot list: error in place of the names, and a notification.
         app.query_one(Sidebar).highlight_component("down")
-        await wait_for(pilot, lambda: app.views["down"].listed, what="down listed")
+        await wait_for(pilot, lambda: app.main_screen.views["down"].listed, what="down listed")
         await settle(pilot)
         assert "could not list names: dial tcp" in labels(tree_of(app, "down").root)[-1]
         assert any("down: could not list names" in m and "hint: check that the server" in m for m in notifications(app))
@@ -392,7 +392,7 @@ async def test_slash_filters_the_names_of_every_loaded_store_and_enter_jumps(res
         assert shown == ["files  db:password", "files  cache:password", "mem  PASSWORD_FILE"]
         await pilot.press("down", "down", "enter")  # into the list, second match
         await settle(pilot)
-        assert app.current == "files"
+        assert app.main_screen.current == "files"
         assert tree_of(app, "files").cursor_node.data.path == "cache:password"
         assert app.query_one("#filter").display is False
 
@@ -421,7 +421,7 @@ async def test_the_palette_jumps_to_a_secret_of_any_loaded_store(resources):
         await pilot.pause(0.3)
         await pilot.press("enter")
         await settle(pilot)
-        assert app.current == "mem"
+        assert app.main_screen.current == "mem"
         assert tree_of(app, "mem").cursor_node.data.path == "PASSWORD_FILE"
 
 
@@ -436,7 +436,7 @@ async def test_the_palette_jumps_to_a_component(resources):
         await pilot.pause(0.3)
         await pilot.press("enter")
         await settle(pilot)
-        assert app.current == "orders-state"
+        assert app.main_screen.current == "orders-state"
         assert app.query_one(Sidebar).highlighted_component == "orders-state"
 
 
@@ -475,7 +475,7 @@ async def test_refresh_keeps_expanded_nodes_and_the_cursor_and_shows_new_names(r
         db = tree.cursor_node.parent
         resources.secrets_file("files.json", {"db": {"password": "p1", "user": "u1", "host": "h"}, "cache": {"password": "p2"}})
         await pilot.press("ctrl+r")
-        await wait_for(pilot, lambda: app.views["files"].listed and not app.views["files"].listing and
+        await wait_for(pilot, lambda: app.main_screen.views["files"].listed and not app.main_screen.views["files"].listing and
                        len(db.children) == 3, what="refreshed listing")
         await settle(pilot)
         assert tree_of(app, "files") is tree
@@ -506,7 +506,7 @@ async def test_the_mouse_selects_a_component(resources):
         row = sidebar.get_option_index(sidebar._ids["mem"])
         await pilot.click(Sidebar, offset=(5, row + 1))  # +1: the border
         await settle(pilot)
-        assert app.current == "mem"
+        assert app.main_screen.current == "mem"
 
 
 # ----- references, components, doctor
@@ -543,7 +543,7 @@ async def test_referenced_by_lists_each_reference_with_its_status_and_enter_jump
         refs.focus()
         await pilot.press("enter")
         await settle(pilot)
-        assert app.current == "legacy-hook"
+        assert app.main_screen.current == "legacy-hook"
         assert app.query_one(Sidebar).highlighted_component == "legacy-hook"
 
 
@@ -552,9 +552,9 @@ async def test_a_component_shows_its_metadata_and_reference_status_and_enter_jum
     app = make_app(resources.runtime())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.jump_to_component("orders-state")
+        app.main_screen.jump_to_component("orders-state")
         await settle(pilot)
-        table = app.views["orders-state"].query_one("#metadata")
+        table = app.main_screen.views["orders-state"].query_one("#metadata")
         rows = [[cell.plain for cell in table.get_row_at(i)] for i in range(table.row_count)]
         assert rows[0][:2] == ["redisHost", "localhost:6379"]
         assert rows[1][:3] == ["redisPassword", "secretKeyRef files/redis:password[redis:password]", "✓ ok"]
@@ -562,7 +562,7 @@ async def test_a_component_shows_its_metadata_and_reference_status_and_enter_jum
         table.focus()
         await pilot.press("down", "enter")
         await settle(pilot)
-        assert app.current == "files"
+        assert app.main_screen.current == "files"
         assert tree_of(app, "files").cursor_node.data.path == "redis:password"
 
 
@@ -571,7 +571,7 @@ async def test_plain_values_of_password_like_fields_are_masked_in_the_component_
     app = make_app(resources.runtime())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.jump_to_component("cache")
+        app.main_screen.jump_to_component("cache")
         await settle(pilot)
         text = screen_text(app)
         assert "h:1" in text and "plain-pw-value" not in text
@@ -602,7 +602,7 @@ async def test_doctor_lists_the_problems_and_enter_jumps_to_the_component(resour
         # The diagnostic names a secret of a store: the jump lands on that secret.
         diagnostic = screen.diagnostics[row]
         assert diagnostic.component == "legacy-hook" and diagnostic.secret == "redis:password"
-        assert app.current == "legacy-hook"
+        assert app.main_screen.current == "legacy-hook"
 
 
 async def test_doctor_jumps_to_the_secret_a_store_problem_is_about(resources):
@@ -617,7 +617,7 @@ async def test_doctor_jumps_to_the_secret_a_store_problem_is_about(resources):
         screen.query_one("#diagnostics").move_cursor(row=row)
         await pilot.press("enter")
         await settle(pilot)
-        assert app.current == "files"
+        assert app.main_screen.current == "files"
         assert tree_of(app, "files").cursor_node.data.path == "redis:port"
 
 
@@ -686,10 +686,10 @@ async def test_a_value_never_reaches_the_screen_notifications_workers_or_logs_un
         await pilot.pause()
         check("help")
         await pilot.press("escape")
-        app.jump_to_component("user")
+        app.main_screen.jump_to_component("user")
         await settle(pilot)
         check("component view")
-        await app.jump_to_secret("mem", "target")
+        await app.main_screen.jump_to_secret("mem", "target")
         await pilot.pause(0.2)
         await settle(pilot)
         check("jumped back")

@@ -50,7 +50,7 @@ async def test_the_clipboard_mode_chooses_the_channels(resources, mode, in_app, 
     async with app.run_test() as pilot:
         app.query_one(Sidebar).highlight_component("mem")
         await settle(pilot)
-        await app.views["mem"].secret_tree.select_secret("k")
+        await app.main_screen.views["mem"].secret_tree.select_secret("k")
         await pilot.pause(0.2)
         await settle(pilot)
         await pilot.press("c")

@@ -56,7 +56,7 @@ async def test_compare_with_from_the_palette_shows_statuses_and_never_values(res
         assert "different" in text and "only-right" in text
         assert [(row.name, row.status) for row in screen.shown] == [
             ("db:password", "different"), ("only-left", "only-left"), ("only-right", "only-right")]
-        assert not app.check_action("reveal", ()) and not app.check_action("copy", ()) and not app.check_action("verify", ())
+        assert not any(app.main_screen.check_action(action, ()) for action in ("reveal", "copy", "verify"))
         await pilot.press("x", "c")  # no effect here
         await pilot.pause()
         assert app.clipboard == ""
@@ -69,7 +69,7 @@ async def test_compare_filter_same_rows_and_enter_jumps(resources, tmp_path):
     app, _ = app_for(resources, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_store(pilot, "staging")
-        app.compare_with(CompareTarget("prod"))
+        app.main_screen.compare_with(CompareTarget("prod"))
         screen = await wait_for_rows(pilot)
         await pilot.press("a")  # the same rows too
         await pilot.pause()
@@ -81,7 +81,7 @@ async def test_compare_filter_same_rows_and_enter_jumps(resources, tmp_path):
         await pilot.press("down", "enter")  # only-right: it is in prod, so jump there
         await settle(pilot)
         assert not isinstance(app.screen, CompareScreen)
-        assert app.current == "prod" and tree_of(app, "prod").cursor_node.data.path == "only-right"
+        assert app.main_screen.current == "prod" and tree_of(app, "prod").cursor_node.data.path == "only-right"
         assert app.query_one(DetailPane).revealed == set()
         assert_no_canary(app)
 
@@ -99,7 +99,7 @@ async def test_compare_across_folders_flags_shared_values(resources, tmp_path):
             "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: staging\nspec:\n"
             f"  type: secretstores.local.file\n  version: v1\n  metadata:\n  - name: secretsFile\n    value: {folder / 'staging.json'}\n"
         )
-        app.compare_with(CompareTarget("staging", resources_path=str(folder / "components")))
+        app.main_screen.compare_with(CompareTarget("staging", resources_path=str(folder / "components")))
         screen = await wait_for_rows(pilot)
         assert ("db:user", "same") in [(row.name, row.status) for row in screen.shown]  # a shared value is listed
         assert "same in both environments" in screen_text(app)
@@ -110,7 +110,7 @@ async def test_compare_with_a_missing_store_says_why(resources, tmp_path):
     app, _ = app_for(resources, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_store(pilot, "staging")
-        app.compare_with(CompareTarget("nope"))
+        app.main_screen.compare_with(CompareTarget("nope"))
         await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen) and app.screen.error != "", what="error")
         await pilot.pause()
         assert "Cannot compare: there is no secret store named 'nope'" in screen_text(app)

@@ -31,8 +31,8 @@ async def highlight(pilot, store: str, name: str) -> DetailPane:
     """Show the store, put the tree cursor on a secret and wait until the detail pane has read it."""
     app = pilot.app
     app.query_one(Sidebar).highlight_component(store)
-    await wait_for(pilot, lambda: store in app.views and app.views[store].listed, what=f"{store} listed")
-    view = app.views[store]
+    await wait_for(pilot, lambda: store in app.main_screen.views and app.main_screen.views[store].listed, what=f"{store} listed")
+    view = app.main_screen.views[store]
     assert isinstance(view, StoreView) and view.secret_tree is not None
     view.secret_tree.focus()
     assert await view.secret_tree.select_secret(name)

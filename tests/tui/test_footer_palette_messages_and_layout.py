@@ -146,7 +146,7 @@ async def test_the_filter_lists_every_ready_store_and_says_which_are_still_listi
     app = make_app(resources.runtime())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert not {"slow", "folders"} & set(app.views)  # never shown: not listed
+        assert not {"slow", "folders"} & set(app.main_screen.views)  # never shown: not listed
         await pilot.press("slash", *"needle")
         await wait_for(pilot, lambda: "folders  top-needle" in results(app), what="the folder store's top level")
         shown = results(app)
@@ -155,7 +155,7 @@ async def test_the_filter_lists_every_ready_store_and_says_which_are_still_listi
         assert "⋯ still listing names: slow (1 so far)" in shown
         assert "Not searched: broken (error)" in shown
         assert FolderStore.listed == [""]  # a hierarchical store: its top level only
-        assert "broken" not in app.views  # not ready: not listed
+        assert "broken" not in app.main_screen.views  # not ready: not listed
         GatedStore.gate.set()
         await wait_for(pilot, lambda: "slow  slow-needle-late" in results(app), what="the rest of slow")
         assert not any(line.startswith("⋯ still listing") for line in results(app))
@@ -167,14 +167,14 @@ async def test_the_palette_finds_secrets_of_stores_nobody_opened(resources):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p", *"top-needle")
-        await wait_for(pilot, lambda: "folders" in app.views and app.views["folders"].listed, what="folders listed")
+        await wait_for(pilot, lambda: "folders" in app.main_screen.views and app.main_screen.views["folders"].listed, what="folders listed")
         await asyncio.sleep(0.6)  # the app asks the palette to search again once names arrived
         await pilot.pause()
         assert "folders: top-needle" in screen_text(app)
         assert "⋯ still listing names of slow" in screen_text(app)
         await pilot.press("enter")
         await settle(pilot)
-        assert app.current == "folders" and tree_of(app, "folders").cursor_node.data.path == "top-needle"
+        assert app.main_screen.current == "folders" and tree_of(app, "folders").cursor_node.data.path == "top-needle"
 
 
 # ----- 4 and 5. the footer and the palette offer only what can work; one "^p palette"
@@ -208,7 +208,7 @@ async def test_x_and_c_are_hidden_on_a_component_without_values_to_show(resource
         assert {"reveal", "copy"} <= footer_keys(app)
         app.query_one(Sidebar).highlight_component("cache")
         await settle(pilot)
-        assert app.current == "cache"
+        assert app.main_screen.current == "cache"
         assert not {"reveal", "copy"} & footer_keys(app)
         assert not {"Reveal / hide value", "Copy value", "Copy name", "Next version"} & set(palette_actions(app))
         text = screen_text(app)
@@ -291,14 +291,16 @@ async def test_refresh_does_not_repeat_the_same_listing_failure(resources):
     app = make_app(resources.runtime())
     async with app.run_test(size=SIZE) as pilot:
         app.query_one(Sidebar).highlight_component("down")
-        await wait_for(pilot, lambda: "down" in app.views and app.views["down"].listed, what="down listed")
+        views = app.main_screen.views
+        await wait_for(pilot, lambda: "down" in views and views["down"].listed, what="down listed")
+
         def failed() -> list[str]:
             return [m for m in notifications(app) if "down: could not list names" in m]
 
         assert len(failed()) == 1
         await pilot.press("ctrl+r")
-        await wait_for(pilot, lambda: app.views["down"].listed and not app.views["down"].listing
-                       and app.views["down"]._generation >= 3, what="listed again")  # refresh: +1, listing: +1
+        await wait_for(pilot, lambda: app.main_screen.views["down"].listed and not app.main_screen.views["down"].listing
+                       and app.main_screen.views["down"]._generation >= 3, what="listed again")  # refresh: +1, listing: +1
         await settle(pilot)
         assert len(failed()) == 1
 
@@ -346,7 +348,7 @@ async def test_with_no_secret_highlighted_the_references_pane_names_the_stores_u
         refs.focus()
         await pilot.press("down", "enter")  # past orders-state, on to no-refs
         await settle(pilot)
-        assert app.current == "no-refs"
+        assert app.main_screen.current == "no-refs"
 
 
 async def test_the_references_pane_lists_http_endpoints_that_use_the_store(resources):
@@ -403,9 +405,9 @@ async def test_x_and_c_act_on_a_plain_credential_in_a_component_view(resources):
     app = make_app(resources.runtime(), native, reveal_timeout=0.5)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.jump_to_component("cache")
+        app.main_screen.jump_to_component("cache")
         await settle(pilot)
-        view = app.views["cache"]
+        view = app.main_screen.views["cache"]
         assert isinstance(view, ComponentView)
         assert {"reveal", "copy"} <= footer_keys(app)
         await pilot.press("x")  # on redisHost: not a credential

@@ -97,12 +97,12 @@ def test_s4_r4_the_detail_pane_says_the_secrets_endpoint_is_not_served(tmp_path)
 
     from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
     from dapr_secrets.components.config import load_configuration
-    from dapr_secrets.tui.app import DaprSecretsApp
+    from dapr_secrets.tui.scopes import Scopes
 
     config = tmp_path / "c.yaml"
     config.write_text("spec:\n  api:\n    denied:\n    - {name: secrets, version: v1, protocol: http}\n")
     configuration, _ = load_configuration([str(config)], {})
     runtime = Runtime(RuntimeOptions(resources_paths=(), config_files=(str(config),), env={}), [], [], configuration)
-    fake_app = SimpleNamespace(runtime=runtime, _scopes_shown=lambda: True)
-    text = DaprSecretsApp.scope_text(fake_app, "s", "x").plain
+    shown = SimpleNamespace(runtime=runtime, views={})  # what Scopes reads: the runtime and the store views
+    text = Scopes(shown).text("s", "x").plain
     assert "not served (404)" in text and "allowed" not in text

@@ -24,7 +24,8 @@ async def test_a_store_whose_listing_failed_loses_the_ready_mark(resources):
     async with app.run_test(size=SIZE) as pilot:
         for name in ("down", "mem"):
             app.query_one(Sidebar).highlight_component(name)
-            await wait_for(pilot, lambda name=name: name in app.views and app.views[name].listed, what=f"{name} listed")
+            views = app.main_screen.views
+            await wait_for(pilot, lambda name=name: name in views and views[name].listed, what=f"{name} listed")
         await pilot.pause()
         assert sidebar_line(app, "mem").startswith(" ● mem")
         assert sidebar_line(app, "down").startswith(" ! down")  # the error mark, not ●

@@ -14,7 +14,7 @@ async def test_focusing_the_tree_puts_the_cursor_on_the_first_row_and_space_togg
     async with app.run_test() as pilot:
         app.query_one(Sidebar).highlight_component("mem")
         await settle(pilot)
-        tree = app.views["mem"].secret_tree
+        tree = app.main_screen.views["mem"].secret_tree
         await wait_for(pilot, lambda: tree.last_line >= 2, what="the groups")
         tree.focus()
         await settle(pilot)

@@ -129,7 +129,7 @@ async def test_a_name_that_is_not_utf8_is_shown_read_and_its_url_copied(resource
         await cursor_to(pilot, tree, name)
         await wait_for(pilot, lambda: "GET http" in detail_info(app), what="the detail pane filled")
         assert "BAD\\xffNAME" in detail_info(app) and "%FF" in detail_info(app)
-        app.action_copy_url()
+        app.main_screen.action_copy_url()
         await settle(pilot)
         assert app.clipboard.endswith("/v1.0/secrets/env/BAD%FFNAME")
         assert_clean(screen_text(app), "after copying the URL")

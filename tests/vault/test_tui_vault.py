@@ -75,9 +75,10 @@ def vault_app(tmp_path: Path, vault: VaultFault, token: str | None = "root", eng
 
 async def open_store(pilot) -> SecretTree:
     pilot.app.query_one(Sidebar).highlight_component("vault")
-    await wait_for(pilot, lambda: "vault" in pilot.app.views and pilot.app.views["vault"].listed, what="vault listed")
+    views = pilot.app.main_screen.views
+    await wait_for(pilot, lambda: "vault" in views and views["vault"].listed, what="vault listed")
     await settle(pilot)
-    view = pilot.app.views["vault"]
+    view = pilot.app.main_screen.views["vault"]
     assert isinstance(view, StoreView) and view.secret_tree is not None
     return view.secret_tree
 

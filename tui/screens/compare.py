@@ -85,12 +85,12 @@ class CompareProvider(Provider):
 
     def _stores(self) -> list[str]:
         app = self.dapr_app
-        return [c.name for c in app.runtime.secret_stores() if c.name != app.current]
+        return [c.name for c in app.runtime.secret_stores() if c.name != app.main_screen.current]
 
     async def discover(self) -> AsyncIterator[DiscoveryHit]:
         app = self.dapr_app
         for store in self._stores():
-            yield DiscoveryHit(highlighted(None, "store ", store), partial(app.compare_with, CompareTarget(store)), text=store)
+            yield DiscoveryHit(highlighted(None, "store ", store), partial(app.main_screen.compare_with, CompareTarget(store)), text=store)
         hint = "type a folder path to compare with the same store there"
         if app.kubernetes_mode:
             hint += ", or a namespace"
@@ -99,20 +99,20 @@ class CompareProvider(Provider):
     async def search(self, query: str) -> AsyncIterator[Hit]:
         matcher = self.matcher(query)
         app = self.dapr_app
-        current = app.current or ""
+        current = app.main_screen.current or ""
         for store in self._stores():
             score = matcher.match(store)
             if score > 0:
-                yield Hit(score, highlighted(matcher, "store ", store), partial(app.compare_with, CompareTarget(store)),
+                yield Hit(score, highlighted(matcher, "store ", store), partial(app.main_screen.compare_with, CompareTarget(store)),
                           text=store, help="compare with this store")
         typed = query.strip()
         folder = os.path.expanduser(typed)
         if typed and os.path.isdir(folder):
             yield Hit(0.9, highlighted(None, "folder ", typed).append(f"  ({escape_control(current)} there)", style="dim"),
-                      partial(app.compare_with, CompareTarget(current, resources_path=folder)), text=typed)
+                      partial(app.main_screen.compare_with, CompareTarget(current, resources_path=folder)), text=typed)
         if app.kubernetes_mode and NAMESPACE_NAME.fullmatch(typed):
             yield Hit(0.5, highlighted(None, "namespace ", typed).append(f"  ({escape_control(current)} there)", style="dim"),
-                      partial(app.compare_with, CompareTarget(current, namespace=typed)), text=typed)
+                      partial(app.main_screen.compare_with, CompareTarget(current, namespace=typed)), text=typed)
 
 
 def _nothing() -> None:

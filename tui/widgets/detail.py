@@ -99,7 +99,7 @@ class VersionTable(DataTable[Text]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """x and c here are the app's x and c: offered when the app offers them (not x with --no-reveal)."""
         app_action = {"reveal_version": "reveal", "copy_version": "copy"}.get(action)
-        return self.app.check_action(app_action, parameters) if app_action else True
+        return self.screen.check_action(app_action, parameters) if app_action else True
 
     class Opened(Message):
         """The user moved into the versions list: time to say what each version changed."""

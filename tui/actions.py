@@ -1,0 +1,130 @@
+"""The one table of what the user can do: each row says its key, its word in the footer, its line in
+the command palette, its paragraph in `?` help and when it is available. The bindings (main screen
+and app), the palette's actions provider, the footer and the help screen are all built from it, so
+a key is described once, here.
+
+Rows are in the order the footer and help show them. A row without `action` only documents a key
+that a widget (or Textual) handles; a row without `key` is a palette-only action.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from textual.binding import Binding
+
+
+class Needs(str, Enum):
+    """When an action can do anything with what is shown (the main screen's `can` decides)."""
+
+    NOTHING = "nothing"
+    VALUES = "values"  # a store, or a component with a masked plain value: x (reveal on) and c
+    NO_REVEAL = "no-reveal"  # like VALUES, with --no-reveal: x only says why it does nothing
+    SECRET = "secret"  # a secret store shown
+    KUBERNETES = "kubernetes"  # Kubernetes mode
+    SIDECAR = "sidecar"  # attached to a running sidecar
+
+
+@dataclass(frozen=True)
+class Action:
+    action: str = ""  # the `action_<name>` method; "" for a key documented in help only
+    key: str = ""  # Textual key name(s) of the binding; "" for a palette-only action
+    footer: str = ""  # the binding's description: the word in the footer
+    title: str = ""  # the palette's line; "" keeps it out of the palette
+    summary: str = ""  # the palette's help line (the key is put in front of it)
+    help: str = ""  # the paragraph in `?` help; "" keeps it out of help
+    help_keys: str = ""  # how help names the key(s), when not the key itself
+    hidden: bool = False  # bound, but not in the footer (it is full; help and the palette say it)
+    needs: Needs = Needs.NOTHING
+    app_wide: bool = False  # the app runs it, and its key works on every screen, not only the main one
+    priority: bool = False  # also while a widget that takes typing (the filter) has the focus
+
+    @property
+    def shown_key(self) -> str:
+        """The key as people type it: `=` rather than `equals_sign`."""
+        return self.help_keys or KEY_NAMES.get(self.key, self.key)
+
+
+KEY_NAMES = {"equals_sign": "=", "slash": "/", "question_mark": "?"}
+
+ACTIONS: tuple[Action, ...] = (
+    Action("reveal", "x", "Reveal", "Reveal / hide value", "show the highlighted value (re-masks on move and after a timeout)",
+           "reveal or hide the highlighted value (re-masks when the cursor leaves, and after the reveal timeout); "
+           "on a secret with several keys, reveals its first key in the Secret pane, where you pick the others",
+           needs=Needs.VALUES),
+    Action("reveal_off", "x", needs=Needs.NO_REVEAL),  # --no-reveal: x is not offered, but says why
+    Action("copy", "c", "Copy", "Copy value", "copy the highlighted value without showing it",
+           "copy the highlighted value without showing it (cleared after the clipboard timeout); the version shown",
+           needs=Needs.VALUES),
+    Action("verify", "equals_sign", "Verify", "Verify value…", "does a candidate match the highlighted value? never shows it",
+           "verify: type or paste a candidate; says only whether it matches the highlighted value (any key, any version)",
+           needs=Needs.SECRET, hidden=True),
+    Action("compare", title="Compare with…", summary="this store against another store, folder or namespace; values are never shown",
+           needs=Needs.SECRET),
+    Action("version", "v", "Version", "Next version", "read the next older version of the highlighted secret",
+           "read the next older version of the secret, then the current one again (Vault, Key Vault)", needs=Needs.SECRET, hidden=True),
+    Action(help_keys="versions list", help=(
+        "below the keys in the Secret pane (tab into it): moving the cursor reads that version, "
+        "x / c act on it, and the pane says why a version cannot be read")),
+    Action(help_keys="x / c", help="on a component's metadata: reveal / copy a credential written as a plain value in its file"),
+    Action("copy_name", title="Copy name", summary="copy the highlighted secret's name", needs=Needs.SECRET),
+    Action("copy_reference", title="Copy as secretKeyRef YAML", summary="a component metadata item that reads this secret",
+           needs=Needs.SECRET),
+    Action("copy_url", title="Copy Dapr API URL", summary="GET http://localhost:3500/v1.0/secrets/<store>/<name>", needs=Needs.SECRET),
+    Action("filter", "slash", "Filter", "Filter names", "filter the names of every ready store",
+           "filter the names of every ready store (stores not listed yet are listed now); enter jumps, esc closes"),
+    Action(help_keys="ctrl+p", help="command palette: jump to a secret or component, copy name / secretKeyRef / API URL, …"),
+    Action("refresh", "ctrl+r", "Refresh", "Refresh", "read the files and stores again, keeping what is open",
+           "refresh: read the component files and stores again, keeping what is open", app_wide=True),
+    Action("switch_namespace", "n", "Namespace", "Switch namespace…", "read the Dapr components of another namespace, like a daprd there",
+           "switch namespace (the palette also switches context)", needs=Needs.KUBERNETES),
+    Action("switch_context", title="Switch context…", summary="another kubeconfig context (cluster or user)", needs=Needs.KUBERNETES),
+    Action("doctor", "d", "Doctor", "Doctor", "everything wrong, with a jump to each problem",
+           "doctor: everything wrong; enter jumps to the component or secret"),
+    Action("drift", title="Prediction vs sidecar", summary="what the files predict next to what the running sidecar loaded and answers",
+           needs=Needs.SIDECAR, app_wide=True),
+    Action("audit_log", title="Audit log", summary="who revealed, copied, verified or compared what, and when (never values)",
+           app_wide=True),
+    Action(help_keys="tab / shift+tab", help="move between panes"),
+    Action(help_keys="j / k, ↑ / ↓", help="move"),
+    Action(help_keys="enter / space", help="expand a group or secret; on a reference, jump to it"),
+    Action("help", "question_mark", "Help", "Help", "every key", "this help", app_wide=True),
+    Action("quit", "q", "Quit", help="quit (a copied value still waiting to be cleared is cleared first)", help_keys="q / ctrl+c",
+           app_wide=True),
+    Action("quit", "ctrl+c", app_wide=True, priority=True),  # quits like q, even from the filter
+    Action("close_filter", "escape", "Close filter", hidden=True),
+)
+
+ACTIONS_BY_NAME = {row.action: row for row in ACTIONS if row.action}  # the first row of an action (quit: q)
+
+
+def main_screen_bindings() -> list[Binding]:
+    """Every key, in the table's order (the footer's): app-wide actions go to the app."""
+    return [_binding(row, f"app.{row.action}" if row.app_wide else row.action) for row in ACTIONS if row.key]
+
+
+def app_bindings() -> list[Binding]:
+    """The keys that work on every screen (the doctor, the audit log…) and not only the main one."""
+    return [_binding(row, row.action) for row in ACTIONS if row.key and row.app_wide]
+
+
+def _binding(row: Action, action: str) -> Binding:
+    return Binding(row.key, action, row.footer, show=bool(row.footer) and not row.hidden, priority=row.priority)
+
+
+def palette_rows() -> list[Action]:
+    return [row for row in ACTIONS if row.title]
+
+
+def palette_help(row: Action) -> str:
+    """A palette line's help: the key first, when it has one (`x: show the highlighted value…`)."""
+    return f"{row.shown_key}: {row.summary}" if row.key else row.summary
+
+
+def help_rows(kubernetes_mode: bool) -> list[tuple[str, str]]:
+    """(keys, what they do) for `?`: Kubernetes-only keys last, and only in Kubernetes mode."""
+    rows = [row for row in ACTIONS if row.help]
+    general = [(row.shown_key, row.help) for row in rows if row.needs != Needs.KUBERNETES]
+    kubernetes = [(row.shown_key, row.help) for row in rows if row.needs == Needs.KUBERNETES]
+    return general + (kubernetes if kubernetes_mode else [])
