@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from dapr_secrets.backends.base import StoreContext  # noqa: E402
 from dapr_secrets.backends.crawl import CRAWL_WORKERS, crawl_names  # noqa: E402
-from dapr_secrets.backends.vault import VaultStore  # noqa: E402
+from dapr_secrets.backends.vault.store import VaultStore  # noqa: E402
 from tests.fakes.vault_fault import VaultFault  # noqa: E402
 
 FOLDERS, PER_FOLDER = 1_000, 100

@@ -26,7 +26,7 @@ from dapr_secrets.backends.gcp import store as gcp_store  # noqa: E402
 from dapr_secrets.backends.gcp.store import GcpSecretManagerStore, LocalEndpoint  # noqa: E402
 from tests.fakes.secretmanager_server import SecretManagerServer  # noqa: E402
 from tests.fakes.tls import TestCA, make_ca  # noqa: E402
-from tests.gcp.conftest import PROJECT, ServiceAccountKey, make_key  # noqa: E402
+from tests.helpers.gcp import PROJECT, ServiceAccountKey, make_key  # noqa: E402
 
 LISTING_SECRETS = 5_000
 BULK_SECRETS = 500

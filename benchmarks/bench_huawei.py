@@ -23,7 +23,7 @@ from dapr_secrets.backends.huawei import store as huawei_store  # noqa: E402
 from dapr_secrets.backends.huawei.store import HuaweiCsmsStore  # noqa: E402
 from tests.fakes.huawei_server import HuaweiServer  # noqa: E402
 from tests.fakes.tls import make_ca  # noqa: E402
-from tests.huawei.conftest import ACCESS_KEY, REGION, SECRET_KEY, daprd_env, metadata  # noqa: E402
+from tests.helpers.huawei import ACCESS_KEY, REGION, SECRET_KEY, daprd_env, metadata  # noqa: E402
 
 BULK_SECRETS = 200
 DELAY = 0.020  # seconds added to every call

@@ -36,7 +36,7 @@ CHILD = textwrap.dedent(
     """
     import asyncio, sys
     from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
-    from dapr_secrets.backends.vault import VaultStore
+    from dapr_secrets.backends.vault.store import VaultStore
     from dapr_secrets.tui.app import DaprSecretsApp, UiSettings
     from dapr_secrets.tui.cli import exit_now
 

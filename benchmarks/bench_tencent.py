@@ -22,7 +22,7 @@ from dapr_secrets.backends.base import StoreContext  # noqa: E402
 from dapr_secrets.backends.tencent import store as tencent_store  # noqa: E402
 from dapr_secrets.backends.tencent.store import TencentSsmStore  # noqa: E402
 from tests.fakes.tencent_server import TencentSsmServer  # noqa: E402
-from tests.tencent.conftest import REGION, SECRET_ID, SECRET_KEY, metadata  # noqa: E402
+from tests.helpers.tencent import REGION, SECRET_ID, SECRET_KEY, metadata  # noqa: E402
 
 BULK_SECRETS = 200
 DELAY = 0.020

@@ -82,6 +82,9 @@ ACTIONS: tuple[Action, ...] = (
     Action("switch_context", title="Switch context…", summary="another kubeconfig context (cluster or user)", needs=Needs.KUBERNETES),
     Action("doctor", "d", "Doctor", "Doctor", "everything wrong, with a jump to each problem",
            "doctor: everything wrong; enter jumps to the component or secret"),
+    Action("scopes", "S", "Scopes", "Secret scopes", "what the secrets API gives the app from each store, and where each rule is written",
+           "secret scopes: what the secrets API gives the app from each store, the lists and the file:line of each rule; "
+           "enter selects the store", hidden=True),
     Action("drift", title="Prediction vs sidecar", summary="what the files predict next to what the running sidecar loaded and answers",
            needs=Needs.SIDECAR, app_wide=True),
     Action("audit_log", title="Audit log", summary="who revealed, copied, verified or compared what, and when (never values)",

@@ -144,6 +144,15 @@ async def compare(pilot: Pilot) -> None:
     await _quiet(pilot)
 
 
+async def scopes(pilot: Pilot) -> None:
+    """`S`: the secret-scope rules of examples/config.yaml, demo-env (deny, with a denied list) highlighted."""
+    await _quiet(pilot)
+    await pilot.press("S")
+    await _until(pilot, lambda: bool(getattr(pilot.app.screen, "rows", None)))
+    await pilot.press("j")
+    await _quiet(pilot)
+
+
 SCENES: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "main": main,
     "revealed": revealed,
@@ -154,4 +163,5 @@ SCENES: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "palette": palette,
     "verify": verify,
     "compare": compare,
+    "scopes": scopes,
 }

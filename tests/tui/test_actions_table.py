@@ -9,9 +9,8 @@ from dapr_secrets.tui.app import DaprSecretsApp
 from dapr_secrets.tui.commands import ActionsProvider
 from dapr_secrets.tui.screens.doctor import DoctorScreen
 from dapr_secrets.tui.screens.main import MainScreen
-from tests.tui.conftest import component_yaml, make_app, notifications, settle
+from tests.helpers.tui import component_yaml, make_app, notifications, open_store, settle
 from tests.tui.stores import MemoryStore
-from tests.tui.test_app import open_store
 
 SIZE = (120, 36)
 

@@ -65,3 +65,17 @@ async def test_hostile_store_names_are_escaped(tmp_path):
         assert "\x1b" not in text and "\x07" not in text
         assert "evil\\e]0;pwned\\x07" in text
         assert "no secret store of this name is loaded" in text
+
+
+async def test_s_opens_the_view_and_enter_selects_the_store_in_the_sidebar():
+    app = make_app(demo_runtime())
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+        assert isinstance(app.screen, ScopesScreen)
+        store = app.screen.rows[1].store
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, ScopesScreen)
+        assert app.main_screen.current == store

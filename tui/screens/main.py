@@ -32,6 +32,7 @@ from dapr_secrets.tui.messages import JumpToComponent, JumpToSecret
 from dapr_secrets.tui.scopes import Scopes
 from dapr_secrets.tui.screens.compare import CompareProvider, CompareScreen, CompareTarget
 from dapr_secrets.tui.screens.doctor import DoctorScreen
+from dapr_secrets.tui.screens.scopes import ScopesScreen
 from dapr_secrets.tui.search import SearchService
 from dapr_secrets.tui.value_keys import ValueKeys
 from dapr_secrets.tui.widgets.component_view import ComponentView
@@ -501,6 +502,13 @@ class MainScreen(Screen[None]):
     async def _doctor_closed(self, diagnostic: Diagnostic | None) -> None:
         if diagnostic is not None and diagnostic.component:
             await self.jump_to(diagnostic.component, diagnostic.secret)
+
+    def action_scopes(self) -> None:
+        self.app.push_screen(ScopesScreen(self.runtime), self._scopes_closed)
+
+    def _scopes_closed(self, store: str | None) -> None:
+        if store is not None:
+            self.jump_to_component(store)
 
     def action_compare(self) -> None:
         if not isinstance(self.current_view(), StoreView):

@@ -57,7 +57,7 @@ class ScopesScreen(Screen[str | None]):
         with Vertical(id="scopes-body"):
             yield Static(self._summary(), id="scopes-summary")
             table = ScopeTable(id="scope-rows", cursor_type="row")
-            for label in ("store", "the app gets", "allowedSecrets", "deniedSecrets", "defaultAccess", "where"):
+            for label in ("store", "where", "the app gets", "allowedSecrets", "deniedSecrets", "defaultAccess"):
                 table.add_column(label, key=label)
             yield table
             yield Static(id="scope-detail")
@@ -70,11 +70,11 @@ class ScopesScreen(Screen[str | None]):
             style = "dim" if not row.store_loaded else ("bold" if row.source else "")
             table.add_row(
                 safe_text(row.store, style=style),
+                safe_text(str(row.source) if row.source else "", style="dim"),
                 Text(row.effect, style="yellow" if not row.store_loaded else ""),
                 safe_text(_listed(row.allowed)),
                 safe_text(_listed(row.denied)),
                 safe_text(row.default_access or ("allow (default)" if row.source else "")),
-                safe_text(str(row.source) if row.source else ""),
                 key=str(index),
             )
         table.focus()
