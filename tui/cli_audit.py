@@ -120,7 +120,7 @@ def run_verify(runtime: Runtime, args: argparse.Namespace, metadata: dict[str, s
         return 2
     if not args.quiet:
         shown = verdict.key and not args.key and verdict.key != args.name  # local.file: key == name
-        key = f" [{escape_control(verdict.key)}]" if shown else ""
+        key = f" [{escape_control(verdict.key or '')}]" if shown else ""
         print(f"{'match' if verdict.outcome == MATCH else 'no match'}: {label}{key}")
     return 0 if verdict.outcome == MATCH else 1
 
@@ -159,7 +159,7 @@ def run_audit(args: argparse.Namespace) -> int:
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
     for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
     return 0
 
 

@@ -16,6 +16,10 @@ from dapr_secrets.backends.runtime import Runtime
 from dapr_secrets.tui import cli_audit
 from dapr_secrets.tui.escape import escape_control, json_text
 
+TYPE_CHECKING = False  # `typing` only for the type checker: the CLI's startup does not import it
+if TYPE_CHECKING:
+    from typing import Any
+
 # The compare module is imported by `diff` itself, not at the CLI's startup.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -87,14 +91,14 @@ def run_versions(runtime: Runtime, args: argparse.Namespace) -> int:
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) + "  " + row[3])
     return 0
 
 
 def other_environment(runtime: Runtime, args: argparse.Namespace) -> tuple[Runtime, str] | None:
     """The other side's runtime and how to say it, or None when both sides share this one."""
     options = runtime.options
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     said: list[str] = []
     if args.against_resources_path:
         changes["resources_paths"] = tuple(args.against_resources_path)
@@ -178,8 +182,8 @@ def print_table(result: Comparison, everything: bool, fingerprints: bool) -> Non
     widths = [max(len(line[i]) for line in table) for i in range(len(headers))]
     print(f"left: {escape_control(result.left)}   right: {escape_control(result.right)}")
     if rows:
-        for line, row in zip(table, [None, *rows]):
-            text = "  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip()
+        for line, row in zip(table, [None, *rows], strict=True):
+            text = "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
             print(text + (f"  {escape_control(row.reason)}" if row is not None and row.reason else ""))
     counts = result.counts()
     print(", ".join(f"{count:,} {status}" for status, count in counts.items() if count) or "both sides are empty")

@@ -176,7 +176,8 @@ def labels(node) -> list[str]:
 async def open_store(pilot, store: str) -> SecretTree:
     """Highlight a store in the sidebar, wait for its names, focus its tree."""
     pilot.app.query_one(Sidebar).highlight_component(store)
-    await wait_for(pilot, lambda: store in pilot.app.main_screen.views and pilot.app.main_screen.views[store].listed, what=f"{store} listed")
+    views = pilot.app.main_screen.views
+    await wait_for(pilot, lambda: store in views and views[store].listed, what=f"{store} listed")
     await settle(pilot)
     tree = tree_of(pilot.app, store)
     tree.focus()

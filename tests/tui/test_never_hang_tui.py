@@ -25,7 +25,7 @@ async def test_a_store_whose_listing_failed_loses_the_ready_mark(resources):
         for name in ("down", "mem"):
             app.query_one(Sidebar).highlight_component(name)
             views = app.main_screen.views
-            await wait_for(pilot, lambda name=name: name in views and views[name].listed, what=f"{name} listed")
+            await wait_for(pilot, lambda name=name, views=views: name in views and views[name].listed, what=f"{name} listed")
         await pilot.pause()
         assert sidebar_line(app, "mem").startswith(" ● mem")
         assert sidebar_line(app, "down").startswith(" ! down")  # the error mark, not ●

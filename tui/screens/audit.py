@@ -29,7 +29,7 @@ class AuditScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="audit-body"):
             yield Static(Text("Reading the audit log…", style="dim"), id="audit-summary")
-            table = DataTable(id="audit-rows", cursor_type="row")
+            table: DataTable[object] = DataTable(id="audit-rows", cursor_type="row")
             for column in COLUMNS:
                 table.add_column(column, key=column)
             yield table

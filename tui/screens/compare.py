@@ -260,7 +260,8 @@ class CompareScreen(Screen[tuple[str, str] | None]):
                 return
             self.dismiss((self.store, row.name))
         elif row.status == ONLY_LEFT:
-            self.app.notify(f"{escape_control(row.name)} is not in {escape_control(self.target.label())}.", severity="warning", markup=False)
+            missing = f"{escape_control(row.name)} is not in {escape_control(self.target.label())}."
+            self.app.notify(missing, severity="warning", markup=False)
         elif self.target.other_environment:
             self.app.notify(f"{escape_control(self.target.label())} is another environment: open it with "
                             "--resources-path / --namespace to see its secrets.", severity="warning", markup=False)

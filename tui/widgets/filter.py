@@ -7,6 +7,8 @@ listed are searched as far as their names have arrived, and named below the matc
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Input, OptionList
@@ -43,8 +45,8 @@ class FilterResults(OptionList):
         self,
         query: str,
         indexes: dict[str, NameIndex],
-        listing: list[str] = (),
-        unsearched: list[tuple[str, str]] = (),
+        listing: Sequence[str] = (),
+        unsearched: Sequence[tuple[str, str]] = (),
     ) -> int:
         """List the names containing `query` in every indexed store; returns how many matched.
         `listing`: stores whose names are still arriving; `unsearched`: (store, why) for stores
@@ -61,7 +63,8 @@ class FilterResults(OptionList):
             for i, (store, name) in enumerate(self._matches)
         ]
         if total > len(self._matches):
-            options.append(Option(Text(f"… and {total - len(self._matches):,} more: type more to narrow", style="dim italic"), disabled=True))
+            more = Text(f"… and {total - len(self._matches):,} more: type more to narrow", style="dim italic")
+            options.append(Option(more, disabled=True))
         if not total:
             empty = "No match so far." if listing else "No name matches." if indexes else "No store is ready yet."
             options.append(Option(Text(empty, style="dim"), disabled=True))

@@ -130,7 +130,7 @@ class ReferencesPane(OptionList):
         highlighted = self.highlighted
         self.set_options(
             Option(reference_prompt(ref, status), id=str(index))
-            for index, (ref, status) in enumerate(zip(self.references, self.statuses))
+            for index, (ref, status) in enumerate(zip(self.references, self.statuses, strict=True))
         )
         if highlighted is not None and highlighted < self.option_count:
             self.highlighted = highlighted
