@@ -47,6 +47,7 @@ from dapr_secrets.tui.screens.compare import CompareProvider, CompareScreen, Com
 from dapr_secrets.tui.screens.doctor import DoctorScreen
 from dapr_secrets.tui.screens.help import HelpScreen
 from dapr_secrets.tui.threads import DaemonThreadExecutor
+from dapr_secrets.tui.user_config import UserConfig
 from dapr_secrets.tui.widgets.component_view import ComponentView
 from dapr_secrets.tui.widgets.detail import DetailPane, ValueTable
 from dapr_secrets.tui.widgets.filter import FilterInput, FilterResults
@@ -75,6 +76,7 @@ class UiSettings:
     clipboard_timeout: float = 30.0  # --clipboard-timeout seconds
     no_reveal: bool = False  # --no-reveal
     clipboard_mode: str = "auto"  # auto | osc52 | native | off
+    user: UserConfig = UserConfig()  # the user config file: keys, theme, its problems (tui/user_config.py)
 
 
 def cluster_problems(runtime: Runtime) -> list[Diagnostic]:
@@ -205,11 +207,16 @@ class DaprSecretsApp(App):
         return super().call_from_thread(callback, *args, **kwargs)
 
     def on_mount(self) -> None:
+        from dapr_secrets.tui.preferences import apply_user_config
+
+        apply_user_config(self, self.settings.user)
         self._clear_clipboard_on_signals()
         self.main_screen.query_one(Sidebar).border_title = "Components"
         self.main_screen.query_one("#filter").display = False
         self._show_lower(False)
-        self.main_screen.query_one(Sidebar).set_components(self.runtime.components, self._group_by_namespace())
+        self.main_screen.query_one(Sidebar).set_components(
+            self.runtime.components, self._group_by_namespace(), self.runtime.scoped_out_components()
+        )
         self.main_screen.query_one(Sidebar).focus()
         self.call_after_refresh(self._open_all)  # first frame first: opening competes for the GIL
         unreadable = [d for d in cluster_problems(self.runtime) if d.code in CLUSTER_UNREADABLE]
@@ -299,7 +306,7 @@ class DaprSecretsApp(App):
             self._focus_view()
 
     def show_component(self, name: str) -> None:
-        component = self.runtime.component(name)
+        component = self.runtime.component(name) or self.runtime.scoped_out_component(name)  # other apps' too, greyed
         if component is None:
             return
         self.close_filter()
@@ -309,7 +316,7 @@ class DaprSecretsApp(App):
         view = self._ensure_view(name)
         self.current = name
         self.main_screen.query_one("#views", ContentSwitcher).current = view.id
-        self._show_lower(component.is_secret_store)
+        self._show_lower(isinstance(view, StoreView))
         self._highlight_changed()
         self.refresh_bindings()  # x and c depend on what is shown
 
@@ -317,11 +324,12 @@ class DaprSecretsApp(App):
         """The component's view, created (hidden) the first time; a store view lists its names
         as soon as the store is ready."""
         view = self.views.get(name)
-        component = self.runtime.component(name)
+        loaded = self.runtime.component(name)
+        component = loaded or self.runtime.scoped_out_component(name)
         if view is None and component is not None:
             self._view_ids += 1
             view_id = f"view-{self._view_ids}"
-            if component.is_secret_store:
+            if loaded is not None and loaded.is_secret_store:  # a scoped-out store has nothing to list
                 view = StoreView(self.runtime, component, self.scope_mark, id=view_id, classes="view")
             else:
                 view = ComponentView(self.runtime, component, self.value_services, id=view_id, classes="view")
@@ -651,7 +659,7 @@ class DaprSecretsApp(App):
         self.jump_to_component(message.component)
 
     def jump_to_component(self, name: str) -> None:
-        if self.runtime.component(name) is None:
+        if self.runtime.component(name) is None and self.runtime.scoped_out_component(name) is None:
             self.notify(f"There is no component named {escape_control(name)}.", severity="warning", markup=False)
             return
         self.main_screen.query_one(Sidebar).highlight_component(name)
@@ -700,7 +708,9 @@ class DaprSecretsApp(App):
                 view.remove()
             elif isinstance(view, StoreView):
                 view.component = component
-        self.main_screen.query_one(Sidebar).set_components(self.runtime.components, self._group_by_namespace())
+        self.main_screen.query_one(Sidebar).set_components(
+            self.runtime.components, self._group_by_namespace(), self.runtime.scoped_out_components()
+        )
         current = self.current if self.current in names else None
         if current is not None:
             self.show_component(current)
@@ -813,7 +823,7 @@ class DaprSecretsApp(App):
         self.main_screen.query_one("#header", Static).update(self._header_text())
         sidebar = self.main_screen.query_one(Sidebar)
         sidebar.forget_statuses()
-        sidebar.set_components(self.runtime.components, self._group_by_namespace())
+        sidebar.set_components(self.runtime.components, self._group_by_namespace(), self.runtime.scoped_out_components())
         sidebar.focus()
         if sidebar.highlighted_component is not None:
             self.show_component(sidebar.highlighted_component)
@@ -854,7 +864,7 @@ class DaprSecretsApp(App):
                 view.mask()
 
     def action_doctor(self) -> None:
-        self.push_screen(DoctorScreen(self.runtime), self._doctor_closed)
+        self.push_screen(DoctorScreen(self.runtime, self._reloaded), self._doctor_closed)
 
     async def _doctor_closed(self, diagnostic: Diagnostic | None) -> None:
         if diagnostic is None or not diagnostic.component:
