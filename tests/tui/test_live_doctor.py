@@ -10,7 +10,7 @@ from dapr_secrets.tui.editor import editor_command
 from dapr_secrets.tui.screens.doctor import DoctorScreen
 from dapr_secrets.tui.widgets.component_view import ComponentView
 from dapr_secrets.tui.widgets.sidebar import Sidebar
-from tests.tui.conftest import SIZE, component_yaml, make_app, notifications, settle, wait_for
+from tests.helpers.tui import SIZE, component_yaml, make_app, notifications, settle, wait_for
 
 BROKEN_REF = {"securityToken": {"secretKeyRef": {"name": "webhook", "key": "nope"}}}
 FIXED_REF = {"securityToken": {"secretKeyRef": {"name": "webhook", "key": "token"}}}

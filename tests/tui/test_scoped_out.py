@@ -8,8 +8,7 @@ from dapr_secrets.backends.runtime import State
 from dapr_secrets.tui.widgets.component_view import ComponentView
 from dapr_secrets.tui.widgets.references import ReferencesPane
 from dapr_secrets.tui.widgets.sidebar import Sidebar
-from tests.tui.conftest import SIZE, component_yaml, make_app, screen_text, settle, wait_for
-from tests.tui.test_app import cursor_to, open_store
+from tests.helpers.tui import SIZE, component_yaml, cursor_to, make_app, open_store, screen_text, settle, wait_for
 
 REF = {"redisPassword": {"secretKeyRef": {"name": "redis:password", "key": "redis:password"}}}
 

@@ -8,8 +8,12 @@ import os
 import shlex
 import time
 
-from tests.tui.conftest import component_yaml
-from tests.tui.test_tmux_e2e import TMUX, Terminal, entry_point, pytestmark  # noqa: F401 - the same skip without tmux
+import pytest
+
+from tests.helpers.tmux import TMUX, Terminal, entry_point
+from tests.helpers.tui import component_yaml
+
+pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (`make test` installs it): the end-to-end test needs it")
 
 FAKE_EDITOR = """#!/bin/sh
 # A stand-in for vim: records how it was called, fixes the key, waits to be told to exit.

@@ -11,7 +11,7 @@ from pathlib import Path
 from dapr_secrets.tui.cli import apply_user_config, build_parser, main, ui_settings
 from dapr_secrets.tui.screens.doctor import DoctorScreen
 from dapr_secrets.tui.user_config import UserConfig, config_path, load_user_config, state_path
-from tests.tui.conftest import ROOT, SIZE, component_yaml, make_app, notifications, settle
+from tests.helpers.tui import ROOT, SIZE, component_yaml, make_app, notifications, settle
 
 
 def write_config(text: str) -> Path:
