@@ -76,14 +76,20 @@ def run_doctor(runtime: Runtime, deadline: float) -> list[Diagnostic]:
                     Severity.WARNING if status.code == "empty-value" else Severity.ERROR,
                     f"ref-{status.code}",
                     f"{ref.owner}: {'metadata ' if ref.kind == 'Component' else ''}{ref.field!r} -> "
-                    f"{ref.store or '(no store)'}/{ref.secret}[{ref.key}]: {status.message}",
-                    reference_hint(status.code, ref),
+                    f"{_ref_target(ref)}: {status.message}",
+                    status.hint or reference_hint(status.code, ref),
                     source=ref.source,
                     component=ref.component,
                     secret=ref.secret,
                 )
             )
     return found
+
+
+def _ref_target(ref: Reference) -> str:
+    """`store/secret[key]`, without the key when it is the secret's name (the message says no more)."""
+    target = f"{ref.store or '(no store)'}/{ref.secret}"
+    return target if ref.key == ref.secret else f"{target}[{ref.key}]"
 
 
 def _env_allow_list_diagnostics(runtime: Runtime, component: Component) -> list[Diagnostic]:
@@ -165,7 +171,8 @@ def _component_diagnostics(runtime: Runtime, component: Component) -> list[Diagn
             code = "daprd-crashes"
         elif status.message.startswith(OPERATOR_FAILS):
             code = "daprd-does-not-start"
-        return [Diagnostic(Severity.ERROR, code, f"{component.name}: {status.message}", status.hint, component.source, component.name)]
+        source = status.source or component.source  # the field at fault, when the runtime knows it
+        return [Diagnostic(Severity.ERROR, code, f"{component.name}: {status.message}", status.hint, source, component.name)]
     if status.state == State.UNSUPPORTED:
         return [Diagnostic(Severity.INFO, "unsupported", f"{component.name}: {status.message}", "", component.source, component.name)]
     store = runtime.store(component.name)

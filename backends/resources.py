@@ -24,6 +24,7 @@ class LoadedResources:
     configuration: Configuration
     extra: dict[str, Any] = field(default_factory=dict)  # e.g. the cluster context in Kubernetes mode
     other_resources: list[Component] = field(default_factory=list)  # HTTPEndpoints, MCPServers
+    scoped_out: list[Component] = field(default_factory=list)  # left out by their scopes: not loaded
 
 
 def read_resources(options: RuntimeOptions) -> LoadedResources:
@@ -43,14 +44,16 @@ def read_resources(options: RuntimeOptions) -> LoadedResources:
         from dapr_secrets.components.loader import filter_components
 
         diagnostics = cluster.diagnostics + missing
-        components = filter_components(cluster.components, "", options.app_id, diagnostics, kubernetes=True)
-        others = filter_components(cluster.other_resources, "", options.app_id, diagnostics, kubernetes=True)
+        scoped_out: list[Component] = []
+        components = filter_components(cluster.components, "", options.app_id, diagnostics, kubernetes=True, scoped_out=scoped_out)
+        others = filter_components(cluster.other_resources, "", options.app_id, diagnostics, kubernetes=True, scoped_out=scoped_out)
         return LoadedResources(
             components,
             diagnostics,
             configuration,
             {"context": cluster.context, "namespaces": cluster.namespaces},
             others,
+            scoped_out,
         )
     from dapr_secrets.components.config import load_configuration
     from dapr_secrets.components.loader import load_resources
@@ -61,7 +64,8 @@ def read_resources(options: RuntimeOptions) -> LoadedResources:
     )
     configuration, config_diagnostics = load_configuration(list(options.config_files), env)
     return LoadedResources(
-        loaded.components, loaded.diagnostics + config_diagnostics, configuration, other_resources=loaded.other_resources
+        loaded.components, loaded.diagnostics + config_diagnostics, configuration, other_resources=loaded.other_resources,
+        scoped_out=loaded.scoped_out,
     )
 
 

@@ -33,12 +33,15 @@ from dapr_secrets.components.model import (
     MetadataItem,
     Reference,
     ScopeDecision,
+    Source,
 )
 
 # `typing` is for type checkers only: importing it costs the headless CLI's startup ~2 ms.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+    from dapr_secrets.backends.hints import NameSets
 
 DEFAULT_RESOURCES_PATH = "~/.dapr/components"
 OPERATOR_FAILS = "failed to load components: "  # the operator's ListComponents failed: daprd does not start
@@ -82,6 +85,7 @@ class State(str, Enum):
     WAITING = "waiting"  # parked behind a secret store that is not loaded (maybe forever)
     ERROR = "error"  # daprd's Init would fail
     UNSUPPORTED = "unsupported"  # a Dapr store type this tool cannot open yet
+    SCOPED_OUT = "scoped-out"  # its scopes leave the app out: daprd does not load it (shown, greyed)
 
 
 @dataclass(frozen=True)
@@ -90,13 +94,15 @@ class ComponentStatus:
     message: str = ""
     hint: str = ""
     waiting_for: str | None = None
+    source: Source | None = None  # the metadata field at fault, when known (else the component's start)
 
 
 @dataclass(frozen=True)
 class ReferenceStatus:
     code: str  # ok | store-missing | no-auth-store | store-not-loaded | secret-not-found
-    #            | key-not-found | empty-value | error
+    #            | key-not-found | empty-value | error | scoped-out (never checked: not loaded for this app)
     message: str = ""
+    hint: str = ""  # what to do, when it depends on what the store holds (backends/hints.py)
 
     @property
     def ok(self) -> bool:
@@ -119,6 +125,11 @@ class ApiResponse:
         if self.raw is not None:
             return self.raw
         return "" if self.body is None else go_json(self.body) + "\n"
+
+
+def scope_note(component: Component) -> str:
+    """`scoped to billing, audit`: why daprd does not load a scoped-out component for this app."""
+    return f"scoped to {', '.join(component.scopes)}"
 
 
 def _api_error(status: int, code: str, message: str) -> ApiResponse:
@@ -163,13 +174,18 @@ class Runtime:
         self._by_name = {c.name: c for c in components}
         self.other_resources = list(loaded.other_resources)
         self._others = {(r.kind, r.name): r for r in self.other_resources}
+        self.scoped_out = list(loaded.scoped_out)  # kept to be shown: "nothing vanishes"
+        self._scoped_out = {c.name: c for c in self.scoped_out if c.kind == "Component" and c.name not in self._by_name}
+        self._scoped_out_references: list[Reference] | None = None
         self._lock = threading.Lock()  # guards the dicts below, never held during I/O
         self._open_locks: dict[str, threading.Lock] = {}
+        self._opening = threading.local()  # how deep in `open` this thread is
         self._statuses: dict[str, ComponentStatus] = {}
         self._stores: dict[str, SecretStore] = {}
         self._reference_cache: dict[tuple[str, str, str], dict[str, str] | StoreError | None] = {}
         self._references: list[Reference] | None = None  # derived from the components, once
         self._release: tuple[dict[str, list[str]], dict[str, str]] | None = None  # see _release_plan
+        self._name_sets: NameSets | None = None  # which store holds which name, for hints
 
     # ----- what is configured
 
@@ -195,15 +211,61 @@ class Runtime:
     def references_to(self, store: str, secret: str) -> list[Reference]:
         return [r for r in self.references() if r.store == store and r.secret == secret]
 
+    def scoped_out_components(self) -> list[Component]:
+        """The Components whose scopes leave the app out (by name, unless a loaded one has it)."""
+        return list(self._scoped_out.values())
+
+    def scoped_out_component(self, name: str) -> Component | None:
+        return self._scoped_out.get(name)
+
+    def scoped_out_reference_status(self, ref: Reference) -> ReferenceStatus:
+        """What to say about a secretKeyRef of a scoped-out resource instead of checking it: daprd
+        does not load its owner for this app, so it resolves nothing here."""
+        owner = next((r for r in self.scoped_out if r.kind == ref.kind and r.name == ref.component), None)
+        note = scope_note(owner) if owner is not None else "scoped to other apps"
+        return ReferenceStatus("scoped-out", f"{note}: daprd for app {self.options.app_id} does not load it")
+
+    def scoped_out_references_to(self, store: str, secret: str) -> list[Reference]:
+        """secretKeyRefs of resources daprd does not load for this app (their scopes leave it out):
+        other apps use the secret through them, so rotating it concerns them too."""
+        if self._scoped_out_references is None:
+            from dapr_secrets.components.references import build_references
+
+            self._scoped_out_references = build_references(self.scoped_out, self.options.kubernetes)
+        return [r for r in self._scoped_out_references if r.store == store and r.secret == secret]
+
     def scope_decision(self, store: str, secret: str) -> ScopeDecision:
         from dapr_secrets.components.config import decide
 
         return decide(self.configuration, store, secret)
 
+    def name_sets(self) -> NameSets:
+        """The names of the opened stores, read when a hint needs them (names, never values)."""
+        from dapr_secrets.backends.hints import NameSets
+
+        with self._lock:
+            if self._name_sets is None:
+                self._name_sets = NameSets(self)
+            return self._name_sets
+
+    def missing_secret_hint(self, store: str, secret: str) -> str | None:
+        """For an API answer that failed: when `store` is open and does not list `secret`, which
+        other stores have it (or the nearest name); else None."""
+        if self.status(store).state != State.READY or secret in self.name_sets().names(store):
+            return None
+        return self.name_sets().hint(store, secret, for_ref=False)
+
     # ----- opening components the way daprd initialises them
 
     def status(self, name: str) -> ComponentStatus:
         if name not in self._by_name:
+            scoped = self._scoped_out.get(name)
+            if scoped is not None:  # dapr:pkg/apis/common/scoped.go IsAppScoped: the loader drops it
+                return ComponentStatus(
+                    State.SCOPED_OUT,
+                    f"{scope_note(scoped)}: daprd for app {self.options.app_id} does not load it",
+                    f"add {self.options.app_id} to its scopes if this app should use it",
+                )
             return ComponentStatus(State.ERROR, f"there is no component named {name!r}")
         with self._lock:
             return self._statuses.get(name, ComponentStatus(State.PENDING))
@@ -229,12 +291,18 @@ class Runtime:
             if current.state not in (State.PENDING, State.OPENING):
                 return current
             self._set_status(name, ComponentStatus(State.OPENING))
-            if blocker is not None:
-                status = blocker
-            else:
-                status = self._open_dependency_then(component)
+            self._opening.depth = getattr(self._opening, "depth", 0) + 1
+            try:
+                status = blocker if blocker is not None else self._open_dependency_then(component)
+            finally:
+                self._opening.depth -= 1
             self._set_status(name, status)
             return status
+
+    def opening_here(self) -> bool:
+        """Whether this thread is inside `open` (holding a component's open lock): what it calls must
+        not open other stores, one of which may wait for that lock."""
+        return getattr(self._opening, "depth", 0) > 0
 
     def _open_lock(self, name: str) -> threading.Lock:
         with self._lock:
@@ -310,11 +378,14 @@ class Runtime:
         if component.references and store_name:
             dependency = self.open(store_name)
             if dependency.state != State.READY:
-                reason = dependency.message or dependency.state.value
+                from dapr_secrets.backends.hints import causal_chain
+
+                chain = causal_chain(self, component)
+                reason = str(chain) if chain is not None else dependency.message or dependency.state.value
                 return ComponentStatus(
                     State.WAITING,
                     f"waiting for secret store {store_name!r}, which did not open: {reason}",
-                    dependency.hint,
+                    chain.hint if chain is not None else dependency.hint,
                     waiting_for=store_name,
                 )
             dropped = self._dropped_from_parked_list(component)
@@ -611,9 +682,17 @@ class Runtime:
         except StoreError as error:
             redactor.error(error)
             message = error.message
+            hint = error.hint or NO_AUTH_STORE_HINT
             if self.unresolved_without_auth_store(component):
                 message = f"{self._no_auth_store_message(component)}, and its Init fails: {message}"
-            return ComponentStatus(State.ERROR, message, _init_failure_hint(component, error.hint or NO_AUTH_STORE_HINT))
+            else:
+                from dapr_secrets.backends.hints import own_chain
+
+                chain = own_chain(self, component)  # a setting that came from a store gave no value
+                if chain is not None:
+                    message, hint = f"{message} ({chain})", chain.hint
+                    return ComponentStatus(State.ERROR, message, _init_failure_hint(component, hint), source=chain.source)
+            return ComponentStatus(State.ERROR, message, _init_failure_hint(component, hint))
         except MissingExtra as error:
             return ComponentStatus(State.UNSUPPORTED, str(error), f"install the extra with {error.install}")
         except ImportError as error:
@@ -642,7 +721,7 @@ class Runtime:
         return ComponentStatus(
             State.DEGRADED,
             f"metadata {ref.field!r} gets no value from {ref.store}/{ref.secret}: {status.message}{more}; {outcome}",
-            reference_hint(status.code, ref),
+            status.hint or reference_hint(status.code, ref),
         )
 
     # ----- references
@@ -676,17 +755,23 @@ class Runtime:
         fatal = "; the operator cannot read it, so daprd does not start (failed to load components)" if (
             operator and self.operator_in_scope(component)) else ""
         if isinstance(secret, SecretNotFound):
-            return ReferenceStatus("secret-not-found", f"secret {ref.secret!r} not found: {secret.message}{fatal}")
+            hint = self.name_sets().hint(ref.store, ref.secret)
+            return ReferenceStatus("secret-not-found", f"secret {ref.secret!r} not found: {secret.message}{fatal}", hint)
         if isinstance(secret, StoreError):
             return ReferenceStatus("error", secret.message + fatal)
         if not secret or ref.key not in secret:
+            from dapr_secrets.backends.hints import missing_key_hint, missing_key_message
+
+            keys = list(secret or {})  # names of keys only
             if operator:
                 return ReferenceStatus(
                     "key-not-found",
                     f"secret {ref.secret!r} has no key {ref.key!r}: the operator leaves the literal value, which daprd "
                     "then tries to base64-decode (\"Error decoding secret\" when it is not base64)",
+                    missing_key_hint(ref.secret, ref.key, keys),
                 )
-            return ReferenceStatus("key-not-found", f"secret {ref.secret!r} has no key {ref.key!r}")
+            message = missing_key_message(ref.secret, ref.key, keys)
+            return ReferenceStatus("key-not-found", message, missing_key_hint(ref.secret, ref.key, keys))
         if secret[ref.key] == "":
             if operator:
                 return ReferenceStatus(
@@ -768,7 +853,8 @@ class Runtime:
             self._install(read_resources(self.options))
         else:
             self._install(
-                LoadedResources(self.components, self.diagnostics, self.configuration, self.cluster_info, self.other_resources)
+                LoadedResources(self.components, self.diagnostics, self.configuration, self.cluster_info, self.other_resources,
+                                self.scoped_out)
             )
 
     def close(self) -> None:

@@ -46,6 +46,8 @@ class LoadResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # HTTPEndpoint and MCPServer resources, as Components of that kind: only their secretKeyRefs count
     other_resources: list[Component] = field(default_factory=list)
+    # resources whose scopes leave the app out: daprd does not load them, the UI still shows them
+    scoped_out: list[Component] = field(default_factory=list)
 
 
 def load_resources(
@@ -63,7 +65,8 @@ def load_resources(
         _load_folder(os.path.expanduser(path), found, result.diagnostics)
     for kind in (KIND, *SECRET_USING_KINDS):
         kept = filter_components(
-            [c for c in found if c.kind == kind], namespace or "", app_id, result.diagnostics, kubernetes=kubernetes
+            [c for c in found if c.kind == kind], namespace or "", app_id, result.diagnostics, kubernetes=kubernetes,
+            scoped_out=result.scoped_out,
         )
         if kind == KIND:
             result.components = kept
@@ -312,11 +315,13 @@ def filter_components(
     diagnostics: list[Diagnostic],
     *,
     kubernetes: bool = False,
+    scoped_out: list[Component] | None = None,
 ) -> list[Component]:
     """disk.go filterManifests (namespace, duplicates) and the authorizer's scopes (app IDs), which
     daprd applies in Kubernetes mode too (authorizer.IsObjectAuthorized). In Kubernetes mode daprd
     gets one namespace's components from the operator, so a name is unique per namespace: the same
-    name in two namespaces is not a duplicate."""
+    name in two namespaces is not a duplicate. Components the app's scopes leave out are appended
+    to `scoped_out` when given."""
     kept: list[Component] = []
     names: dict[tuple[str, str], Component] = {}
     for component in found:
@@ -331,6 +336,8 @@ def filter_components(
             continue
         if app_id is not None and component.scopes and app_id not in component.scopes:
             diagnostics.append(diagnose.scoped_out(component, app_id))
+            if scoped_out is not None:
+                scoped_out.append(component)
             continue
         names[identity] = component
         if not component.name:

@@ -15,3 +15,12 @@ def private_audit_log(tmp_path_factory, monkeypatch):
     state = tmp_path_factory.mktemp("state")
     monkeypatch.setenv("XDG_STATE_HOME", str(state))
     return state / "dapr-secrets" / "audit.jsonl"
+
+
+@pytest.fixture(autouse=True)
+def private_user_config(tmp_path_factory, monkeypatch):
+    """The user config file ($XDG_CONFIG_HOME/dapr-secrets/config.toml) changes defaults: tests start
+    from an empty folder, never from the user's own file."""
+    config = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    return config / "dapr-secrets" / "config.toml"

@@ -112,8 +112,13 @@ def app_bindings() -> list[Binding]:
     return [_binding(row, row.action) for row in ACTIONS if row.key and row.app_wide]
 
 
+KEYMAP_PREFIX = "dapr-secrets."  # a binding's id: the user config's [keys] rebinds it through Textual's keymap
+
+
 def _binding(row: Action, action: str) -> Binding:
-    return Binding(row.key, action, row.footer, show=bool(row.footer) and not row.hidden, priority=row.priority)
+    return Binding(
+        row.key, action, row.footer, show=bool(row.footer) and not row.hidden, priority=row.priority, id=KEYMAP_PREFIX + row.action
+    )
 
 
 def palette_rows() -> list[Action]:

@@ -38,6 +38,7 @@ from dapr_secrets.tui.screens.audit import AuditScreen
 from dapr_secrets.tui.screens.help import HelpScreen
 from dapr_secrets.tui.screens.main import MainScreen
 from dapr_secrets.tui.threads import DaemonThreadExecutor
+from dapr_secrets.tui.user_config import UserConfig
 from dapr_secrets.tui.widgets.value_actions import ValueServices
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ class UiSettings:
     clipboard_timeout: float = 30.0  # --clipboard-timeout seconds
     no_reveal: bool = False  # --no-reveal
     clipboard_mode: str = "auto"  # auto | osc52 | native | off
+    user: UserConfig = UserConfig()  # the user config file: keys, theme, its problems (tui/user_config.py)
 
 
 def cluster_problems(runtime: Runtime) -> list[Diagnostic]:
@@ -123,6 +125,9 @@ class DaprSecretsApp(App[None]):
         return super().call_from_thread(callback, *args, **kwargs)
 
     def on_mount(self) -> None:
+        from dapr_secrets.tui.preferences import apply_user_config
+
+        apply_user_config(self, self.settings.user)
         self._clear_clipboard_on_signals()
         unreadable = [d for d in cluster_problems(self.runtime) if d.code in CLUSTER_UNREADABLE]
         if unreadable:

@@ -10,6 +10,7 @@ import gc
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from dapr_secrets.backends import registry
 from dapr_secrets.backends.base import StoreError, walk_names
@@ -17,7 +18,13 @@ from dapr_secrets.backends.runtime import DEFAULT_RESOURCES_PATH, Runtime, Runti
 from dapr_secrets.components.model import Diagnostic, Severity
 from dapr_secrets.tui import cli_audit, cli_diff, cli_help, completion
 from dapr_secrets.tui.escape import escape_control, is_printable, json_text
+from dapr_secrets.tui.user_config import CLIPBOARD_MODES, UserConfig, load_user_config
 from dapr_secrets.tui.version import version_text
+
+if TYPE_CHECKING:
+    from dapr_secrets.tui.app import UiSettings
+
+DEFAULT_TIMEOUT = 30.0  # seconds: --reveal-timeout and --clipboard-timeout
 
 # Exit codes (README "Exit codes"): every headless command follows them.
 EXIT_OK = 0  # done, and nothing is wrong
@@ -104,13 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=version_text())
     _common_options(parser, suppress=False)
     ui = parser.add_argument_group("terminal UI")
-    ui.add_argument("--reveal-timeout", type=float, default=30.0, metavar="SECONDS",
-                    help="re-mask a revealed value after this long (default 30)")
-    ui.add_argument("--clipboard-timeout", type=float, default=30.0, metavar="SECONDS",
-                    help="clear a copied value from the clipboard after this long (default 30)")
+    ui.add_argument("--reveal-timeout", type=float, default=None, metavar="SECONDS",
+                    help=f"re-mask a revealed value after this long (default {DEFAULT_TIMEOUT:g})")
+    ui.add_argument("--clipboard-timeout", type=float, default=None, metavar="SECONDS",
+                    help=f"clear a copied value from the clipboard after this long (default {DEFAULT_TIMEOUT:g})")
     ui.add_argument("--no-reveal", action="store_true", help="never show values (for screen sharing); copy still works")
-    ui.add_argument("--clipboard", dest="clipboard_mode", choices=("auto", "osc52", "native", "off"), default="auto",
-                    help="how to copy: OSC 52 and the native clipboard (auto), one of them, or off")
+    ui.add_argument("--clipboard", dest="clipboard_mode", choices=CLIPBOARD_MODES, default=None,
+                    help="how to copy: OSC 52 and the native clipboard (auto, the default), one of them, or off")
 
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -146,6 +153,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def apply_user_config(args: argparse.Namespace, user: UserConfig) -> argparse.Namespace:
+    """The user config file fills what the command line left out: flags win."""
+    if not args.resources_paths and user.resources_paths:
+        args.resources_paths = list(user.resources_paths)
+    if not args.config_files and user.config_files:
+        args.config_files = list(user.config_files)
+    if args.app_id is None and user.app_id is not None:
+        args.app_id = user.app_id
+    return args
+
+
+def ui_settings(args: argparse.Namespace, user: UserConfig) -> UiSettings:
+    """The terminal UI's settings: flags, else the user config file, else the defaults."""
+    from dapr_secrets.tui.app import UiSettings
+
+    def pick(flag: object, configured: object, default: object) -> object:
+        return flag if flag is not None else configured if configured is not None else default
+
+    return UiSettings(
+        reveal_timeout=float(pick(args.reveal_timeout, user.reveal_timeout, DEFAULT_TIMEOUT)),  # type: ignore[arg-type]  # a number
+        clipboard_timeout=float(pick(args.clipboard_timeout, user.clipboard_timeout, DEFAULT_TIMEOUT)),  # type: ignore[arg-type]  # a number
+        no_reveal=args.no_reveal,
+        clipboard_mode=str(pick(args.clipboard_mode, user.clipboard, "auto")),
+        user=user,
+    )
+
+
 def options_from_args(args: argparse.Namespace) -> RuntimeOptions:
     paths = tuple(args.resources_paths or ())
     from_cluster = bool(args.kubernetes and not paths)
@@ -166,6 +200,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == [completion.CALLBACK]:  # the shell asks what TAB should offer
         return completion.main(argv[1:])
     args = build_parser().parse_args(argv)
+    user = load_user_config()
+    if args.command not in (None, "completion"):  # the TUI says it in a notification instead
+        for problem in user.problems:
+            print(f"dapr-secrets: {escape_control(problem)}", file=sys.stderr)
+    apply_user_config(args, user)
     if args.command == "completion":
         sys.stdout.write(completion.script(args.shell))
         return 0
@@ -183,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         if args.command is None:
-            return _run_tui(runtime, args)
+            return _run_tui(runtime, args, user)
         if args.command != "doctor" and _refuse_unloaded_inputs(runtime):
             return EXIT_USAGE
         handler = {
@@ -244,16 +283,10 @@ def _drift(args: argparse.Namespace) -> int:
     return 1 if document["summary"]["drift"] else 0
 
 
-def _run_tui(runtime: Runtime, args: argparse.Namespace) -> int:
-    from dapr_secrets.tui.app import UiSettings, run_app
+def _run_tui(runtime: Runtime, args: argparse.Namespace, user: UserConfig) -> int:
+    from dapr_secrets.tui.app import run_app
 
-    settings = UiSettings(
-        reveal_timeout=args.reveal_timeout,
-        clipboard_timeout=args.clipboard_timeout,
-        no_reveal=args.no_reveal,
-        clipboard_mode=args.clipboard_mode,
-    )
-    return run_app(runtime, settings, cli_audit.audit_log_from_args(args))
+    return run_app(runtime, ui_settings(args, user), cli_audit.audit_log_from_args(args))
 
 
 def _unloaded_inputs(runtime: Runtime) -> list[Diagnostic]:
@@ -293,7 +326,13 @@ def _get(runtime: Runtime, args: argparse.Namespace) -> int:
     response = runtime.api_get(args.store, args.name, metadata)
     _audit_api_call(runtime, args, "get", response, args.name, metadata)
     _note_if_unsupported(runtime, args.store)
-    return _print_api_response(response)
+    code = _print_api_response(response)
+    # stderr is daprd's body, which scripts parse: where to look is added only for a person at a terminal
+    if response.status not in (200, 204, 403) and sys.stderr.isatty():
+        hint = runtime.missing_secret_hint(args.store, args.name)
+        if hint:
+            print(f"hint: {escape_control(hint)}", file=sys.stderr)
+    return code
 
 
 def _bulk(runtime: Runtime, args: argparse.Namespace) -> int:

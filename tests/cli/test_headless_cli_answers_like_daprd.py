@@ -59,7 +59,7 @@ def test_get_unknown_store_is_401_and_missing_secret_is_500(in_repo, capsys):
     assert code == 1 and json.loads(err)["errorCode"] == "ERR_SECRET_STORE_NOT_FOUND"
     code, _, err = run(capsys, "get", "demo-multi", "missing", *DEMO)
     assert code == 1
-    assert json.loads(err) == {
+    assert json.loads(err) == {  # nothing else: a hint is only for a terminal (tests/cli/test_hints.py)
         "errorCode": "ERR_SECRET_GET",
         "message": "failed getting secret with key missing from secret store demo-multi: secret missing not found",
     }

@@ -110,8 +110,8 @@ def test_s1_r3_t4_a_secret_key_ref_to_this_store_sends_no_version_and_fails(reso
     try:
         runtime.start()
         status = runtime.status("refers")  # the failed reference leaves secretsFile unset (daprd logs it)
-        assert (status.state.value, status.message) == (
-            "error", "process component env error: missing local secrets file in metadata")
+        assert (status.state.value, status.message) == (  # and the causal chain (backends/hints.py)
+            "error", "process component env error: missing local secrets file in metadata (refers <- tencentssm/db (error))")
         assert ssm.value_requests()[0].body == {"SecretName": "db", "VersionId": ""}
     finally:
         runtime.close()

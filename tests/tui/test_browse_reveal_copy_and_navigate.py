@@ -537,7 +537,9 @@ async def test_referenced_by_lists_each_reference_with_its_status_and_enter_jump
         await pilot.pause()
         rows = [option.prompt.plain for option in refs.options]
         assert rows == [  # in loader order: hook.yaml, state.yaml
-            "✗ key-not-found  legacy-hook\n  securityToken  key nope\n  secret 'redis:password' has no key 'nope'",
+            "✗ key-not-found  legacy-hook\n  securityToken  key nope\n  secret 'redis:password' has no key 'nope' "
+            "(its keys: 'redis:password')\n  hint: add key 'nope' to secret 'redis:password', or set secretKeyRef.key "
+            "to one of its keys (empty means: same as the name)",
             "✓ ok  orders-state\n  redisPassword  key redis:password",
         ]
         refs.focus()

@@ -385,7 +385,8 @@ async def test_doctor_stays_open_on_a_never_loaded_component_and_shows_where_to_
         row = next(i for i, d in enumerate(screen.diagnostics) if d.code == "invalid-name")
         table = screen.query_one("#diagnostics")
         table.move_cursor(row=row)
-        where, problem = (cell.plain for cell in table.get_row_at(row)[1:])
+        where, source, problem = (cell.plain for cell in table.get_row_at(row)[1:])
+        assert source == "bad.yaml:1"
         assert where == "bad/name\\e[31m"
         assert problem.startswith('invalid name "bad/name\\e[31m" for "Component"')  # the same spelling
         await pilot.press("enter")

@@ -2,11 +2,19 @@
 app jumps to its component or secret; when there is nothing to jump to (a component daprd never
 loads, a file-level problem), the screen stays and says where to fix it.
 
+It is live: `ctrl+r` reads the files and stores again, and so does a change to the files of the
+resources paths or the --config files (polled in a thread, debounced). `e` opens the highlighted
+finding's file at its line in $EDITOR.
+
 Names are written with one escaper (tui.escape.escape_control) in every column, also where the
 message quotes them the way daprd does (Go's %q)."""
 
 from __future__ import annotations
 
+import os
+import threading
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -17,8 +25,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from dapr_secrets.components.golang import go_quote
-from dapr_secrets.components.model import Diagnostic, Severity
+from dapr_secrets.components.model import Diagnostic, Severity, Source
+from dapr_secrets.tui.editor import open_in_editor
 from dapr_secrets.tui.safe_text import escape_control, safe_text
+from dapr_secrets.tui.watch import watched_files
 
 if TYPE_CHECKING:
     from dapr_secrets.backends.runtime import Runtime
@@ -37,12 +47,22 @@ class DoctorScreen(Screen[Diagnostic | None]):
     BINDINGS = [
         Binding("escape,d", "dismiss", "Back"),
         Binding("q", "dismiss", "Back", show=False),
+        Binding("ctrl+r", "reload", "Refresh"),
+        Binding("e", "edit", "Edit file"),
     ]
+    POLL_INTERVAL = 1.0  # seconds between two looks at the watched files
+    DEBOUNCE = 0.5  # seconds the files must stay unchanged before the doctor runs again
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, reloaded: Callable[[Runtime], None] | None = None) -> None:
+        """`reloaded`: called (on the event loop) after the doctor read the files and stores again,
+        so the screens below show the new runtime state too."""
         super().__init__()
         self.runtime = runtime
+        self.reloaded = reloaded
         self.diagnostics: list[Diagnostic] = []
+        self.runs = 0  # doctor runs started; a result from an older one is dropped
+        self.shown_runs = 0  # doctor runs whose result is on screen
+        self._stop_watching = threading.Event()  # stops the file watcher
 
     def compose(self) -> ComposeResult:
         with Vertical(id="doctor-body"):
@@ -50,6 +70,7 @@ class DoctorScreen(Screen[Diagnostic | None]):
             table = DiagnosticTable(id="diagnostics", cursor_type="row")
             table.add_column("severity", key="severity")
             table.add_column("where", key="where")
+            table.add_column("file:line", key="source")
             table.add_column("problem", key="problem")
             yield table
             yield Static(id="doctor-hint")
@@ -57,27 +78,78 @@ class DoctorScreen(Screen[Diagnostic | None]):
 
     def on_mount(self) -> None:
         self.query_one("#doctor-body").border_title = "Doctor"
-        self.run_worker(self._diagnose, thread=True, exit_on_error=False, description="doctor")
+        self._run(reload=False)
+        if watched_files(self.runtime.options):
+            # A daemon thread of its own, not a worker: it runs as long as the screen is shown, and
+            # waiting for the workers to finish (tests, refresh) must not wait for it.
+            threading.Thread(target=self._watch, name="doctor-watch", daemon=True).start()
 
-    def _diagnose(self) -> None:
-        try:
-            found = self.runtime.doctor()
-            error = ""
-        except Exception as failure:  # noqa: BLE001 - show it instead of crashing
-            found, error = [], f"the doctor failed: unexpected {type(failure).__name__}"
-        self.app.call_from_thread(self._show, found, error)
+    def on_unmount(self) -> None:
+        self._stop_watching.set()
+
+    def action_reload(self) -> None:
+        self._run(reload=True)
+
+    def _run(self, reload: bool, why: str = "") -> None:
+        self.runs += 1
+        run, runtime = self.runs, self.runtime
+        summary = "Reading the files and stores again…" if reload else "Checking every component, reference and store…"
+        self.query_one("#doctor-summary", Static).update(Text(f"{why}{summary}", style="dim"))
+
+        def diagnose() -> None:
+            try:
+                if reload:
+                    runtime.refresh()
+                found = runtime.doctor()
+                error = ""
+            except Exception as failure:  # noqa: BLE001 - show it instead of crashing
+                found, error = [], f"the doctor failed: unexpected {type(failure).__name__}"
+            self.app.call_from_thread(self._finished, run, reload, found, error)
+
+        self.run_worker(diagnose, thread=True, group="doctor", exit_on_error=False, description="doctor")
+
+    def _finished(self, run: int, reloaded: bool, found: list[Diagnostic], error: str) -> None:
+        if reloaded and self.reloaded is not None:
+            self.reloaded(self.runtime)
+        if run == self.runs:  # an older run's answer is out of date
+            self._show(found, error)
+
+    def _watch(self) -> None:
+        """Poll the watched files; run the doctor again once they have stayed unchanged for DEBOUNCE."""
+        last = watched_files(self.runtime.options)
+        changed_at: float | None = None
+        while not self._stop_watching.wait(self.POLL_INTERVAL if changed_at is None else min(self.POLL_INTERVAL, self.DEBOUNCE)):
+            now = watched_files(self.runtime.options)
+            if now != last:
+                last, changed_at = now, time.monotonic()
+            elif changed_at is not None and time.monotonic() - changed_at >= self.DEBOUNCE:
+                changed_at = None
+                try:
+                    self.app.call_from_thread(self._run, True, "Files changed. ")
+                except RuntimeError:  # the app is gone
+                    return
+
+    def action_edit(self) -> None:
+        table = self.query_one(DiagnosticTable)
+        if 0 <= table.cursor_row < len(self.diagnostics):
+            open_in_editor(self.app, self.diagnostics[table.cursor_row].source)
 
     def _show(self, diagnostics: list[Diagnostic], error: str) -> None:
         order = list(Severity)  # errors first, notes last; otherwise in the doctor's order
         diagnostics = sorted(diagnostics, key=lambda d: order.index(d.severity))
         self.diagnostics = diagnostics
+        self.shown_runs = self.runs
         table = self.query_one(DiagnosticTable)
+        row = table.cursor_row
+        table.clear()
         for index, diagnostic in enumerate(diagnostics):
             word, style = SEVERITY_STYLE[diagnostic.severity]
-            where = diagnostic.component or (str(diagnostic.source) if diagnostic.source else "")
+            where = diagnostic.component or ""
             if diagnostic.secret:
                 where += f" / {diagnostic.secret}"
-            table.add_row(Text(word, style=style), safe_text(where), safe_text(shown_message(diagnostic)), key=str(index))
+            source = short_source(diagnostic.source)
+            table.add_row(Text(word, style=style), safe_text(where), safe_text(source, "dim"), safe_text(shown_message(diagnostic)),
+                          key=str(index))
         counts = {s: sum(d.severity == s for d in diagnostics) for s in Severity}
         if error:
             summary = error
@@ -87,7 +159,9 @@ class DoctorScreen(Screen[Diagnostic | None]):
             summary = "No problems found."
         self.query_one("#doctor-summary", Static).update(Text(summary, style="bold red" if error else ""))
         table.focus()
-        self._show_hint(0)
+        if diagnostics:
+            table.move_cursor(row=min(row, len(diagnostics) - 1))  # where it was, after a refresh
+        self._show_hint(table.cursor_row)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_hint(event.cursor_row)
@@ -95,6 +169,7 @@ class DoctorScreen(Screen[Diagnostic | None]):
     def _show_hint(self, row: int, stayed: bool = False) -> None:
         """The highlighted problem in full; `stayed`: enter found nothing to jump to, so say where to go."""
         if not 0 <= row < len(self.diagnostics):
+            self.query_one("#doctor-hint", Static).update("")
             return
         diagnostic = self.diagnostics[row]
         lines = [self._nowhere_to_jump(diagnostic)] if stayed else []
@@ -115,7 +190,8 @@ class DoctorScreen(Screen[Diagnostic | None]):
         return Text(f"{what}: {escape_control(where)}.", style="bold yellow")
 
     def can_jump(self, diagnostic: Diagnostic) -> bool:
-        return bool(diagnostic.component) and self.runtime.component(diagnostic.component) is not None
+        name = diagnostic.component or ""
+        return bool(name) and (self.runtime.component(name) or self.runtime.scoped_out_component(name)) is not None
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -126,6 +202,13 @@ class DoctorScreen(Screen[Diagnostic | None]):
             self.dismiss(self.diagnostics[index])
         else:
             self._show_hint(index, stayed=True)
+
+
+def short_source(source: Source | None) -> str:
+    """`file.yaml:13` for the table (the hint below it shows the whole path)."""
+    if source is None:
+        return ""
+    return str(Source(os.path.basename(source.file.rstrip("/")) or source.file, source.line))
 
 
 def shown_message(diagnostic: Diagnostic) -> str:

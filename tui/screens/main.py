@@ -101,7 +101,7 @@ class MainScreen(Screen[None]):
         sidebar.border_title = "Components"
         self.query_one("#filter").display = False
         self._show_lower(False)
-        sidebar.set_components(self.runtime.components, self._group_by_namespace())
+        sidebar.set_components(self.runtime.components, self._group_by_namespace(), self.runtime.scoped_out_components())
         sidebar.focus()
         self.call_after_refresh(self._open_all)  # first frame first: opening competes for the GIL
 
@@ -169,7 +169,7 @@ class MainScreen(Screen[None]):
             self._focus_view()
 
     def show_component(self, name: str) -> None:
-        component = self.runtime.component(name)
+        component = self.runtime.component(name) or self.runtime.scoped_out_component(name)  # other apps' too, greyed
         if component is None:
             return
         self.close_filter()
@@ -179,7 +179,7 @@ class MainScreen(Screen[None]):
         view = self.ensure_view(name)
         self.current = name
         self.query_one("#views", ContentSwitcher).current = view.id
-        self._show_lower(component.is_secret_store)
+        self._show_lower(isinstance(view, StoreView))
         self._highlight_changed()
         self.refresh_bindings()  # x and c depend on what is shown
 
@@ -187,11 +187,12 @@ class MainScreen(Screen[None]):
         """The component's view, created (hidden) the first time; a store view lists its names
         as soon as the store is ready."""
         view = self.views.get(name)
-        component = self.runtime.component(name)
+        loaded = self.runtime.component(name)
+        component = loaded or self.runtime.scoped_out_component(name)
         if view is None and component is not None:
             self._view_ids += 1
             view_id = f"view-{self._view_ids}"
-            if component.is_secret_store:
+            if loaded is not None and loaded.is_secret_store:  # a scoped-out store has nothing to list
                 view = StoreView(self.runtime, component, self.scopes.mark, id=view_id, classes="view")
             else:
                 view = ComponentView(self.runtime, component, self.dapr_app.value_services, id=view_id, classes="view")
@@ -363,7 +364,7 @@ class MainScreen(Screen[None]):
         self.jump_to_component(message.component)
 
     def jump_to_component(self, name: str) -> None:
-        if self.runtime.component(name) is None:
+        if self.runtime.component(name) is None and self.runtime.scoped_out_component(name) is None:
             self.notify(f"There is no component named {escape_control(name)}.", severity="warning", markup=False)
             return
         self.query_one(Sidebar).highlight_component(name)
@@ -419,7 +420,7 @@ class MainScreen(Screen[None]):
                 view.remove()
             elif isinstance(view, StoreView):
                 view.component = component
-        self.query_one(Sidebar).set_components(self.runtime.components, self._group_by_namespace())
+        self.query_one(Sidebar).set_components(self.runtime.components, self._group_by_namespace(), self.runtime.scoped_out_components())
         current = self.current if self.current in names else None
         if current is not None:
             self.show_component(current)
@@ -450,7 +451,7 @@ class MainScreen(Screen[None]):
         self.update_header()
         sidebar = self.query_one(Sidebar)
         sidebar.forget_statuses()
-        sidebar.set_components(self.runtime.components, self._group_by_namespace())
+        sidebar.set_components(self.runtime.components, self._group_by_namespace(), self.runtime.scoped_out_components())
         sidebar.focus()
         if sidebar.highlighted_component is not None:
             self.show_component(sidebar.highlighted_component)
@@ -497,7 +498,7 @@ class MainScreen(Screen[None]):
             self.app.push_screen(CommandPalette(providers=[provider], placeholder=placeholder))
 
     def action_doctor(self) -> None:
-        self.app.push_screen(DoctorScreen(self.runtime), self._doctor_closed)
+        self.app.push_screen(DoctorScreen(self.runtime, self._reloaded), self._doctor_closed)
 
     async def _doctor_closed(self, diagnostic: Diagnostic | None) -> None:
         if diagnostic is not None and diagnostic.component:

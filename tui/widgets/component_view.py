@@ -45,6 +45,8 @@ class MetadataTable(DataTable[Text]):
 class ComponentView(Vertical):
     """One component's metadata and references."""
 
+    BINDINGS = [Binding("e", "edit", "Edit file")]  # the file at the highlighted field's line
+
     def __init__(self, runtime: Runtime, component: Component, services: ValueServices, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.runtime = runtime
@@ -166,6 +168,15 @@ class ComponentView(Vertical):
         if not table.row_count:
             return None
         return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def action_edit(self) -> None:
+        from dapr_secrets.components.model import Source
+        from dapr_secrets.tui.editor import open_in_editor
+
+        row = self._cursor_row()
+        item = self.component.metadata[int(row)] if row is not None else None
+        source = self.component.source
+        open_in_editor(self.app, Source(source.file, item.line) if item is not None and item.line else source)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.reveal.keep_only({str(event.row_key.value)})  # the cursor left the revealed value

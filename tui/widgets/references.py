@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from dapr_secrets.backends.runtime import scope_note
 from dapr_secrets.components.model import Component, Reference
 from dapr_secrets.tui.messages import JumpToComponent
 from dapr_secrets.tui.safe_text import escape_control, safe_text
@@ -28,12 +29,15 @@ def status_cell(status: ReferenceStatus | None) -> Text:
         return Text("✓ ok", style="green", end="")
     if status.code == "empty-value":
         return Text("! empty", style="yellow", end="")
+    if status.code == "scoped-out":  # another app's component: shown, never checked
+        return Text("– other app", style="dim", end="")
     return Text(f"✗ {status.code}", style="red", end="")
 
 
 def reference_prompt(ref: Reference, status: ReferenceStatus | None) -> Text:
     """Status and component, then the metadata field and key, then why it fails (if it does)."""
-    text = Text.assemble(status_cell(status), "  ", safe_text(ref.owner, "bold"), end="")
+    scoped_out = status is not None and status.code == "scoped-out"
+    text = Text.assemble(status_cell(status), "  ", safe_text(ref.owner, "dim" if scoped_out else "bold"), end="")
     text.append("\n  ")
     text.append_text(safe_text(ref.field))
     text.append("  key ", style="dim")
@@ -41,6 +45,9 @@ def reference_prompt(ref: Reference, status: ReferenceStatus | None) -> Text:
     if status is not None and not status.ok:
         text.append("\n  ")
         text.append_text(safe_text(status.message, "dim"))
+        if status.hint:  # what to do, when it depends on what the stores hold
+            text.append("\n  hint: ", style="dim italic")
+            text.append_text(safe_text(status.hint, "dim italic"))
     return text
 
 
@@ -68,14 +75,18 @@ class ReferencesPane(OptionList):
         self._shown = (store, secret, key)
         self._generation += 1
         self.users = []
-        references = self.runtime.references_to(store, secret) if store is not None and secret is not None else []
+        loaded, scoped_out = [], []
+        if store is not None and secret is not None:
+            loaded = self.runtime.references_to(store, secret)
+            scoped_out = self.runtime.scoped_out_references_to(store, secret)  # other apps': nothing vanishes
         if key is not None:
-            references = [ref for ref in references if ref.key == key]
-        self.references = references
-        self.statuses = [None] * len(references)
+            loaded = [ref for ref in loaded if ref.key == key]
+            scoped_out = [ref for ref in scoped_out if ref.key == key]
+        self.references = loaded + scoped_out
+        self.statuses = [None] * len(loaded) + [self.runtime.scoped_out_reference_status(ref) for ref in scoped_out]
         self._render()
-        if references:
-            self._check(references, self._generation)
+        if loaded:
+            self._check(loaded, self._generation)
 
     def show_store_users(self, store: str | None) -> None:
         """No secret highlighted: the components whose secretKeyRefs go to `store` (auth.secretStore,
@@ -88,8 +99,10 @@ class ReferencesPane(OptionList):
             if ref.store == store and ref.kind == "Component":
                 refs[ref.component] = refs.get(ref.component, 0) + 1
         users = [c for c in self.runtime.components if c.name in refs or c.auth_secret_store == store]
-        self.users = [c.name for c in users]
+        scoped_out = [c for c in self.runtime.scoped_out_components() if c.auth_secret_store == store]
+        self.users = [c.name for c in users + scoped_out]
         others = self._other_users(store)
+        others = [Option(_scoped_out_prompt(c), id=c.name) for c in scoped_out] + others
         if not users and others:
             heading = Option(Text(f"Using {escape_control(store)}:", style="dim"), disabled=True)
             self.set_options([heading, *others])
@@ -160,6 +173,12 @@ class ReferencesPane(OptionList):
             self.post_message(JumpToComponent(event.option.id))
         elif 0 <= index < len(self.references):
             self.post_message(JumpToComponent(self.references[index].component))
+
+
+def _scoped_out_prompt(component: Component) -> Text:
+    text = Text.assemble(safe_text(component.name, "dim bold"), (f"  {escape_control(component.type)}", "dim"), end="")
+    text.append(f"\n  {escape_control(scope_note(component))}: not loaded for this app", style="dim")
+    return text
 
 
 def _user_prompt(component: Component, refs: int) -> Text:

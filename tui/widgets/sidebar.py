@@ -3,13 +3,15 @@ its type and a status glyph. In Kubernetes mode the categories sit under a names
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from dapr_secrets.backends.runtime import ComponentStatus, State
+from dapr_secrets.backends.runtime import ComponentStatus, State, scope_note
 from dapr_secrets.components.model import CATEGORIES, Component
 from dapr_secrets.tui.safe_text import escape_control
 from dapr_secrets.tui.widgets.status import glyph
@@ -77,14 +79,19 @@ class Sidebar(OptionList):
         self._components: dict[str, Component] = {}
         self._statuses: dict[str, ComponentStatus] = {}
         self._unlisted: set[str] = set()  # stores whose last listing failed: opened, but not usable
+        self._scoped_out: set[str] = set()  # listed greyed: daprd does not load them for this app
 
-    def set_components(self, components: list[Component], group_by_namespace: bool = False) -> None:
+    def set_components(self, components: list[Component], group_by_namespace: bool = False,
+                       scoped_out: Sequence[Component] = ()) -> None:
         """(Re)build the list, keeping the highlighted component when it still exists.
-        `group_by_namespace`: a namespace heading above each namespace's categories."""
+        `group_by_namespace`: a namespace heading above each namespace's categories. `scoped_out`:
+        components daprd does not load for this app (their scopes leave it out), listed greyed."""
         current = self.highlighted_component
         self.clear_options()
         self._ids.clear()
         self._names.clear()
+        self._scoped_out = {c.name for c in scoped_out}
+        components = [*components, *scoped_out]
         self._components = {c.name: c for c in components}
         options: list[Option] = []
         groups = by_namespace(components) if group_by_namespace else [(None, components)]
@@ -114,6 +121,11 @@ class Sidebar(OptionList):
         self._unlisted.clear()
 
     def _prompt(self, component: Component) -> Text:
+        if component.name in self._scoped_out:  # another app's: greyed, whose instead of the type (the view has it)
+            return Text.assemble(
+                " ", glyph(State.SCOPED_OUT), " ", escape_control(component.name), "  ", escape_control(scope_note(component)),
+                style="dim", end="",
+            )
         state = self._statuses.get(component.name, ComponentStatus(State.PENDING)).state
         if state == State.READY and component.name in self._unlisted:
             state = State.ERROR  # opened, but its names could not be listed: not "ready"

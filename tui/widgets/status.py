@@ -15,6 +15,7 @@ GLYPHS: dict[State, tuple[str, str]] = {
     State.WAITING: ("~", "bold red"),  # parked: daprd never initialises it
     State.ERROR: ("!", "bold red"),
     State.UNSUPPORTED: ("✕", "dim"),
+    State.SCOPED_OUT: ("–", "dim"),  # another app's: daprd does not load it here
 }
 
 WORDS: dict[State, str] = {
@@ -25,6 +26,7 @@ WORDS: dict[State, str] = {
     State.WAITING: "parked, never initialised",
     State.ERROR: "error",
     State.UNSUPPORTED: "not supported",
+    State.SCOPED_OUT: "not loaded for this app",
 }
 
 
