@@ -31,6 +31,7 @@ from dapr_secrets.backends.base import (
     DEFAULT_TIMEOUT,
     AccessDenied,
     DaprdCrashes,
+    LastChanged,
     SecretDetails,
     SecretEntry,
     SecretNotFound,
@@ -169,7 +170,15 @@ class VaultStore(SecretStore):
         notes = list(_deleted_latest_notes(versions, meta))
         if self.value_type == "map" and not notes:
             notes += self._non_string_notes(name)
-        return SecretDetails(attributes=_metadata_attributes(meta), versions=versions, notes=tuple(notes))
+        return SecretDetails(attributes=_metadata_attributes(meta), versions=versions, notes=tuple(notes),
+                             last_changed=_last_changed(meta))
+
+    def last_changed(self, name: str) -> LastChanged | None:
+        # The metadata alone (describe may also read the value, for its map-mode notes).
+        response = self._request("GET", self._kv_path("metadata", name))
+        if response.status_code != 200:
+            return self.describe(name).last_changed  # its errors say why
+        return _last_changed(_json_object(response.text).get("data") or {})
 
     def diagnostics(self) -> list[Diagnostic]:
         findings = self._setting_findings()
@@ -957,6 +966,11 @@ def _parse_time(value: str) -> datetime | None:
     fraction = (match.group(2) or "0")[:6].ljust(6, "0")
     zone = "+00:00" if match.group(3) == "Z" else match.group(3)
     return datetime.fromisoformat(f"{match.group(1)}.{fraction}{zone}")
+
+
+def _last_changed(meta: Mapping[str, Any]) -> LastChanged | None:
+    """KV v2 metadata's updated_time: a new version was written, or the metadata changed."""
+    return LastChanged.at(_parse_time(str(meta.get("updated_time") or "")), "updated")
 
 
 def _version_state(info: Mapping[str, Any], current: bool) -> str:

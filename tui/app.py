@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -31,6 +32,7 @@ from dapr_secrets.backends.base import StoreError, go_json
 from dapr_secrets.backends.runtime import ComponentStatus, Runtime, RuntimeOptions, State
 from dapr_secrets.backends.verify import ERROR, MATCH, verify_values
 from dapr_secrets.components.model import Diagnostic, Severity
+from dapr_secrets.tui.ages import utc_now
 from dapr_secrets.tui.clipboard import ClipboardService, NativeClipboard
 from dapr_secrets.tui.commands import (
     ActionsProvider,
@@ -117,6 +119,7 @@ class DaprSecretsApp(App):
         Binding("equals_sign", "verify", "Verify", show=False),  # in help and the palette; the footer is full
         Binding("v", "version", "Version", show=False),
         Binding("slash", "filter", "Filter"),
+        Binding("a", "sort_by_age", "Age", show=False),  # in help and the palette; the footer is full
         Binding("ctrl+r", "refresh", "Refresh"),
         Binding("n", "switch_namespace", "Namespace"),  # hidden outside Kubernetes mode (check_action)
         Binding("d", "doctor", "Doctor"),
@@ -127,15 +130,19 @@ class DaprSecretsApp(App):
     ]
     MAIN_SCREEN_ACTIONS = frozenset(
         {"reveal", "reveal_off", "copy", "version", "filter", "doctor", "close_filter", "switch_namespace", "switch_context",
-         "verify", "compare"}
+         "verify", "compare", "sort_by_age"}
     )
     KUBERNETES_ACTIONS = frozenset({"switch_namespace", "switch_context"})
-    SECRET_ACTIONS = frozenset({"version", "copy_name", "copy_reference", "copy_url", "verify", "compare"})  # need a store shown
+    SECRET_ACTIONS = frozenset(  # need a store shown
+        {"version", "copy_name", "copy_reference", "copy_url", "verify", "compare", "sort_by_age"}
+    )
 
     def __init__(self, runtime: Runtime, settings: UiSettings = UiSettings(), native_clipboard: NativeClipboard | None = None,
-                 audit: AuditLog | None = None) -> None:
+                 audit: AuditLog | None = None, clock: Callable[[], datetime] = utc_now) -> None:
         super().__init__()
         self.runtime = runtime
+        self.clock = clock  # "now", for ages: tests and snapshots fix it
+        self.by_age = False  # `a`: the trees show an age column, newest first
         self.settings = settings
         self.audit = audit if audit is not None else AuditLog(None)  # None: no trail (tests, embedding)
         self.clipboard_service = ClipboardService(self, settings.clipboard_mode, settings.clipboard_timeout, native_clipboard)
@@ -686,6 +693,13 @@ class DaprSecretsApp(App):
 
     def loaded_indexes(self) -> dict[str, NameIndex]:
         return {name: view.index for name, view in self.views.items() if isinstance(view, StoreView) and view.index is not None}
+
+    def action_sort_by_age(self) -> None:
+        """a: every tree shows how long ago each secret changed, newest first; again: by name."""
+        self.by_age = not self.by_age
+        for view in self.views.values():
+            if isinstance(view, StoreView):
+                view.set_by_age(self.by_age)
 
     def action_filter(self) -> None:
         field = self.main_screen.query_one("#filter", FilterInput)

@@ -136,6 +136,7 @@ class ActionsProvider(_AppProvider):
             ("copy_name", "Copy name", "copy the highlighted secret's name"),
             ("copy_reference", "Copy as secretKeyRef YAML", "a component metadata item that reads this secret"),
             ("copy_url", "Copy Dapr API URL", "GET http://localhost:3500/v1.0/secrets/<store>/<name>"),
+            ("sort_by_age", "Sort by age / by name", "a: how long ago each secret changed, newest first; again: by name"),
             ("filter", "Filter names", "/: filter the names of every ready store"),
             ("refresh", "Refresh", "ctrl+r: read the files and stores again, keeping what is open"),
             ("doctor", "Doctor", "d: everything wrong, with a jump to each problem"),

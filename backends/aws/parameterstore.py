@@ -23,6 +23,7 @@ from dapr_secrets.backends.aws.common import (
     with_prefix,
 )
 from dapr_secrets.backends.base import (
+    LastChanged,
     SecretDetails,
     SecretEntry,
     SecretStore,
@@ -106,7 +107,8 @@ class ParameterStore(SecretStore):
                 history.append(_version(item, info.get("Version")))
         history.reverse()  # newest first
         tags = self._tags(full, what)
-        return SecretDetails(attributes=_attributes(info, tags), versions=tuple(history), notes=tuple(self._notes(info)))
+        return SecretDetails(attributes=_attributes(info, tags), versions=tuple(history), notes=tuple(self._notes(info)),
+                             last_changed=LastChanged.at(info.get("LastModifiedDate"), "last modified"))
 
     def identity(self) -> str:
         return self.connection.identity()
@@ -160,7 +162,7 @@ class ParameterStore(SecretStore):
             info["updated"] = isoformat(parameter["LastModifiedDate"])
         if self.prefix:
             info["AWS name"] = full
-        return SecretEntry(key, False, info, self._cut_note(full))
+        return SecretEntry(key, False, info, self._cut_note(full), LastChanged.at(parameter.get("LastModifiedDate"), "last modified"))
 
     def _cut_note(self, full: str) -> str:
         """S7: the key is cut by length, so a prefix that is not the start of the name (moto's optional

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,12 +17,16 @@ from dapr_secrets.backends import registry
 from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
 from dapr_secrets.tui.app import DaprSecretsApp, UiSettings
 from dapr_secrets.tui.clipboard import ClipboardUnavailable
-from tests.tui.stores import FolderStore, GatedStore, MemoryStore, SlowVersionStore
+from tests.tui.stores import AgedStore, FolderStore, GatedStore, MemoryStore, SlowVersionStore
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_COMPONENTS = ROOT / "examples" / "components"
 DEMO_CONFIG = ROOT / "examples" / "config.yaml"
 DEMO_ENV = {"DEMO_API_TOKEN": "demo-token-not-real", "DEMO_ADMIN_TOKEN": "demo-admin-token-not-real"}
+# "Now" for every app of the tests, and when the demo's secrets files changed: ages on screen
+# ("3h ago") never depend on the day the tests run or on when the files were checked out.
+NOW = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
+DEMO_FILES_CHANGED = NOW - timedelta(hours=3)
 SIZE = (120, 36)
 
 
@@ -38,6 +44,7 @@ def test_store_types(monkeypatch):
         "test.down": "tests.tui.stores:DownStore",
         "test.folders": "tests.tui.stores:FolderStore",
         "test.slowversions": "tests.tui.stores:SlowVersionStore",
+        "test.aged": "tests.tui.stores:AgedStore",
     }.items():
         monkeypatch.setitem(registry.SECRET_STORE_TYPES, short, target)
     monkeypatch.setattr(MemoryStore, "secrets", {})
@@ -46,6 +53,8 @@ def test_store_types(monkeypatch):
     monkeypatch.setattr(GatedStore, "gate", __import__("threading").Event())
     monkeypatch.setattr(SlowVersionStore, "version_gate", __import__("threading").Event())
     monkeypatch.setattr(FolderStore, "tree", {})
+    monkeypatch.setattr(AgedStore, "changed", {})
+    monkeypatch.setattr(AgedStore, "asked", [])
     monkeypatch.setattr(FolderStore, "listed", [])
     yield
     GatedStore.gate.set()  # never leave a listing thread waiting
@@ -123,6 +132,8 @@ def resources(tmp_path) -> Resources:
 def demo_runtime(app_id: str | None = "orders") -> Runtime:
     """The demo as `make run` opens it: relative paths, so screens look the same in every clone.
     The caller's working directory must be the repository root (as for daprd)."""
+    for path in (DEMO_COMPONENTS / "secrets").glob("*.json"):
+        os.utime(path, (DEMO_FILES_CHANGED.timestamp(), DEMO_FILES_CHANGED.timestamp()))
     return Runtime.load(
         RuntimeOptions(
             resources_paths=("examples/components",),
@@ -135,7 +146,8 @@ def demo_runtime(app_id: str | None = "orders") -> Runtime:
 
 
 def make_app(runtime: Runtime, native: FakeNativeClipboard | None = None, **settings: object) -> DaprSecretsApp:
-    return DaprSecretsApp(runtime, UiSettings(**settings), native_clipboard=native or FakeNativeClipboard(works=False))
+    return DaprSecretsApp(runtime, UiSettings(**settings), native_clipboard=native or FakeNativeClipboard(works=False),
+                          clock=lambda: NOW)
 
 
 async def settle(pilot, rounds: int = 3) -> None:

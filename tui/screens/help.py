@@ -23,6 +23,10 @@ KEYS: list[tuple[str, str]] = [
         "x / c act on it, and the pane says why a version cannot be read"
     )),
     ("x / c", "on a component's metadata: reveal / copy a credential written as a plain value in its file"),
+    ("a", (
+        "age: how long ago each secret last changed, as the store says (a file store: the file's modification "
+        "time), newest first; again: back to names. Ages are read only for the secrets shown, never their values"
+    )),
     ("/", "filter the names of every ready store (stores not listed yet are listed now); enter jumps, esc closes"),
     ("ctrl+p", "command palette: jump to a secret or component, copy name / secretKeyRef / API URL, …"),
     ("ctrl+r", "refresh: read the component files and stores again, keeping what is open"),

@@ -37,6 +37,7 @@ from dapr_secrets.backends.base import (
     StoreUnreachable,
 )
 from dapr_secrets.backends.versions import VersionChange, version_changes
+from dapr_secrets.tui.ages import last_changed_text
 from dapr_secrets.tui.formats import api_url
 from dapr_secrets.tui.name_index import natural_key
 from dapr_secrets.tui.safe_text import (
@@ -618,6 +619,8 @@ class DetailPane(VerticalScroll):
             lines.append(Text("  ·  ", style="dim").join(
                 Text.assemble((f"{name} ", "dim"), safe_text(str(value))) for name, value in details.attributes.items()
             ))
+        if details.last_changed is not None:
+            lines.append(last_changed_text(details.last_changed, self.app.clock()))
         if self.version is not None:
             lines.append(Text.assemble(("showing version ", "yellow"), safe_text(self.version), ("  (v: next)", "dim")))
         lines.append(Text.assemble(("GET ", "dim"), safe_text(api_url(target.store, target.name, self.version, self.runtime.options.sidecar_url,
