@@ -86,6 +86,9 @@ class LastChanged:
     when: datetime  # aware, UTC
     source: str  # what that time is, in the store's words: "updated", "file modified", ...
 
+    def __repr__(self) -> str:  # short, for logs and test output (the datetime's repr is long)
+        return f"LastChanged({self.when.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}, {self.source!r})"
+
     def minute(self) -> str:
         """To the minute, in UTC: "2026-12-04 09:00Z"."""
         return self.when.strftime("%Y-%m-%d %H:%MZ")
