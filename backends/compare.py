@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from dapr_secrets.backends.base import LastChanged, SecretStore, StoreError, walk_names
 from dapr_secrets.backends.runtime import Runtime, State
@@ -133,16 +133,17 @@ MAX_LAST_CHANGED_CALLS = 1000  # per side, for stores whose listing does not say
 
 
 def last_changes(store: SecretStore, names: Iterable[str]) -> dict[str, LastChanged]:
-    """When each secret last changed, value-blind: what a flat store's listing says (every name at
-    once: local.file, Key Vault, Kubernetes, AWS...), then one `last_changed` call per name the
-    listing did not date, up to MAX_LAST_CHANGED_CALLS. What the store does not say stays out."""
+    """When each secret last changed, value-blind: a store that holds every secret in memory
+    (local.file) is asked name by name; otherwise what a flat store's listing says (every name at
+    once: Key Vault, Kubernetes, AWS...), then one `last_changed` call per name the listing did not
+    date, up to MAX_LAST_CHANGED_CALLS. What the store does not say stays out."""
     found: dict[str, LastChanged] = {}
-    wanted = set(names)
     try:
-        if not store.hierarchical:
-            for page in store.list_names():
-                found.update((entry.name, entry.changed) for entry in page if entry.changed is not None and entry.name in wanted)
-        for name in sorted(wanted - found.keys())[:MAX_LAST_CHANGED_CALLS]:
+        if store.loaded_names() is not None:  # every secret in memory (a file read whole): asking costs nothing
+            return {name: changed for name in names if (changed := store.last_changed(name)) is not None}
+        if not store.hierarchical:  # names the compare does not have are harmless: looked up by name
+            found = {entry.name: entry.changed for page in store.list_names() for entry in page if entry.changed is not None}
+        for name in sorted(set(names) - found.keys())[:MAX_LAST_CHANGED_CALLS]:
             changed = store.last_changed(name)
             if changed is not None:
                 found[name] = changed
@@ -211,22 +212,20 @@ def compare(left_runtime: Runtime, left_store: str, right_runtime: Runtime, righ
             if not (left_values or right_values):
                 rows.append(Row(name, None, status, left_changed=lc, right_changed=rc))
             continue
-        rows += [replace(row, left_changed=lc, right_changed=rc)
-                 for row in _compare_keys(name, left_values, right_values, across_environments, fingerprint)]
+        rows += _compare_keys(name, left_values, right_values, across_environments, fingerprint, lc, rc)
     return result
 
 
 def _compare_keys(name: str, left: Mapping[str, str], right: Mapping[str, str], across: bool,
-                  fingerprint: Fingerprinter | None) -> list[Row]:
+                  fingerprint: Fingerprinter | None, lc: LastChanged | None, rc: LastChanged | None) -> list[Row]:
     rows = []
     for key in sorted(left.keys() | right.keys()):
         if key not in right:
-            rows.append(Row(name, key, ONLY_LEFT))
+            rows.append(Row(name, key, ONLY_LEFT, left_changed=lc, right_changed=rc))
         elif key not in left:
-            rows.append(Row(name, key, ONLY_RIGHT))
+            rows.append(Row(name, key, ONLY_RIGHT, left_changed=lc, right_changed=rc))
         else:
             same = values_match(left[key], right[key])
             prints = (fingerprint(left[key]), fingerprint(right[key])) if fingerprint else ("", "")
-            rows.append(Row(name, key, SAME if same else DIFFERENT, shared=same and across,
-                            left_fingerprint=prints[0], right_fingerprint=prints[1]))
+            rows.append(Row(name, key, SAME if same else DIFFERENT, "", same and across, prints[0], prints[1], lc, rc))
     return rows
