@@ -45,6 +45,7 @@ def test_store_types(monkeypatch):
         "test.folders": "tests.tui.stores:FolderStore",
         "test.slowversions": "tests.tui.stores:SlowVersionStore",
         "test.aged": "tests.tui.stores:AgedStore",
+        "test.listedages": "tests.tui.stores:ListedAgesStore",
     }.items():
         monkeypatch.setitem(registry.SECRET_STORE_TYPES, short, target)
     monkeypatch.setattr(MemoryStore, "secrets", {})

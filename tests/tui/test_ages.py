@@ -126,3 +126,15 @@ async def test_a_store_that_cannot_date_a_secret_shows_no_time_and_no_error(reso
         await pilot.press("a")
         await wait_for(pilot, lambda: labels(tree.root) == ["   - plain"], what="no age")
         assert not app._notifications
+
+
+async def test_ages_the_listing_gave_need_no_call_per_secret(resources):
+    MemoryStore.secrets = {name: {"k": "v"} for name in ("old", "new")}
+    AgedStore.changed = {"old": changed(days=1200), "new": changed(seconds=30)}
+    resources.write("l.yaml", component_yaml("listed", "secretstores.test.listedages"))
+    app = make_app(resources.runtime())
+    async with app.run_test(size=SIZE) as pilot:
+        tree = await show_store(pilot, "listed")
+        await pilot.press("a")
+        await wait_for(pilot, lambda: labels(tree.root) == [" 30s new", "  3y old"], what="ages from the listing")
+        assert AgedStore.asked == []
