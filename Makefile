@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_ENV := DEMO_API_TOKEN=demo-token-not-real DEMO_SMTP_PASSWORD=demo-smtp-password-not-real
 DEMO_ARGS := --resources-path examples/components --config examples/config.yaml --app-id orders
 
-.PHONY: run test screenshots benchmarks system-tools clean
+.PHONY: run test lint screenshots benchmarks system-tools clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +38,15 @@ system-tools:
 		echo "could not install$$missing: the tests that need them will be skipped"; \
 	fi
 
-test: $(VENV)/.installed-test system-tools
+test: $(VENV)/.installed-test system-tools lint
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -q
+
+# The gates CI enforces before any test runs (configured in pyproject.toml): style and bugs, types
+# (strict below tui/), and the layering contract (domain code never imports the UI).
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/mypy -p dapr_secrets
+	$(BIN)/lint-imports
 
 screenshots: $(VENV)/.installed-test system-tools
 	$(DEMO_ENV) $(BIN)/python screenshots/generate.py

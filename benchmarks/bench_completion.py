@@ -35,7 +35,7 @@ def timed(argv: list[str]) -> float:
 
 
 def imports_while_completing() -> set[str]:
-    code = (f"from tui import completion; completion.complete(['get', *{DEMO!r}, 'demo-file'], ''); "
+    code = (f"from dapr_secrets.tui import completion; completion.complete(['get', *{DEMO!r}, 'demo-file'], ''); "
             "import sys, json; print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     return set(json.loads(out.stdout)) & {"textual", "rich", "hvac", "kubernetes", "azure", "requests"}

@@ -28,9 +28,8 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static, Tree
 
 from dapr_secrets.backends.audit import AuditLog
-from dapr_secrets.backends.base import StoreError, go_json
+from dapr_secrets.backends.base import StoreError
 from dapr_secrets.backends.runtime import ComponentStatus, Runtime, RuntimeOptions, State
-from dapr_secrets.backends.verify import ERROR, MATCH, verify_values
 from dapr_secrets.components.model import Diagnostic, Severity
 from dapr_secrets.tui.ages import utc_now
 from dapr_secrets.tui.clipboard import ClipboardService, NativeClipboard
@@ -49,16 +48,17 @@ from dapr_secrets.tui.screens.audit import AuditScreen
 from dapr_secrets.tui.screens.compare import CompareProvider, CompareScreen, CompareTarget
 from dapr_secrets.tui.screens.doctor import DoctorScreen
 from dapr_secrets.tui.screens.help import HelpScreen
-from dapr_secrets.tui.screens.verify import VerifyScreen
 from dapr_secrets.tui.threads import DaemonThreadExecutor
 from dapr_secrets.tui.widgets.component_view import ComponentView
-from dapr_secrets.tui.widgets.detail import DetailPane, SecretRef, ValueTable
+from dapr_secrets.tui.widgets.detail import DetailPane, ValueTable
 from dapr_secrets.tui.widgets.filter import FilterInput, FilterResults
 from dapr_secrets.tui.widgets.references import ReferencesPane
 from dapr_secrets.tui.widgets.secret_tree import NodeData, NodeKind, SecretTree
+from dapr_secrets.tui.widgets.shown_secret import ValueTarget
 from dapr_secrets.tui.widgets.sidebar import Sidebar
 from dapr_secrets.tui.widgets.status import WORDS
 from dapr_secrets.tui.widgets.store_view import StoreView
+from dapr_secrets.tui.widgets.value_actions import ValueServices
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -77,21 +77,6 @@ class UiSettings:
     clipboard_timeout: float = 30.0  # --clipboard-timeout seconds
     no_reveal: bool = False  # --no-reveal
     clipboard_mode: str = "auto"  # auto | osc52 | native | off
-
-
-@dataclass(frozen=True)
-class ValueTarget:
-    """What `x` and `c` act on: one key of a secret, or the whole secret (key None)."""
-
-    store: str
-    name: str
-    key: str | None
-
-    def label(self) -> str:
-        text = f"{self.store}/{self.name}"
-        if self.key is not None and self.key != self.name:
-            text += f" [{self.key}]"
-        return escape_control(text)
 
 
 def cluster_problems(runtime: Runtime) -> list[Diagnostic]:
@@ -146,13 +131,13 @@ class DaprSecretsApp(App):
         self.settings = settings
         self.audit = audit if audit is not None else AuditLog(None)  # None: no trail (tests, embedding)
         self.clipboard_service = ClipboardService(self, settings.clipboard_mode, settings.clipboard_timeout, native_clipboard)
+        self.value_services = ValueServices(self.clipboard_service, self.audit_value, settings.reveal_timeout)  # for the panes' x, c, =
         self.views: dict[str, Widget] = {}  # component name -> its view, created when first shown
         self.current: str | None = None
         self._view_ids = 0
         self._cluster_note: Text | None = None  # in the header: a switch under way, or why one failed
         self._switches = 0  # the latest switch; older results are dropped
         self._told_store_errors: dict[str, str] = {}  # store -> the failure notified: not said twice
-        self._told_native_problem = False  # "no native clipboard" is said once per session
         self.palette_searching = False  # the palette's secret search is open (it lists stores too)
         self._search_refresh: Timer | None = None  # a pending update of the filter / palette
 
@@ -183,7 +168,7 @@ class DaprSecretsApp(App):
                     yield Static(self._welcome_text(), id="welcome")
                     yield FilterResults(id="filter-results")
                 with Horizontal(id="lower"):
-                    yield DetailPane(self.runtime, self.scope_text, self.settings.reveal_timeout, id="detail")
+                    yield DetailPane(self.runtime, self.scope_text, self.value_services, id="detail")
                     yield ReferencesPane(self.runtime, id="refs")
         yield Footer()
 
@@ -346,7 +331,7 @@ class DaprSecretsApp(App):
             if component.is_secret_store:
                 view = StoreView(self.runtime, component, self.scope_mark, id=view_id, classes="view")
             else:
-                view = ComponentView(self.runtime, component, self.settings.reveal_timeout, id=view_id, classes="view")
+                view = ComponentView(self.runtime, component, self.value_services, id=view_id, classes="view")
             self.views[name] = view
             view.display = False  # until the switcher shows it
             self.main_screen.query_one("#views", ContentSwitcher).mount(view)
@@ -489,9 +474,6 @@ class DaprSecretsApp(App):
         self.mask_values()
         self.push_screen(AuditScreen(self.audit.path))
 
-    def on_detail_pane_revealed(self, event: DetailPane.Revealed) -> None:
-        self.audit_value("reveal", event.target.store, event.target.name, event.key, event.version)
-
     # ----- reveal
 
     def action_reveal_off(self) -> None:
@@ -503,62 +485,19 @@ class DaprSecretsApp(App):
             return
         view = self.views.get(self.current or "")
         if isinstance(view, ComponentView):
-            if not view.toggle_reveal():
-                self.notify("Highlight a masked plain value first.", severity="warning", markup=False)
-            elif view.revealed is not None and (item := view.highlighted_plain_value()) is not None:
-                self.audit_value("reveal", view.component.name, item.name)
-            return
-        target = self._need_target()
-        if target is None:
-            return
-        detail = self.main_screen.query_one(DetailPane)
-        detail.show_secret(target.store, target.name, target.key)
-        detail.toggle_reveal(target.key)
+            view.actions.reveal()
+        elif (target := self._need_target()) is not None:
+            self.main_screen.query_one(DetailPane).actions.reveal(target)
 
     def action_version(self) -> None:
         """Read the next older version of the highlighted secret (where the store keeps versions)."""
-        detail = self.main_screen.query_one(DetailPane)
-        if detail.target is None or not (detail.details and detail.details.versions):
-            self.notify("This secret has no versions to pick from.", severity="warning", markup=False)
-            return
-        version = detail.next_version()
-        self.notify(f"Showing {'version ' + escape_control(version) if version else 'the current version'}.", markup=False)
+        self.main_screen.query_one(DetailPane).actions.next_version()
 
     # ----- verify (=): "matches" or "does not match", never a value
 
     def action_verify(self) -> None:
-        target = self._need_target()
-        if target is None:
-            return
-        detail = self.main_screen.query_one(DetailPane)
-        if detail.target != SecretRef(target.store, target.name) or not detail.read_done:
-            self.notify("The secret is still being read: press = again in a moment.", severity="warning", markup=False)
-            return
-        if detail.unreadable or detail.values is None:
-            self.notify(f"Nothing to verify: {detail.version_label()} cannot be read.", severity="warning", markup=False)
-            return
-        if target.key is None and len(detail.values) != 1:
-            self.notify(f"{target.label()} has {len(detail.values)} keys: highlight one (in the tree or the Secret pane), then press =.",
-                        severity="warning", markup=False)
-            return
-        version = detail.version
-        label = target.label() + (f" version {escape_control(version)}" if version is not None else "")
-        self.mask_values()  # another screen on top: nothing stays revealed under it
-        self.push_screen(VerifyScreen(label, lambda candidate: self._verify(target, version, label, candidate)))
-
-    def _verify(self, target: ValueTarget, version: str | None, label: str, candidate: str) -> None:
-        detail = self.main_screen.query_one(DetailPane)
-        same = detail.target == SecretRef(target.store, target.name) and detail.version == version
-        verdict = verify_values(detail.values if same else None, target.key, candidate)
-        del candidate
-        self.audit_value("verify", target.store, target.name, verdict.key or target.key, version, verdict.outcome)
-        if verdict.outcome == ERROR:
-            reason = verdict.message if same else "the secret shown changed meanwhile"
-            self.notify(f"Could not verify {label}: {escape_control(reason)}", severity="error", markup=False)
-        elif verdict.outcome == MATCH:
-            self.notify(f"{label}: matches", title="Verify", markup=False)
-        else:
-            self.notify(f"{label}: does not match", title="Verify", severity="warning", markup=False)
+        if (target := self._need_target()) is not None:
+            self.main_screen.query_one(DetailPane).actions.verify(target)
 
     # ----- compare (palette "Compare with…"): names and statuses only
 
@@ -586,92 +525,20 @@ class DaprSecretsApp(App):
     def action_copy(self) -> None:
         view = self.views.get(self.current or "")
         if isinstance(view, ComponentView):
-            self._copy_plain_value(view)
-            return
-        target = self._need_target()
-        if target is None:
-            return
-        detail = self.main_screen.query_one(DetailPane)
-        if detail.target != SecretRef(target.store, target.name):
-            self._read_then_copy(target)
-        elif detail.unreadable:  # the version shown, never another one instead
-            self.notify(f"Nothing to copy: {detail.version_label()} cannot be read: {escape_control(detail.unreadable)}.",
-                        severity="warning", markup=False)
-        elif not detail.read_done:
-            detail.copy_when_read()
-        elif detail.values is None:
-            self.notify(f"Nothing to copy: {detail.version_label()} could not be read.", severity="error", markup=False)
-        else:
-            self._copy_from(target, detail.values, detail.version)
-
-    def _copy_plain_value(self, view: ComponentView) -> None:
-        item = view.highlighted_plain_value()
-        if item is None or item.value is None:
-            self.notify("Highlight a masked plain value first.", severity="warning", markup=False)
-            return
-        what = escape_control(f"{view.component.name}/{item.name}") + " (plain value in the component file)"
-        copied = self._copy_text(item.value, what, secret=True)
-        self.audit_value("copy", view.component.name, item.name, outcome="ok" if copied else "error")
-
-    def _read_then_copy(self, target: ValueTarget) -> None:
-        def read() -> None:
-            store = self.runtime.store(target.store)
-            try:
-                if store is None:
-                    raise StoreError(f"store {target.store!r} is not open")
-                values = store.get_secret(target.name, {}) or {}
-            except StoreError as failure:
-                self.call_from_thread(self._copy_failed, target, failure.message)
-                return
-            except Exception as failure:  # noqa: BLE001
-                self.call_from_thread(self._copy_failed, target, f"unexpected {type(failure).__name__}")
-                return
-            self.call_from_thread(self._copy_from, target, values)
-
-        self.run_worker(read, thread=True, group="copy", exit_on_error=False, description=f"read {target.store}/{target.name} to copy")
-
-    def _copy_failed(self, target: ValueTarget, message: str) -> None:
-        self.audit_value("copy", target.store, target.name, target.key, outcome="error")
-        self.notify(f"Could not copy {target.label()}: {escape_control(message)}", severity="error", markup=False)
-
-    def _copy_from(self, target: ValueTarget, values: dict[str, str], version: str | None = None) -> None:
-        label = target.label() + (f" version {escape_control(version)}" if version is not None else "")
-        if target.key is not None:
-            if target.key not in values:
-                self._copy_failed(target, "the key is gone")
-                return
-            value, what = values[target.key], label
-        elif len(values) == 1:
-            value, what = next(iter(values.values())), label
-        else:
-            value, what = go_json(values), f"{label} ({len(values)} keys, as Dapr's JSON)"
-        copied = self._copy_text(value, what, secret=True)
-        self.audit_value("copy", target.store, target.name, target.key, version, "ok" if copied else "error")
-
-    def _copy_text(self, text: str, what: str, secret: bool) -> bool:
-        result = self.clipboard_service.copy(text, secret=secret)
-        if not result.copied:
-            self.notify(f"Could not copy {what}: {result.native_problem or 'no clipboard'}", severity="error", markup=False)
-            return False
-        message = f"Copied {what} ({result.channels()})"
-        if result.clears_in:
-            message += f"; cleared in {result.clears_in:g} s"
-        if result.native_problem and self.clipboard_service.mode == "auto" and not self._told_native_problem:
-            self._told_native_problem = True  # once per session: it will not change by itself
-            message += f"\nnative clipboard: {result.native_problem}"
-        self.notify(message, markup=False)
-        return True
+            view.actions.copy()
+        elif (target := self._need_target()) is not None:
+            self.main_screen.query_one(DetailPane).actions.copy(target)
 
     def action_copy_name(self) -> None:
         target = self._need_target()
         if target is not None:
-            self._copy_text(target.name, f"the name {escape_control(target.name)}", secret=False)
+            self.clipboard_service.copy_and_tell(target.name, f"the name {escape_control(target.name)}", secret=False)
 
     def action_copy_reference(self) -> None:
         target = self._need_target()
         if target is not None:
             snippet = secret_key_ref_yaml(target.store, target.name, target.key)
-            self._copy_text(snippet, f"a secretKeyRef to {target.label()}", secret=False)
+            self.clipboard_service.copy_and_tell(snippet, f"a secretKeyRef to {target.label()}", secret=False)
 
     def action_copy_url(self) -> None:
         target = self._need_target()
@@ -679,7 +546,7 @@ class DaprSecretsApp(App):
             detail = self.main_screen.query_one(DetailPane)
             version = detail.version if detail.target is not None and detail.target.name == target.name else None
             url = api_url(target.store, target.name, version, self.runtime.options.sidecar_url, detail.version_key)
-            self._copy_text(url, f"the Dapr API URL of {target.label()}", secret=False)
+            self.clipboard_service.copy_and_tell(url, f"the Dapr API URL of {target.label()}", secret=False)
 
     def copy_to_clipboard(self, text: str) -> None:
         """OSC 52 for any text, binary values included: undecodable bytes (kept as surrogate

@@ -19,7 +19,7 @@ import os
 import shutil
 import subprocess
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -54,7 +54,8 @@ class Pyperclip:
         try:
             import pyperclip
 
-            return pyperclip.paste()
+            text: str = pyperclip.paste()
+            return text
         except Exception as error:  # noqa: BLE001
             raise ClipboardUnavailable(_reason(error)) from None
 
@@ -118,7 +119,8 @@ class CopyResult:
 
 class ClipboardService:
     def __init__(
-        self, app: App, mode: str = "auto", timeout: float = 30.0, native: NativeClipboard | None = None, tmux: TmuxBuffer | None = None
+        self, app: App[Any], mode: str = "auto", timeout: float = 30.0, native: NativeClipboard | None = None,
+        tmux: TmuxBuffer | None = None,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"clipboard mode must be one of {', '.join(MODES)}")
@@ -130,6 +132,7 @@ class ClipboardService:
         self._secret: str | None = None  # what we put there and must clear; None when nothing
         self._secret_channels: tuple[bool, bool, bool] = (False, False, False)
         self._timer: Timer | None = None
+        self._told_native_problem = False  # "no native clipboard" is said once per session
 
     @property
     def pending_clear(self) -> bool:
@@ -160,6 +163,22 @@ class ClipboardService:
         if self.timeout > 0:
             self._timer = self._app.set_timer(self.timeout, self.clear, name="clipboard-clear")
         return CopyResult(osc52, native, problem, self.timeout if self.timeout > 0 else None, tmux=in_tmux)
+
+    def copy_and_tell(self, text: str, what: str, secret: bool) -> bool:
+        """Copy `text` and tell the user how it went, naming it `what` (already escaped, never the
+        value). False when nothing could be copied."""
+        result = self.copy(text, secret=secret)
+        if not result.copied:
+            self._app.notify(f"Could not copy {what}: {result.native_problem or 'no clipboard'}", severity="error", markup=False)
+            return False
+        message = f"Copied {what} ({result.channels()})"
+        if result.clears_in:
+            message += f"; cleared in {result.clears_in:g} s"
+        if result.native_problem and self.mode == "auto" and not self._told_native_problem:
+            self._told_native_problem = True  # once per session: it will not change by itself
+            message += f"\nnative clipboard: {result.native_problem}"
+        self._app.notify(message, markup=False)
+        return True
 
     def clear(self) -> None:
         """Forget the copied secret everywhere we can. Safe to call when nothing is pending."""

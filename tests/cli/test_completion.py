@@ -81,7 +81,7 @@ def test_a_store_configured_from_another_stores_secret_is_not_opened():
 
 
 def test_completion_imports_no_ui_and_no_store_sdk_it_does_not_need():
-    code = f"from tui import completion; completion.complete(['get', *{DEMO!r}, 'demo-file'], '')"
+    code = f"from dapr_secrets.tui import completion; completion.complete(['get', *{DEMO!r}, 'demo-file'], '')"
     loaded = top_level(modules_after(code))
     assert not loaded & set(UI_MODULES + SDK_MODULES)
 

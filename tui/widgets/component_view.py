@@ -3,27 +3,28 @@ secretKeyRef whether daprd would resolve it. `enter` on a reference jumps to tha
 
 A plain value written in the file under a credential-like name (looks_like_secret_field) is masked
 like a secret: x reveals it (re-masked when the cursor leaves and after the reveal timeout) and c
-copies it, through the app.
+copies it (widgets/value_actions.py: PlainValueActions).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.timer import Timer
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import CellDoesNotExist
 
 from dapr_secrets.components.model import Component, MetadataItem, Reference
 from dapr_secrets.components.references import looks_like_secret_field
 from dapr_secrets.tui.messages import JumpToSecret
+from dapr_secrets.tui.reveal import RevealState
 from dapr_secrets.tui.safe_text import masked_value, safe_text, value_preview
 from dapr_secrets.tui.widgets.references import status_cell
 from dapr_secrets.tui.widgets.status import status_line
+from dapr_secrets.tui.widgets.value_actions import PlainValueActions, ValueServices
 
 if TYPE_CHECKING:
     from dapr_secrets.backends.runtime import ComponentStatus, ReferenceStatus, Runtime
@@ -33,7 +34,7 @@ PLAIN_VALUE_CELL = "plain value in the file"  # the row's short form; the note i
 REVEALED_WIDTH = 40  # cells of a revealed plain value in the table
 
 
-class MetadataTable(DataTable):
+class MetadataTable(DataTable[Text]):
     ALLOW_SELECT = False
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False),
@@ -44,17 +45,16 @@ class MetadataTable(DataTable):
 class ComponentView(Vertical):
     """One component's metadata and references."""
 
-    def __init__(self, runtime: Runtime, component: Component, reveal_timeout: float = 30.0, **kwargs) -> None:
+    def __init__(self, runtime: Runtime, component: Component, services: ValueServices, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.runtime = runtime
         self.component = component
-        self.reveal_timeout = reveal_timeout
         self._references: dict[str, Reference] = {}  # row key -> reference
         self._plain: dict[str, MetadataItem] = {  # row key -> a credential written in the file: masked
             str(index): item for index, item in enumerate(component.metadata) if _is_plain_credential(item)
         }
-        self.revealed: str | None = None  # the row key of the revealed plain value
-        self._reveal_timer: Timer | None = None
+        self.reveal: RevealState[str] = RevealState(self, services.reveal_timeout, self._show_plain_values)  # row keys
+        self.actions = PlainValueActions(self, services)  # x and c
         self._composed = False  # statuses that arrive before on_mount are read again there
 
     def compose(self) -> ComposeResult:
@@ -137,45 +137,29 @@ class ComponentView(Vertical):
         if self._references:
             self._check()
 
-    # ----- plain credentials: x and c (the app calls these)
+    # ----- plain credentials: x and c (self.actions)
 
     @property
     def has_plain_values(self) -> bool:
         return bool(self._plain)
 
-    def highlighted_plain_value(self) -> MetadataItem | None:
-        """The plain credential under the cursor, if the cursor is on one."""
-        return self._plain.get(self._cursor_row() or "")
-
-    def toggle_reveal(self) -> bool:
-        """Reveal the plain credential under the cursor, or hide it; False when there is none."""
+    def highlighted_plain_row(self) -> tuple[str | None, MetadataItem | None]:
+        """The row and plain credential under the cursor, if the cursor is on one."""
         row = self._cursor_row()
-        if row not in self._plain:
-            return False
-        if self.revealed == row:
-            self.mask()
-            return True
-        self.mask()
-        self.revealed = row
-        value = self._plain[row].value or ""
-        self._set_value_cell(row, value_preview(value, REVEALED_WIDTH))
-        if self.reveal_timeout > 0:
-            self._reveal_timer = self.set_timer(self.reveal_timeout, self.mask, name="reveal-timeout")
-        return True
+        item = self._plain.get(row or "")
+        return (row, item) if item is not None else (None, None)
 
     def mask(self) -> None:
-        if self._reveal_timer is not None:
-            self._reveal_timer.stop()
-            self._reveal_timer = None
-        row, self.revealed = self.revealed, None
-        if row is not None:
-            self._set_value_cell(row, masked_value())
+        self.reveal.mask()
 
-    def _set_value_cell(self, row: str, text: Text) -> None:
-        try:
-            self.query_one(MetadataTable).update_cell(row, "value", text, update_width=True)
-        except CellDoesNotExist:
-            pass
+    def _show_plain_values(self) -> None:
+        """Each plain credential's cell: revealed or masked, as `reveal` says."""
+        for row, item in self._plain.items():
+            text = value_preview(item.value or "", REVEALED_WIDTH) if row in self.reveal else masked_value()
+            try:
+                self.query_one(MetadataTable).update_cell(row, "value", text, update_width=True)
+            except CellDoesNotExist:
+                pass
 
     def _cursor_row(self) -> str | None:
         table = self.query_one(MetadataTable)
@@ -184,8 +168,7 @@ class ComponentView(Vertical):
         return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if self.revealed is not None and str(event.row_key.value) != self.revealed:
-            self.mask()  # the cursor left the revealed value
+        self.reveal.keep_only({str(event.row_key.value)})  # the cursor left the revealed value
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
