@@ -22,7 +22,6 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 
 from dapr_secrets.components.model import Diagnostic, Source
-from dapr_secrets.components.values import go_json  # noqa: F401 - backends and the runtime use it from here
 
 # `typing` is for type checkers only: importing it costs the headless CLI's startup ~3 ms.
 TYPE_CHECKING = False
@@ -153,6 +152,20 @@ class SecretDetails:
 
 
 @dataclass(frozen=True)
+class StoreOption:
+    """An on/off command-line option a store type declares for itself (as harlequin adapters declare
+    theirs): shared code asks the registry for every type's options and never names one. Declared
+    in the backend package's `__init__` as `OPTIONS`, so asking imports no store module and no SDK."""
+
+    name: str  # the key in StoreContext.options; the flag is --name-with-dashes
+    help: str
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+@dataclass(frozen=True)
 class StoreContext:
     """What a store may know about the daprd process it stands in for, and the user's options."""
 
@@ -160,7 +173,7 @@ class StoreContext:
     cwd: str  # daprd's working directory: relative paths in metadata resolve against it
     kubernetes_mode: bool = False
     component_source: Source | None = None  # where the component was defined, for hints
-    vault_token_from_env: bool = False  # user opted in to their own Vault CLI token (issue #4)
+    options: Mapping[str, bool] = field(default_factory=dict)  # the user's StoreOption choices, by name
     kube_context: str | None = None  # --context, for Kubernetes mode
 
 
@@ -223,7 +236,7 @@ class SecretStore(ABC):
         """Who we are when talking to the store (token source, credential), for the UI. No secrets."""
         return ""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional: a store with nothing to release keeps this no-op
         """Release connections. Safe to call twice."""
 
 
@@ -243,32 +256,3 @@ def walk_names(store: SecretStore, folder: str = "") -> Iterator[list[str]]:
                 yield from walk_names(store, entry.name)
             else:
                 yield [entry.name]
-
-
-def property_lookup(properties: Mapping[str, str], *names: str) -> str | None:
-    """A metadata property the way Dapr's DecodeMetadata finds it: case-insensitive field name,
-    aliases tried in order; None when absent. (Two names differing only by case are an Init error:
-    see `duplicate_property_error`.)"""
-    lowered = {key.lower(): value for key, value in properties.items()}
-    for name in names:
-        if name.lower() in lowered:
-            return lowered[name.lower()]
-    return None
-
-
-def duplicate_property_error(properties: Mapping[str, str]) -> StoreMisconfigured | None:
-    """kit's DecodeMetadata refuses two properties whose names differ only by case (§3)."""
-    seen: set[str] = set()
-    for key in properties:
-        if key.lower() in seen:
-            return StoreMisconfigured(f"failed to resolve aliases: key {key.lower()} is duplicate in the metadata")
-        seen.add(key.lower())
-    return None
-
-
-TRUTHY = frozenset({"y", "yes", "true", "t", "on", "1"})
-
-
-def is_truthy(value: str | None) -> bool:
-    """kit's IsTruthy: trimmed, case-insensitive y/yes/true/t/on/1; anything else is false."""
-    return value is not None and value.strip().lower() in TRUTHY

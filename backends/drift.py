@@ -11,8 +11,13 @@ import hmac
 import json
 from dataclasses import dataclass
 
-from dapr_secrets.backends.runtime import Runtime, State
+from dapr_secrets.backends.runtime import ApiResponse, Runtime, State
 from dapr_secrets.backends.sidecar import SidecarRuntime
+
+# `typing` is for type checkers only: importing it costs the headless CLI's startup ~2 ms.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 SCHEMA_VERSION = 1
 MAX_LOOKUPS = 200  # per store: secrets missing from the sidecar's bulk, asked for one by one to say why
@@ -29,7 +34,7 @@ class DriftRow:
     detail: str = ""
     drift: bool = True  # False for notes (what could not be compared, and why)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "component": self.component, "secret": self.secret, "detail": self.detail, "drift": self.drift}
 
 
@@ -44,7 +49,8 @@ def compare(predicted: Runtime, sidecar: SidecarRuntime) -> list[DriftRow]:
         other = actual.get(component.name)
         if other is None:
             if loaded:
-                rows.append(DriftRow("component-only-in-files", component.name, detail="the files predict daprd loads it; the sidecar has not"))
+                detail = "the files predict daprd loads it; the sidecar has not"
+                rows.append(DriftRow("component-only-in-files", component.name, detail=detail))
             continue
         if not loaded:
             rows.append(
@@ -59,7 +65,11 @@ def compare(predicted: Runtime, sidecar: SidecarRuntime) -> list[DriftRow]:
             continue
         if other.version != component.version:
             rows.append(
-                DriftRow("version-differs", component.name, detail=f"files: {component.version or '(none)'}; sidecar: {other.version or '(none)'}")
+                DriftRow(
+                    "version-differs",
+                    component.name,
+                    detail=f"files: {component.version or '(none)'}; sidecar: {other.version or '(none)'}",
+                )
             )
         both.append(component.name)
     predicted_names = {c.name for c in predicted.components}
@@ -67,8 +77,8 @@ def compare(predicted: Runtime, sidecar: SidecarRuntime) -> list[DriftRow]:
         if name not in predicted_names:
             rows.append(DriftRow("component-only-in-sidecar", name, detail=f"{other.type}: not in the files"))
     for name in both:
-        component = predicted.component(name)
-        if component is not None and component.is_secret_store:
+        found = predicted.component(name)
+        if found is not None and found.is_secret_store:
             rows += _compare_store(predicted, sidecar, name)
     return rows
 
@@ -94,7 +104,10 @@ def _compare_store(predicted: Runtime, sidecar: SidecarRuntime, store: str) -> l
         rows.append(DriftRow("secret-missing-in-sidecar", store, f"(and {len(missing) - MAX_LOOKUPS} more)", "not asked one by one"))
     for secret in sorted(set(theirs) - set(mine)):
         decision = predicted.scope_decision(store, secret)
-        why = f"the files' secret scopes deny it ({decision.rule})" if not decision.allowed else "not in the store as the files configure it"
+        why = (
+            f"the files' secret scopes deny it ({decision.rule})" if not decision.allowed
+            else "not in the store as the files configure it"
+        )
         rows.append(DriftRow("secret-only-in-sidecar", store, secret, f"the sidecar answers it; {why}"))
     for secret in sorted(set(mine) & set(theirs)):
         if not _same(mine[secret], theirs[secret]):
@@ -112,8 +125,11 @@ def _why_missing(sidecar: SidecarRuntime, store: str, secret: str) -> str:
 
 
 def _same(left: object, right: object) -> bool:
-    encode = lambda value: json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogateescape")  # noqa: E731
-    return hmac.compare_digest(encode(left), encode(right))
+    return hmac.compare_digest(_canonical(left), _canonical(right))
+
+
+def _canonical(value: object) -> bytes:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogateescape")
 
 
 def _difference(left: object, right: object) -> str:
@@ -128,14 +144,14 @@ def _difference(left: object, right: object) -> str:
     return "values differ (value-blind comparison)"
 
 
-def _error_text(answer) -> str:
+def _error_text(answer: ApiResponse) -> str:
     body = answer.body or {}
     if "errorCode" in body:
         return f"HTTP {answer.status} {body.get('errorCode')}: {body.get('message', '')}"
     return f"HTTP {answer.status}"
 
 
-def report(rows: list[DriftRow], sidecar: SidecarRuntime) -> dict:
+def report(rows: list[DriftRow], sidecar: SidecarRuntime) -> dict[str, Any]:
     drifting = [r for r in rows if r.drift]
     kinds: dict[str, int] = {}
     for row in drifting:

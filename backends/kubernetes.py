@@ -29,10 +29,9 @@ from dapr_secrets.backends.base import (
     StoreMisconfigured,
     StoreTimeout,
     StoreUnreachable,
-    duplicate_property_error,
     parse_time,
-    property_lookup,
 )
+from dapr_secrets.backends.metadata import duplicate_property_error, property_lookup
 
 # client-go's fixed in-cluster files. Tests point this at their own token and CA.
 SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
@@ -92,7 +91,7 @@ class KubeApi:
         resource: str = "",
         namespace: str | None = None,
         name: str | None = None,
-    ) -> dict:
+    ) -> dict[str, Any]:
         """One GET; `verb`/`resource`/`namespace`/`name` only shape the error message when it fails."""
         from kubernetes.client.exceptions import ApiException
         from kubernetes.config.config_exception import ConfigException
@@ -129,7 +128,8 @@ class KubeApi:
                 "run `kubectl --context <context> get ns` to see the plugin's own error",
             ) from None
         try:
-            return json.loads(body)
+            document: dict[str, Any] = json.loads(body)
+            return document
         except ValueError:
             raise StoreError(
                 f"the API server {self.target.server} answered {path} with something that is not JSON"
@@ -143,7 +143,7 @@ class KubeApi:
         page_size: int = PAGE_SIZE,
         resource: str = "",
         namespace: str | None = None,
-    ) -> Iterator[dict]:
+    ) -> Iterator[dict[str, Any]]:
         """Each page of a list (`limit` + `continue`), as the API server's JSON."""
         token = ""
         while True:
@@ -195,7 +195,7 @@ def kubeconfig_api(kubeconfig: str, context: str | None, timeout: float = DEFAUL
     return KubeApi(client, target, timeout)
 
 
-def kubeconfig_contexts(kubeconfig: str) -> tuple[dict[str, dict], str | None]:
+def kubeconfig_contexts(kubeconfig: str) -> tuple[dict[str, dict[str, Any]], str | None]:
     """({context name: its `context` entry}, current-context) of a kubeconfig (or KUBECONFIG-style list)."""
     from kubernetes.config.kube_config import KubeConfigMerger
 
@@ -439,7 +439,7 @@ class KubernetesStore(SecretStore):
     def close(self) -> None:
         self.api.close()
 
-    def _read(self, namespace: str, name: str) -> dict:
+    def _read(self, namespace: str, name: str) -> dict[str, Any]:
         _check_segment("resource name", name)
         return self.api.get(
             f"{_secrets_path(namespace)}/{quote(name, safe='')}", resource="secrets", namespace=namespace, name=name
@@ -476,7 +476,7 @@ def _is_utf8(raw: bytes) -> bool:
     return True
 
 
-def _entry(item: Mapping) -> SecretEntry:
+def _entry(item: Mapping[str, Any]) -> SecretEntry:
     metadata = item.get("metadata") or {}
     secret_type = item.get("type") or _inferred_type(metadata)  # `type` only if the server sent full objects
     info = _metadata_info(metadata) | ({"type": secret_type} if secret_type else {})
@@ -491,7 +491,7 @@ def _last_changed(metadata: Mapping[str, Any]) -> LastChanged | None:
     return LastChanged.at(newest, "updated") or LastChanged.at(parse_time(str(metadata.get("creationTimestamp") or "")), "created")
 
 
-def _metadata_info(metadata: Mapping) -> dict[str, str]:
+def _metadata_info(metadata: Mapping[str, Any]) -> dict[str, str]:
     """Labels, creation time and how many annotations: annotation values may hold data
     (kubectl's last-applied-configuration does), so they are never shown."""
     info = {"created": str(metadata.get("creationTimestamp") or "")}
@@ -503,7 +503,7 @@ def _metadata_info(metadata: Mapping) -> dict[str, str]:
     return info
 
 
-def _inferred_type(metadata: Mapping) -> str:
+def _inferred_type(metadata: Mapping[str, Any]) -> str:
     """Metadata-only listings lack `type`; these two common kinds can still be recognised."""
     if _SERVICE_ACCOUNT_ANNOTATION in (metadata.get("annotations") or {}):
         return SERVICE_ACCOUNT_TOKEN_TYPE

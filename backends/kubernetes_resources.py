@@ -25,10 +25,14 @@ from dapr_secrets.backends.kubernetes import (
 )
 from dapr_secrets.components.config import configuration_from_manifest
 from dapr_secrets.components.loader import component_from_manifest, secret_using_resource
-from dapr_secrets.components.model import Component, Configuration, Diagnostic, Severity, Source
+from dapr_secrets.components.model import BUILTIN_KUBERNETES_STORE, Component, Configuration, Diagnostic, Severity, Source
+
+# `typing` is for type checkers only: importing it costs the headless CLI's startup ~2 ms.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 DAPR_API = "/apis/dapr.io/v1alpha1"
-BUILTIN_STORE_NAME = "kubernetes"
 _KINDS = {"components": "Component", "configurations": "Configuration", "httpendpoints": "HTTPEndpoint", "mcpservers": "MCPServer"}
 _OPTIONAL_RESOURCES = ("httpendpoints", "mcpservers")  # their secretKeyRefs count (components/loader.py)
 
@@ -106,7 +110,7 @@ def builtin_kubernetes_component(namespace: str) -> Component:
     """The store daprd adds in Kubernetes mode (§1.5.4): `kubernetes`, secretstores.kubernetes/v1, no
     metadata. daprd's object has no namespace of its own; we record the one it serves (its NAMESPACE)."""
     return Component(
-        name=BUILTIN_STORE_NAME,
+        name=BUILTIN_KUBERNETES_STORE,
         type="secretstores.kubernetes",
         version="v1",
         namespace=namespace,
@@ -165,7 +169,7 @@ def _load(api: KubeApi, namespace: str | None) -> ClusterResources:
     return result
 
 
-def _items(api: KubeApi, resource: str, namespace: str | None) -> Iterator[dict]:
+def _items(api: KubeApi, resource: str, namespace: str | None) -> Iterator[dict[str, Any]]:
     path = f"{DAPR_API}/namespaces/{quote(namespace, safe='')}/{resource}" if namespace else f"{DAPR_API}/{resource}"
     for page in api.pages(path, resource=resource, namespace=namespace):
         for item in page.get("items") or []:
@@ -174,7 +178,7 @@ def _items(api: KubeApi, resource: str, namespace: str | None) -> Iterator[dict]
 
 
 def _namespaces(api: KubeApi) -> list[str]:
-    names = []
+    names: list[str] = []
     for page in api.pages("/api/v1/namespaces", resource="namespaces"):
         names.extend((item.get("metadata") or {}).get("name", "") for item in page.get("items") or [])
     return sorted(filter(None, names))

@@ -8,14 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from dapr_secrets.backends.base import (
-    SecretDetails,
-    SecretEntry,
-    SecretStore,
-    StoreContext,
-    duplicate_property_error,
-    property_lookup,
-)
+from dapr_secrets.backends.base import SecretDetails, SecretEntry, SecretStore, StoreContext
+from dapr_secrets.backends.metadata import duplicate_property_error, property_lookup
 from dapr_secrets.components.model import Diagnostic, Severity
 
 PAGE_SIZE = 1000  # names per list_names page

@@ -7,7 +7,6 @@ Go decodes the file into `map[string]interface{}` (numbers become float64) and s
 
 from __future__ import annotations
 
-import codecs
 import errno
 import json
 import math
@@ -26,12 +25,16 @@ from dapr_secrets.backends.base import (
     SecretStore,
     StoreContext,
     StoreMisconfigured,
-    duplicate_property_error,
-    is_truthy,
-    property_lookup,
 )
+from dapr_secrets.backends.metadata import duplicate_property_error, property_lookup
 from dapr_secrets.components.files import NotARegularFile, read_regular_file
+from dapr_secrets.components.golang import GO_UTF8_REPLACE, NIL_TEXT, go_leaf_text, is_truthy
 from dapr_secrets.components.model import Diagnostic, Severity, Source
+
+# `typing` is for type checkers only: importing it costs the headless CLI's startup ~2 ms.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 DEFAULT_SEPARATOR = ":"
 PAGE_SIZE = 1000  # names per list_names page
@@ -39,7 +42,6 @@ MAX_DIAGNOSTICS_PER_CODE = 20  # doctor shows this many per problem kind, then a
 
 _GO_MAP = "map[string]interface {}"
 _BOM = b"\xef\xbb\xbf"
-_NIL_TEXT = "%!s(<nil>)"
 _NO_INFO: Mapping[str, str] = MappingProxyType({})  # shared by every entry: read-only
 _HINT_QUOTE = 'Quote the value in the JSON file ("123" instead of 123, "true" instead of true).'
 
@@ -47,7 +49,7 @@ _HINT_QUOTE = 'Quote the value in the JSON file ("123" instead of 123, "true" in
 _GO_KIND = {list: "array", str: "string", float: "number", bool: "bool"}
 _LEAF_KIND = {float: "number", bool: "boolean", type(None): "null"}
 # How doctor names Go's text for each kind of leaf without showing the value, and what it is not.
-_LEAF_PLACEHOLDER = {"number": "%!s(float64=…)", "boolean": "%!s(bool=…)", "null": _NIL_TEXT}
+_LEAF_PLACEHOLDER = {"number": "%!s(float64=…)", "boolean": "%!s(bool=…)", "null": NIL_TEXT}
 _LEAF_INSTEAD_OF = {"number": "the number", "boolean": "true/false", "null": "an empty value"}
 
 # Go turns a lone UTF-16 surrogate escape (`\\ud800`) into U+FFFD where Python would keep an
@@ -57,48 +59,6 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _SURROGATE_ESCAPES = re.compile(
     r"(\\\\)|(\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2})|\\u[dD][89a-fA-F][0-9a-fA-F]{2}"
 )
-
-
-def _go_replace(error: UnicodeError) -> tuple[str, int]:
-    """Go's decoder replaces each invalid UTF-8 byte by U+FFFD; Python would merge some of them."""
-    assert isinstance(error, UnicodeDecodeError)
-    return "\ufffd", error.start + 1
-
-
-_GO_REPLACE = "dapr_secrets.go_replace"
-codecs.register_error(_GO_REPLACE, _go_replace)
-
-
-def go_float_text(value: float) -> str:
-    """Go's `%v` for a float64: shortest round-trip digits, exponent form when the decimal
-    exponent is below -4 or at least 6 (`1e+06`, `1.5e-05`), never a trailing `.0`."""
-    if value == 0:
-        return "-0" if math.copysign(1.0, value) < 0 else "0"
-    sign = "-" if value < 0 else ""
-    mantissa, _, exponent_text = repr(abs(value)).partition("e")
-    whole, _, fraction = mantissa.partition(".")
-    digits = whole + fraction
-    significant = digits.lstrip("0")
-    point = len(whole) + int(exponent_text or 0) - (len(digits) - len(significant))
-    digits = significant.rstrip("0")
-    exponent = point - 1
-    if exponent < -4 or exponent >= 6:
-        tail = "." + digits[1:] if len(digits) > 1 else ""
-        return f"{sign}{digits[0]}{tail}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
-    if point <= 0:
-        return f"{sign}0.{'0' * -point}{digits}"
-    if point >= len(digits):
-        return sign + digits + "0" * (point - len(digits))
-    return f"{sign}{digits[:point]}.{digits[point:]}"
-
-
-def go_leaf_text(value: float | bool | None) -> str:
-    """What Go's `fmt.Sprintf("%s", v)` prints for a non-string JSON leaf."""
-    if value is None:
-        return _NIL_TEXT
-    if value is True or value is False:
-        return f"%!s(bool={'true' if value else 'false'})"
-    return f"%!s(float64={go_float_text(value)})"
 
 
 class Flattened:
@@ -111,16 +71,20 @@ class Flattened:
         self.collisions: list[str] = []  # paths seen twice; the first one is kept
 
 
-def flatten(document: dict, separator: str) -> Flattened:
+def flatten(document: dict[str, Any], separator: str) -> Flattened:
     """Dapr's visitJSONObject: objects add their keys, arrays their indexes, joined with the
     separator; empty objects and arrays vanish. Iterative, in document order (a deep file must not
     hit Python's recursion limit, and 100,000 leaves must stay cheap). Objects of strings only go in
     whole at C speed; if that makes two paths meet, the walk starts again leaf by leaf, which keeps
     the first of the two and reports the collision."""
-    return _flatten(document, separator, in_bulk=True) or _flatten(document, separator, in_bulk=False)
+    flat = _flatten(document, separator, in_bulk=True)
+    if flat is None:
+        flat = _flatten(document, separator, in_bulk=False)
+        assert flat is not None  # leaf by leaf, meeting paths are reported, never a reason to start again
+    return flat
 
 
-def _flatten(document: dict, separator: str, in_bulk: bool) -> Flattened | None:
+def _flatten(document: dict[str, Any], separator: str, in_bulk: bool) -> Flattened | None:
     """One walk; None when a bulk addition met a path already taken (only in_bulk)."""
     result = Flattened()
     values = result.values
@@ -142,7 +106,7 @@ def _flatten(document: dict, separator: str, in_bulk: bool) -> Flattened | None:
                         return None
                     if added:
                         continue
-                    nested = value.items() if kind is dict else zip(map(str, range(len(value))), value)
+                    nested = value.items() if kind is dict else zip(map(str, range(len(value))), value, strict=True)
                     stack.append((path + separator, iter(nested)))
                     break
                 continue
@@ -164,7 +128,7 @@ _TEXT_ONLY = frozenset({str})
 _BULK = 8192  # members per C-level step: between steps another thread (the UI) may take the GIL
 
 
-def _add_texts(values: dict[str, str], prefix: str, members: dict) -> bool | None:
+def _add_texts(values: dict[str, str], prefix: str, members: dict[str, Any]) -> bool | None:
     """An object of strings only, added whole: True. False when it holds anything else (walk it
     leaf by leaf); None when one of its paths was taken already (and is now overwritten).
     Done in steps of _BULK members, so that a million-member object never holds the GIL long."""
@@ -173,7 +137,7 @@ def _add_texts(values: dict[str, str], prefix: str, members: dict) -> bool | Non
         if not _TEXT_ONLY.issuperset(map(type, islice(texts, _BULK))):
             return False
     before = len(values)
-    pairs = iter(zip(map(prefix.__add__, members), members.values()) if prefix else members.items())
+    pairs = iter(zip(map(prefix.__add__, members), members.values(), strict=True) if prefix else members.items())
     for _ in range(0, len(members), _BULK):
         values.update(islice(pairs, _BULK))
     return True if len(values) == before + len(members) else None
@@ -275,7 +239,7 @@ class LocalFileStore(SecretStore):
 
     # ----- loading
 
-    def _load_flat(self, document: dict) -> dict[str, str]:
+    def _load_flat(self, document: dict[str, Any]) -> dict[str, str]:
         flat = flatten(document, self.separator)
         for path, kind in flat.odd_leaves:
             self._note_odd_leaf(path, path, kind)
@@ -283,7 +247,7 @@ class LocalFileStore(SecretStore):
             self._note_collision(path, path)
         return flat.values
 
-    def _load_multi_valued(self, document: dict) -> dict[str, str | dict[str, str]]:
+    def _load_multi_valued(self, document: dict[str, Any]) -> dict[str, str | dict[str, str]]:
         """Only top-level strings and objects are secrets; everything else is silently dropped."""
         secrets: dict[str, str | dict[str, str]] = {}
         colliding: list[str] = []
@@ -371,7 +335,7 @@ def _file_modified(path: str) -> LastChanged | None:
         return None
 
 
-def read_secrets_file(secrets_file: str, path: str, context: StoreContext) -> dict | None:
+def read_secrets_file(secrets_file: str, path: str, context: StoreContext) -> dict[str, Any] | None:
     """The decoded top-level object, None for a file holding `null`; StoreMisconfigured with
     daprd's Init error otherwise. Messages name the file, never its content."""
     return decode_document(_read_bytes(secrets_file, path, context))
@@ -417,7 +381,7 @@ class _SyntaxProblem(Exception):
     pass
 
 
-def decode_document(data: bytes) -> dict | None:
+def decode_document(data: bytes) -> dict[str, Any] | None:
     """Go's json.Unmarshal into map[string]interface{}: syntax first, then types."""
     if data.startswith(_BOM):
         raise StoreMisconfigured(
@@ -427,7 +391,7 @@ def decode_document(data: bytes) -> dict | None:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        text = data.decode("utf-8", _GO_REPLACE)
+        text = data.decode("utf-8", GO_UTF8_REPLACE)
     if "\\" in text and _SURROGATE_ESCAPE.search(text):  # memchr first: most files have no escapes
         text = _SURROGATE_ESCAPES.sub(_keep_pairs, text)
     too_large: list[bool] = []  # Go reports these after the syntax check, so collect, don't raise

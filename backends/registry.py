@@ -7,14 +7,16 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
+from dapr_secrets.backends.base import SecretStore, StoreOption
+
 # Registered secret store types (without the "secretstores." prefix) -> "module:Class", or None
 # where daprd knows the type but this tool cannot open it yet.
 SECRET_STORE_TYPES: dict[str, str | None] = {
     "local.file": "dapr_secrets.backends.local_file:LocalFileStore",
     "local.env": "dapr_secrets.backends.local_env:LocalEnvStore",
     "kubernetes": "dapr_secrets.backends.kubernetes:KubernetesStore",
-    "hashicorp.vault": "dapr_secrets.backends.vault:VaultStore",
-    "azure.keyvault": "dapr_secrets.backends.azure_keyvault:AzureKeyVaultStore",
+    "hashicorp.vault": "dapr_secrets.backends.vault.store:VaultStore",
+    "azure.keyvault": "dapr_secrets.backends.azure_keyvault.store:AzureKeyVaultStore",
     "aws.secretmanager": "dapr_secrets.backends.aws.secretsmanager:SecretsManagerStore",
     "aws.parameterstore": "dapr_secrets.backends.aws.parameterstore:ParameterStore",
     "gcp.secretmanager": "dapr_secrets.backends.gcp.store:GcpSecretManagerStore",
@@ -53,6 +55,19 @@ def lookup(component_type: str, version: str) -> Lookup:
     return Lookup(target, True)
 
 
-def load_class(target: str) -> type:
+def declared_options() -> list[StoreOption]:
+    """Every option a registered store type declares (`OPTIONS` in its package's __init__), once
+    each, in registry order. Cheap: no store module and no SDK is imported."""
+    options: dict[str, StoreOption] = {}
+    for target in SECRET_STORE_TYPES.values():
+        package = (target or "").partition(":")[0].rpartition(".")[0]
+        if package.startswith(f"{__package__}."):  # a one-module backend declares none
+            for option in getattr(importlib.import_module(package), "OPTIONS", ()):
+                options.setdefault(option.name, option)
+    return list(options.values())
+
+
+def load_class(target: str) -> type[SecretStore]:
     module_name, _, class_name = target.partition(":")
-    return getattr(importlib.import_module(module_name), class_name)
+    store_class: type[SecretStore] = getattr(importlib.import_module(module_name), class_name)
+    return store_class

@@ -3,6 +3,12 @@
 
 The TUI and the headless CLI share this one runtime. Everything that can block (store Init that
 resolves references, GetSecret) is called from worker threads by the UI; the runtime is thread-safe.
+Where the resources come from is resources.py; the doctor is doctor.py.
+
+Over 500 lines on purpose: one Runtime object holds daprd's start-up state (statuses, opened stores,
+the reference cache, one lock), and opening stores in dependency order, resolving references and
+answering the secrets API all read and write that state; splitting it would spread one lock's
+invariants over several modules.
 """
 
 from __future__ import annotations
@@ -12,21 +18,14 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from functools import partial
 
 from dapr_secrets.backends import registry
-from dapr_secrets.backends.base import (
-    DEFAULT_TIMEOUT,
-    DaprdCrashes,
-    MissingExtra,
-    SecretNotFound,
-    SecretStore,
-    StoreContext,
-    StoreError,
-    go_json,
-)
+from dapr_secrets.backends.base import DEFAULT_TIMEOUT, DaprdCrashes, MissingExtra, SecretNotFound, SecretStore, StoreContext, StoreError
 from dapr_secrets.backends.redaction import RedactedStore, Redactor
+from dapr_secrets.backends.resources import LoadedResources, cluster_namespace, read_resources
+from dapr_secrets.components.golang import go_json, go_quote
 from dapr_secrets.components.model import (
+    BUILTIN_KUBERNETES_STORE,
     CATEGORIES,
     Component,
     Configuration,
@@ -34,12 +33,14 @@ from dapr_secrets.components.model import (
     MetadataItem,
     Reference,
     ScopeDecision,
-    Severity,
-    Source,
 )
 
+# `typing` is for type checkers only: importing it costs the headless CLI's startup ~2 ms.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 DEFAULT_RESOURCES_PATH = "~/.dapr/components"
-BUILTIN_KUBERNETES_STORE = "kubernetes"
 OPERATOR_FAILS = "failed to load components: "  # the operator's ListComponents failed: daprd does not start
 DAPRD_CRASHES = "daprd crashes: "  # the start of a status for a store whose Init would panic
 POD_NAME_PLACEHOLDER = "<pod name>"  # {podName} in Kubernetes mode when POD_NAME is not given here
@@ -58,7 +59,7 @@ class RuntimeOptions:
     kube_context: str | None = None
     env: Mapping[str, str] | None = None  # daprd's environment; None -> os.environ
     cwd: str | None = None  # daprd's working directory; None -> os.getcwd()
-    vault_token_from_env: bool = False
+    store_options: Mapping[str, bool] = field(default_factory=dict)  # StoreOptions the store types declare, by name
     sidecar_url: str | None = None  # components and answers come from a running sidecar (issue #18)
 
     def daprd_env(self) -> Mapping[str, str]:
@@ -107,7 +108,7 @@ class ApiResponse:
     """What daprd's HTTP secrets API answers (§4)."""
 
     status: int
-    body: dict | None = None
+    body: dict[str, Any] | None = None
     raw: str | None = None  # the body exactly as sent: a running sidecar's, or chi's plain-text 404
 
     @property
@@ -124,15 +125,6 @@ def _api_error(status: int, code: str, message: str) -> ApiResponse:
     return ApiResponse(status, {"errorCode": code, "message": message})
 
 
-@dataclass
-class _Loaded:
-    components: list[Component]
-    diagnostics: list[Diagnostic]
-    configuration: Configuration
-    extra: dict = field(default_factory=dict)  # e.g. the cluster context in Kubernetes mode
-    other_resources: list[Component] = field(default_factory=list)  # HTTPEndpoints, MCPServers
-
-
 class Runtime:
     def __init__(
         self,
@@ -143,7 +135,7 @@ class Runtime:
     ) -> None:
         self.options = options
         self._from_options = False
-        self._install(_Loaded(components, list(diagnostics or []), configuration or Configuration()))
+        self._install(LoadedResources(components, list(diagnostics or []), configuration or Configuration()))
 
     @classmethod
     def load(cls, options: RuntimeOptions) -> Runtime:
@@ -151,13 +143,13 @@ class Runtime:
         except in cluster mode where the components come from the API server."""
         runtime = cls.__new__(cls)
         if options.resources_from_cluster and options.namespace is None:
-            options = replace(options, namespace=_cluster_namespace(options))
+            options = replace(options, namespace=cluster_namespace(options))
         runtime.options = options
         runtime._from_options = True
-        runtime._install(_read_resources(options))
+        runtime._install(read_resources(options))
         return runtime
 
-    def _install(self, loaded: _Loaded) -> None:
+    def _install(self, loaded: LoadedResources) -> None:
         components = list(loaded.components)
         diagnostics = list(loaded.diagnostics)
         if self.options.kubernetes and not any(c.name == BUILTIN_KUBERNETES_STORE for c in components):
@@ -275,7 +267,11 @@ class Runtime:
         as daprd does (so an unknown type behind a missing store is parked, not refused)."""
         denied = self._denied_reason(component)
         if denied:
-            return ComponentStatus(State.ERROR, denied, "check spec.components.deny in the --config file; with a deny list daprd also needs spec.type and spec.version")
+            return ComponentStatus(
+                State.ERROR,
+                denied,
+                "check spec.components.deny in the --config file; with a deny list daprd also needs spec.type and spec.version",
+            )
         seen = [component.name]
         current = component
         while current.references:
@@ -418,7 +414,7 @@ class Runtime:
                     + " (lower case)",
                 ),
             )
-        from dapr_secrets.components.values import parse_go_duration
+        from dapr_secrets.components.golang import parse_go_duration
 
         timeout = parse_go_duration(component.init_timeout) if component.init_timeout else None
         if timeout is not None and timeout <= 0:
@@ -499,11 +495,11 @@ class Runtime:
                 from_secrets.add(item.name)
                 problems += [problem] if problem else []
             elif item.env_ref and item.value is None:
-                value = component_value(resolve_env_ref(item, env))
+                value = component_value(resolve_env_ref(item, env) or "")  # never None: the item uses its envRef
                 from_secrets.add(item.name)
             elif item.secret_key_ref is not None:
                 ref = item.secret_key_ref
-                secret = self._lookup_for_component(component, ref.name)
+                secret = self.lookup_for_component(component, ref.name)
                 if isinstance(secret, StoreError):
                     problems.append(f"{item.name}: error getting secret {ref.name!r}: {secret.message}")
                 elif secret and secret.get(ref.effective_key):
@@ -536,7 +532,8 @@ class Runtime:
         from dapr_secrets.components.values import component_value
 
         ref = item.secret_key_ref
-        secret = self._lookup_for_component(component, ref.name)
+        assert ref is not None  # _operator_resolves: only secretKeyRef items come here
+        secret = self.lookup_for_component(component, ref.name)
         if isinstance(secret, StoreError) or secret is None:
             if not self.operator_in_scope(component):
                 return item.value, ""
@@ -563,7 +560,7 @@ class Runtime:
             "base64: daprd decodes it and passes the decoded text"
         )
 
-    def _lookup_for_component(self, component: Component, secret: str) -> dict[str, str] | StoreError | None:
+    def lookup_for_component(self, component: Component, secret: str) -> dict[str, str] | StoreError | None:
         """GetSecret on the component's auth store with {"namespace": component namespace},
         cached per (store, namespace, secret) as daprd caches per component (§2.5)."""
         store_name = self.auth_store_name(component)
@@ -589,15 +586,16 @@ class Runtime:
     ) -> ComponentStatus:
         lookup = registry.lookup(component.type, component.version)
         if not lookup.known_to_dapr:
-            return ComponentStatus(State.ERROR, lookup.message, _init_failure_hint(component, "check spec.type and spec.version (\"\", v0 or v1)"))
-        if not lookup.supported:
+            hint = _init_failure_hint(component, 'check spec.type and spec.version ("", v0 or v1)')
+            return ComponentStatus(State.ERROR, lookup.message, hint)
+        if lookup.target is None:  # known to Dapr, not supported here
             return ComponentStatus(State.UNSUPPORTED, lookup.message)
         context = StoreContext(
             env=self.options.daprd_env(),
             cwd=self.options.cwd or os.getcwd(),
             kubernetes_mode=self.options.kubernetes,
             component_source=component.source,
-            vault_token_from_env=self.options.vault_token_from_env,
+            options=self.options.store_options,
             kube_context=self.options.kube_context,
         )
         try:
@@ -615,7 +613,7 @@ class Runtime:
             message = error.message
             if self.unresolved_without_auth_store(component):
                 message = f"{self._no_auth_store_message(component)}, and its Init fails: {message}"
-            return ComponentStatus(State.ERROR, message, _init_failure_hint(component, error.hint or _NO_AUTH_STORE_HINT))
+            return ComponentStatus(State.ERROR, message, _init_failure_hint(component, error.hint or NO_AUTH_STORE_HINT))
         except MissingExtra as error:
             return ComponentStatus(State.UNSUPPORTED, str(error), f"install the extra with {error.install}")
         except ImportError as error:
@@ -623,16 +621,17 @@ class Runtime:
         except Exception as error:  # noqa: BLE001 - a backend bug must not take the app down
             return ComponentStatus(State.ERROR, f"unexpected {type(error).__name__} while opening the store")
         with self._lock:
-            self._stores[component.name] = RedactedStore(store, redactor) if redactor else store
+            # RedactedStore forwards everything it does not redact (__getattr__): it stands in for the store
+            self._stores[component.name] = RedactedStore(store, redactor) if redactor else store  # type: ignore[assignment]
         message = "; ".join(problems)
-        hint = _NO_AUTH_STORE_HINT if self.unresolved_without_auth_store(component) else ""
+        hint = NO_AUTH_STORE_HINT if self.unresolved_without_auth_store(component) else ""
         return ComponentStatus(State.READY, message, hint)
 
     def _reference_summary(self, component: Component) -> ComponentStatus:
         """A component daprd would initialise: READY when every reference gives a value, else
         DEGRADED naming the first that does not (daprd starts it without that value, silently)."""
         if self.unresolved_without_auth_store(component):
-            return ComponentStatus(State.DEGRADED, self._no_auth_store_message(component), _NO_AUTH_STORE_HINT)
+            return ComponentStatus(State.DEGRADED, self._no_auth_store_message(component), NO_AUTH_STORE_HINT)
         refs = [r for r in self.references() if r.component == component.name and r.kind == component.kind]
         broken = [(r, s) for r in refs if not (s := self.check_reference(r)).ok]
         if not broken:
@@ -643,7 +642,7 @@ class Runtime:
         return ComponentStatus(
             State.DEGRADED,
             f"metadata {ref.field!r} gets no value from {ref.store}/{ref.secret}: {status.message}{more}; {outcome}",
-            _reference_hint(status.code, ref),
+            reference_hint(status.code, ref),
         )
 
     # ----- references
@@ -654,7 +653,8 @@ class Runtime:
             what = "empty" if not ref.has_fallback_value else "at its literal value"
             if ref.kind != "Component":
                 return ReferenceStatus(
-                    "no-auth-store", f"not resolved: no auth.secretStore in self-hosted mode; daprd leaves the {ref.kind}'s {ref.field} {what}"
+                    "no-auth-store",
+                    f"not resolved: no auth.secretStore in self-hosted mode; daprd leaves the {ref.kind}'s {ref.field} {what}",
                 )
             component = self._by_name.get(ref.component)
             name = component.name if component else ref.component
@@ -671,7 +671,7 @@ class Runtime:
         component = self._by_name.get(ref.component) if ref.kind == "Component" else self._others.get((ref.kind, ref.component))
         if component is None:
             return ReferenceStatus("error", f"no {ref.kind} named {ref.component!r}")
-        secret = self._lookup_for_component(component, ref.secret)
+        secret = self.lookup_for_component(component, ref.secret)
         operator = self.options.kubernetes and ref.store == BUILTIN_KUBERNETES_STORE  # §2 rule 9
         fatal = "; the operator cannot read it, so daprd does not start (failed to load components)" if (
             operator and self.operator_in_scope(component)) else ""
@@ -689,7 +689,9 @@ class Runtime:
             return ReferenceStatus("key-not-found", f"secret {ref.secret!r} has no key {ref.key!r}")
         if secret[ref.key] == "":
             if operator:
-                return ReferenceStatus("empty-value", f"key {ref.key!r} is empty: the operator passes \"\", which replaces any literal value")
+                return ReferenceStatus(
+                    "empty-value", f'key {ref.key!r} is empty: the operator passes "", which replaces any literal value'
+                )
             return ReferenceStatus("empty-value", f"key {ref.key!r} is empty: daprd ignores an empty value")
         return ReferenceStatus("ok", "resolves")
 
@@ -704,7 +706,7 @@ class Runtime:
             return target
         decision = self.scope_decision(store, name)
         if not decision.allowed:
-            return _api_error(403, "ERR_PERMISSION_DENIED", f"access denied by policy to get {_go_quote(name)} from {_go_quote(store)}")
+            return _api_error(403, "ERR_PERMISSION_DENIED", f"access denied by policy to get {go_quote(name)} from {go_quote(store)}")
         try:
             result = target.get_secret(name, dict(metadata or {}))
         except StoreError as error:
@@ -750,147 +752,11 @@ class Runtime:
     # ----- doctor
 
     def doctor(self, deadline: float = DOCTOR_DEADLINE) -> list[Diagnostic]:
-        """Everything wrong, in the order a person would fix it. Opens every store. Every component
-        and reference is checked at once, under one `deadline` (seconds): dead stores cost one
-        timeout together, and what has not answered by then is reported as such."""
-        from dapr_secrets.backends.parallel import UNFINISHED, run_all
-        from dapr_secrets.components.config import scope_diagnostics
+        """Everything wrong, in the order a person would fix it (backends/doctor.py). Opens every store;
+        every component and reference is checked at once, under one `deadline` (seconds)."""
+        from dapr_secrets.backends.doctor import run_doctor
 
-        found = list(self.diagnostics)
-        found += scope_diagnostics(self.configuration, [c.name for c in self.secret_stores()])
-        references = self.references()
-        names = {c.name for c in self.components}
-        owned: dict[str, list[Reference]] = {}  # a component's own references, checked in its task
-        loose: list[Reference] = []  # HTTPEndpoints', MCPServers': checked one by one
-        for ref in references:
-            if ref.kind == "Component" and ref.component in names:
-                owned.setdefault(ref.component, []).append(ref)
-            else:
-                loose.append(ref)
-        checks: list = [partial(self._check_component, c, owned.get(c.name, [])) for c in self.components]
-        checks += [partial(self._check_references, [ref]) for ref in loose]
-        results = run_all(checks, deadline)
-        statuses: dict[int, ReferenceStatus] = {}  # id(reference) -> its status
-        for component, result in zip(self.components, results):
-            unquoted: list[Diagnostic] = []
-            if result is UNFINISHED:  # its references are not reported either: one finding is enough
-                found.append(_unfinished_diagnostic(component, deadline))
-            else:
-                diagnostics, unquoted, checked = result
-                found += diagnostics
-                statuses.update(checked)
-            found += _plain_secret_diagnostics(component)
-            found += unquoted
-            found += self._env_allow_list_diagnostics(component)
-        for ref, result in zip(loose, results[len(self.components):]):
-            unanswered = ReferenceStatus("error", f"no answer within the doctor's {deadline:g} s")
-            statuses[id(ref)] = unanswered if result is UNFINISHED else result[id(ref)]
-        for ref in references:
-            status = statuses.get(id(ref))
-            if status is None:
-                continue
-            # A component's missing or unloaded store is reported once, by its own status; other
-            # resources (HTTPEndpoint, MCPServer) have no status, so every failing ref of theirs is.
-            covered = ref.kind == "Component" and status.code in ("store-missing", "store-not-loaded")
-            if not status.ok and not covered:
-                found.append(
-                    Diagnostic(
-                        Severity.WARNING if status.code == "empty-value" else Severity.ERROR,
-                        f"ref-{status.code}",
-                        f"{ref.owner}: {'metadata ' if ref.kind == 'Component' else ''}{ref.field!r} -> {ref.store or '(no store)'}/{ref.secret}[{ref.key}]: {status.message}",
-                        _reference_hint(status.code, ref),
-                        source=ref.source,
-                        component=ref.component,
-                        secret=ref.secret,
-                    )
-                )
-        return found
-
-    def _env_allow_list_diagnostics(self, component: Component) -> list[Diagnostic]:
-        """envRef names that DAPR_ENV_KEYS lists, but only after a word that contains them (§2 rule 1)."""
-        from dapr_secrets.components.references import DAPR_ENV_KEYS, env_key_hidden_in_allow_list, uses_env_ref
-
-        keys = self.options.daprd_env().get(DAPR_ENV_KEYS, "")
-        return [
-            Diagnostic(
-                Severity.ERROR,
-                "env-allow-list-hidden",
-                f"{component.name}: envRef {item.env_ref} is refused although DAPR_ENV_KEYS lists it: daprd only "
-                "tests the first place the upper-cased name appears, which is inside another word",
-                f"put {item.env_ref.upper()} before any longer name that contains it in DAPR_ENV_KEYS",
-                Source(component.source.file, item.line or component.source.line),
-                component.name,
-            )
-            for item in component.metadata
-            if uses_env_ref(item) and env_key_hidden_in_allow_list(item.env_ref, keys)
-        ]
-
-    def _unquote_diagnostics(self, component: Component) -> list[Diagnostic]:
-        """Resolved values (secretKeyRef, envRef) that are Go quoted literals: the component gets
-        strconv.Unquote of them (DynamicValue.String, §2 rule 7). Names the item, never the value."""
-        from dapr_secrets.components.references import resolve_env_ref
-        from dapr_secrets.components.values import go_unquote
-
-        skipped = {id(item) for item in self.unresolved_without_auth_store(component)}
-        env = self.options.daprd_env()
-        found = []
-        for item in component.metadata:
-            if id(item) in skipped:
-                continue
-            origin, value = "", None
-            if item.env_ref and item.value is None:
-                origin, value = f"environment variable {item.env_ref}", resolve_env_ref(item, env)
-            elif item.secret_key_ref is not None and self.auth_store_name(component) and self.store(self.auth_store_name(component)):
-                ref = item.secret_key_ref
-                secret = self._lookup_for_component(component, ref.name)
-                if isinstance(secret, dict) and secret.get(ref.effective_key):
-                    origin = f"{self.auth_store_name(component)}/{ref.name}[{ref.effective_key}]"
-                    value = secret[ref.effective_key]
-            if value and go_unquote(value) is not None:
-                found.append(
-                    Diagnostic(
-                        Severity.WARNING,
-                        "value-unquoted",
-                        f"{component.name}: metadata {item.name!r} <- {origin}: daprd will unquote this value "
-                        "(it is a Go quoted literal), so the component gets it without its quotes and with escapes decoded",
-                        "store the value without surrounding quotes, or quote it once more if the quotes belong to it",
-                        Source(component.source.file, item.line or component.source.line),
-                        component.name,
-                    )
-                )
-        return found
-
-    def _check_component(
-        self, component: Component, references: list[Reference]
-    ) -> tuple[list[Diagnostic], list[Diagnostic], dict[int, ReferenceStatus]]:
-        """One component for the doctor: open it, its store's findings, the values daprd unquotes,
-        then its references (which opening has just read: no second call to the store)."""
-        self.open(component.name)
-        return self._component_diagnostics(component), self._unquote_diagnostics(component), self._check_references(references)
-
-    def _check_references(self, references: list[Reference]) -> dict[int, ReferenceStatus]:
-        return {id(ref): self.check_reference(ref) for ref in references}
-
-    def _component_diagnostics(self, component: Component) -> list[Diagnostic]:
-        status = self.status(component.name)
-        if status.state == State.WAITING:
-            return [Diagnostic(Severity.ERROR, "parked-forever", status.message, status.hint, component.source, component.name)]
-        if status.state == State.ERROR:
-            code = "init-failed"
-            if status.message.startswith(DAPRD_CRASHES):
-                code = "daprd-crashes"
-            elif status.message.startswith(OPERATOR_FAILS):
-                code = "daprd-does-not-start"
-            return [Diagnostic(Severity.ERROR, code, f"{component.name}: {status.message}", status.hint, component.source, component.name)]
-        if status.state == State.UNSUPPORTED:
-            return [Diagnostic(Severity.INFO, "unsupported", f"{component.name}: {status.message}", "", component.source, component.name)]
-        store = self.store(component.name)
-        if store is None:
-            return []
-        try:
-            return [replace(d, component=d.component or component.name) for d in store.diagnostics()]
-        except StoreError as error:
-            return [Diagnostic(Severity.ERROR, f"store-{error.kind}", f"{component.name}: {error.message}", error.hint, component.source, component.name)]
+        return run_doctor(self, deadline)
 
     # ----- lifecycle
 
@@ -899,10 +765,10 @@ class Runtime:
         from files or a cluster; a runtime built from objects keeps its objects)."""
         self.close()
         if self._from_options:
-            self._install(_read_resources(self.options))
+            self._install(read_resources(self.options))
         else:
             self._install(
-                _Loaded(self.components, self.diagnostics, self.configuration, self.cluster_info, self.other_resources)
+                LoadedResources(self.components, self.diagnostics, self.configuration, self.cluster_info, self.other_resources)
             )
 
     def close(self) -> None:
@@ -920,110 +786,12 @@ class _ListComponentsFails(Exception):
     """The operator could not read a referenced Kubernetes Secret: daprd never starts."""
 
 
-def _read_resources(options: RuntimeOptions) -> _Loaded:
-    env = options.daprd_env()
-    if options.resources_from_cluster:
-        from dapr_secrets.backends.kubernetes_resources import load_cluster_resources
-
-        cluster = load_cluster_resources(
-            kubeconfig=None, context=options.kube_context, namespace=options.namespace, env=env
-        )
-        # daprd applies the Configuration its pod names (dapr.io/config); --config NAME picks it here.
-        wanted = set(options.config_files)
-        chosen = [c for key, c in cluster.configurations.items() if key.rpartition("/")[2] in wanted]
-        configuration = chosen[0] if chosen else Configuration()
-        missing = [_config_not_in_cluster(name) for name in sorted(wanted) if not any(
-            key.rpartition("/")[2] == name for key in cluster.configurations)]
-        from dapr_secrets.components.loader import filter_components
-
-        diagnostics = cluster.diagnostics + missing
-        components = filter_components(cluster.components, "", options.app_id, diagnostics, kubernetes=True)
-        others = filter_components(cluster.other_resources, "", options.app_id, diagnostics, kubernetes=True)
-        return _Loaded(
-            components,
-            diagnostics,
-            configuration,
-            {"context": cluster.context, "namespaces": cluster.namespaces},
-            others,
-        )
-    from dapr_secrets.components.config import load_configuration
-    from dapr_secrets.components.loader import load_resources
-
-    paths = [os.path.expanduser(p) for p in options.resources_paths]
-    loaded = load_resources(
-        paths, namespace=options.daprd_namespace(), app_id=options.app_id, kubernetes=options.kubernetes
-    )
-    configuration, config_diagnostics = load_configuration(list(options.config_files), env)
-    return _Loaded(
-        loaded.components, loaded.diagnostics + config_diagnostics, configuration, other_resources=loaded.other_resources
-    )
-
-
-def _config_not_in_cluster(name: str) -> Diagnostic:
-    """daprd fails to start when the Configuration its pod names cannot be loaded."""
-    return Diagnostic(
-        Severity.ERROR,
-        "config-not-found",
-        f"there is no Configuration named {name!r} in the cluster: daprd does not start",
-        "check the name given to --config (the pod's dapr.io/config annotation) and the namespace",
-    )
-
-
-def _unfinished_diagnostic(component: Component, deadline: float) -> Diagnostic:
-    what = "store" if component.is_secret_store else "component's secret store"
-    return Diagnostic(
-        Severity.ERROR,
-        "doctor-deadline",
-        f"{component.name}: the {what} did not answer within the doctor's {deadline:g} s",
-        "check that the store is up and reachable from here; the other checks did not wait for it",
-        component.source,
-        component.name,
-    )
-
-
-def _plain_secret_diagnostics(component: Component) -> list[Diagnostic]:
-    from dapr_secrets.components.references import looks_like_secret_field
-
-    return [
-        Diagnostic(
-            Severity.WARNING,
-            "plain-secret-value",
-            f"{component.name}: metadata {item.name!r} holds a plain value written in the component file",
-            "move the value into a secret store and use secretKeyRef (with auth.secretStore)",
-            Source(component.source.file, item.line or component.source.line),
-            component.name,
-        )
-        for item in component.metadata
-        if item.value and item.secret_key_ref is None and looks_like_secret_field(item.name)
-    ]
-
-
-def _cluster_namespace(options: RuntimeOptions) -> str:
-    """One daprd serves one namespace: without --namespace, the context's namespace, as kubectl."""
-    from dapr_secrets.backends.kubernetes_resources import list_contexts
-
-    try:
-        contexts, current = list_contexts(None, options.daprd_env())
-    except StoreError:
-        return "default"
-    wanted = options.kube_context or current
-    return next((c.namespace for c in contexts if c.name == wanted and c.namespace), "default")
-
-
-def _go_quote(text: str) -> str:
-    """Go's %q for the names in daprd's permission message (JSON escaping is close enough for
-    printable text; control characters are escaped either way)."""
-    import json
-
-    return json.dumps(text, ensure_ascii=False)
-
-
 def _missing_store_hint(store_name: str, runtime: Runtime) -> str:
     stores = ", ".join(c.name for c in runtime.secret_stores()) or "none"
     return f"set auth.secretStore to one of the configured secret stores ({stores}), or add a store named {store_name!r}"
 
 
-_NO_AUTH_STORE_HINT = "add `auth: {secretStore: <store name>}` to the component: self-hosted daprd has no default secret store"
+NO_AUTH_STORE_HINT = "add `auth: {secretStore: <store name>}` to the component: self-hosted daprd has no default secret store"
 
 
 _INIT_OUTCOMES = (
@@ -1038,9 +806,9 @@ def _init_failure_hint(component: Component, extra: str) -> str:
     return (outcome + extra).strip()
 
 
-def _reference_hint(code: str, ref: Reference) -> str:
+def reference_hint(code: str, ref: Reference) -> str:
     if code == "no-auth-store":
-        return _NO_AUTH_STORE_HINT
+        return NO_AUTH_STORE_HINT
     if code == "secret-not-found":
         return f"create secret {ref.secret!r} in store {ref.store!r}, or fix secretKeyRef.name"
     if code == "key-not-found":

@@ -10,9 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from dapr_secrets.backends.base import SecretStore, SecretVersion, StoreError
 from dapr_secrets.backends.verify import values_match
+
+# `typing` is for type checkers only: importing it costs the headless CLI's startup ~2 ms.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_VERSIONS = 20  # the newest versions compared; each is one read
 UNREADABLE_STATES = ("destroyed", "deleted", "disabled")
@@ -40,7 +46,7 @@ class VersionChange:
             parts.append("changed " + ", ".join(self.changed))
         return "; ".join(parts) or "no change"
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"version": self.version, "created": self.created or None, "added": list(self.added),
                 "removed": list(self.removed), "changed": list(self.changed), "first": self.first,
                 "unreadable": self.unreadable or None}
@@ -74,7 +80,7 @@ def version_changes(store: SecretStore, name: str, versions: Sequence[SecretVers
             reasons[version.id] = error.message
     changes: list[VersionChange] = []
     readable = [v for v in shown if v.id in values]
-    older_of = {newer.id: older.id for newer, older in zip(readable, readable[1:])}
+    older_of = {newer.id: older.id for newer, older in pairwise(readable)}
     for version in shown:
         if version.id in reasons:
             changes.append(VersionChange(version.id, version.created, unreadable=reasons[version.id]))

@@ -20,8 +20,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dapr_secrets.backends import azure_keyvault  # noqa: E402
-from dapr_secrets.backends.azure_keyvault import AzureKeyVaultStore, LocalEndpoints  # noqa: E402
+from dapr_secrets.backends.azure_keyvault import credentials  # noqa: E402
+from dapr_secrets.backends.azure_keyvault import store as azure_store  # noqa: E402
+from dapr_secrets.backends.azure_keyvault.credentials import LocalEndpoints  # noqa: E402
+from dapr_secrets.backends.azure_keyvault.store import AzureKeyVaultStore  # noqa: E402
 from dapr_secrets.backends.base import StoreContext  # noqa: E402
 from tests.fakes.entra_server import EntraServer  # noqa: E402
 from tests.fakes.keyvault_server import KeyVaultServer  # noqa: E402
@@ -45,7 +47,7 @@ def open_store(vault: KeyVaultServer, entra: EntraServer, ca: TestCA) -> AzureKe
     from azure.keyvault.secrets._shared import http_challenge_cache
 
     http_challenge_cache.clear()
-    azure_keyvault._endpoints_for_tests = LocalEndpoints(vault.url, str(ca.ca_pem), entra.authority)
+    credentials._endpoints_for_tests = LocalEndpoints(vault.url, str(ca.ca_pem), entra.authority)
     properties = {
         "vaultName": "bench",
         "azureTenantId": TENANT,
@@ -119,7 +121,7 @@ def bench_bulk(ca: TestCA, entra: EntraServer) -> tuple[list[str], float]:
         "| run | time | secrets returned |",
         "|---|---|---|",
         f"| sequential loop of SDK calls (Dapr's way) | {dapr_way:.2f} s | {len(sequential)} |",
-        f"| our bulk_get ({azure_keyvault.BULK_WORKERS} concurrent reads per page) | {ours:.2f} s | {len(concurrent)} |",
+        f"| our bulk_get ({azure_store.BULK_WORKERS} concurrent reads per page) | {ours:.2f} s | {len(concurrent)} |",
         f"| **ratio** | **{ratio:.1f}x** (required: >= {REQUIRED_RATIO:g}) | identical maps: yes |",
     ]
     return lines, ratio

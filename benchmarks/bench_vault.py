@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from dapr_secrets.backends.base import StoreContext  # noqa: E402
-from dapr_secrets.backends.vault import VaultStore  # noqa: E402
+from dapr_secrets.backends.vault.store import VaultStore  # noqa: E402
 from tests.fakes.vault_fault import VaultFault  # noqa: E402
 from tests.vault.openbao import ROOT_TOKEN, start_bao  # noqa: E402
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from dapr_secrets.components.model import Component, MetadataItem, Reference, Source
-from dapr_secrets.components.values import go_upper
+from dapr_secrets.components.golang import go_upper
+from dapr_secrets.components.model import BUILTIN_KUBERNETES_STORE, Component, MetadataItem, Reference, Source
 
-BUILTIN_KUBERNETES_STORE = "kubernetes"
 DAPR_ENV_KEYS = "DAPR_ENV_KEYS"  # the allowlist the Kubernetes sidecar injector sets
 
 
@@ -29,15 +28,16 @@ def build_references(components: Iterable[Component], kubernetes_mode: bool) -> 
     for component in components:
         store = component.auth_secret_store or (BUILTIN_KUBERNETES_STORE if kubernetes_mode else "")
         for item in component.references:
-            if uses_env_ref(item):
+            ref = item.secret_key_ref
+            if uses_env_ref(item) or ref is None:  # component.references all have one
                 continue
             references.append(
                 Reference(
                     component=component.name,
                     field=item.name,
                     store=store,
-                    secret=item.secret_key_ref.name,
-                    key=item.secret_key_ref.effective_key,
+                    secret=ref.name,
+                    key=ref.effective_key,
                     has_fallback_value=item.value is not None,
                     source=Source(component.source.file, item.line or component.source.line),
                     kind=component.kind,
@@ -80,11 +80,12 @@ def resolve_env_ref(item: MetadataItem, env: Mapping[str, str]) -> str | None:
     """The value daprd gives an envRef item from its environment `env`: the variable's value
     ("" when unset or refused, as daprd logs a warning and leaves it empty); None when the item
     does not use its envRef (it has a value, or no envRef)."""
-    if not uses_env_ref(item):
+    name = item.env_ref
+    if not uses_env_ref(item) or name is None:  # uses_env_ref means a non-empty env_ref
         return None
-    if not env_ref_allowed(item.env_ref, env.get(DAPR_ENV_KEYS, "")):
+    if not env_ref_allowed(name, env.get(DAPR_ENV_KEYS, "")):
         return ""
-    return env.get(item.env_ref, "")
+    return env.get(name, "")
 
 
 def build_properties(

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from dapr_secrets.components.golang import fold_name
 from dapr_secrets.components.model import Configuration, SecretScope, Source
-from dapr_secrets.components.values import fold_name
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ OUT = ROOT / "screenshots"
 
 
 async def render(name: str) -> Path:
-    from tests.tui.conftest import demo_runtime, make_app
+    from tests.helpers.tui import demo_runtime, make_app
     from tests.tui.scenes import SCENES, SIZE
 
     app = make_app(demo_runtime())
@@ -37,7 +37,7 @@ async def render_drift() -> Path:
     from dapr_secrets.backends.runtime import RuntimeOptions
     from dapr_secrets.backends.sidecar import SidecarClient, SidecarRuntime
     from tests.fakes.daprd_server import demo_sidecar
-    from tests.tui.conftest import make_app
+    from tests.helpers.tui import make_app
     from tests.tui.scenes import SIZE, drift
 
     with demo_sidecar(port=3500) as daprd:

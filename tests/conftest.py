@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+# Server fixtures more than one folder uses (one OpenBao, one moto per session).
+pytest_plugins = ("tests.helpers.servers",)
+
 
 @pytest.fixture(autouse=True)
 def private_audit_log(tmp_path_factory, monkeypatch):

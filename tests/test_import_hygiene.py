@@ -2,28 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import pkgutil
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-UI_MODULES = ("textual", "rich")
-SDK_MODULES = (
-    "hvac", "kubernetes", "azure", "requests", "google", "grpc", "proto", "boto3", "botocore",
-    "alibabacloud_oos20190601", "alibabacloud_tea_openapi", "darabonba", "tencentcloud",
-)
-
-
-def modules_after(code: str) -> set[str]:
-    script = code + "\nimport json, sys; print(json.dumps(sorted(sys.modules)))"
-    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
-    return set(json.loads(out.stdout.strip().splitlines()[-1]))
-
-
-def top_level(modules: set[str]) -> set[str]:
-    return {name.split(".")[0] for name in modules}
+from tests.helpers.imports import ROOT, SDK_MODULES, UI_MODULES, modules_after, top_level
 
 
 def package_modules(package: str) -> list[str]:
@@ -41,7 +22,9 @@ def test_components_and_backends_import_no_store_sdk_at_module_level():
 
 
 def test_the_headless_cli_imports_no_ui_and_no_store_sdk():
-    loaded = top_level(modules_after("import dapr_secrets.tui.cli, dapr_secrets.backends.runtime, dapr_secrets.backends.local_file, dapr_secrets.backends.local_env"))
+    loaded = top_level(modules_after(
+        "import dapr_secrets.tui.cli, dapr_secrets.backends.runtime, dapr_secrets.backends.local_file, dapr_secrets.backends.local_env"
+    ))
     assert not loaded & set(UI_MODULES + SDK_MODULES)
 
 
@@ -52,7 +35,9 @@ def test_the_huawei_sdk_and_its_heavy_dependencies_load_only_with_a_huawei_store
     names = package_modules("components") + package_modules("backends") + package_modules("tui")
     loaded = top_level(modules_after("\n".join(f"import {name}" for name in names)))
     assert not loaded & heavy, f"imported without a Huawei store: {loaded & heavy}"
-    opened = top_level(modules_after("from dapr_secrets.backends.huawei.store import _client\n_client('a', 's', 'p', 'https://kms.cn-north-4.myhuaweicloud.com', True)"))
+    opened = top_level(modules_after(
+        "from dapr_secrets.backends.huawei.store import _client\n_client('a', 's', 'p', 'https://kms.cn-north-4.myhuaweicloud.com', True)"
+    ))
     assert {"huaweicloudsdkcore", "huaweicloudsdkcsms"} <= opened  # the check above can fail
 
 

@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from dapr_secrets.backends import registry
 from dapr_secrets.backends.base import StoreError, walk_names
 from dapr_secrets.backends.runtime import DEFAULT_RESOURCES_PATH, Runtime, RuntimeOptions, State
 from dapr_secrets.components.model import Diagnostic, Severity
@@ -88,10 +89,8 @@ def _common_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
         "--dapr-api-token", metavar="TOKEN", default=default(None),
         help="sent as dapr-api-token when daprd runs with DAPR_API_TOKEN (default: $DAPR_API_TOKEN)",
     )
-    group.add_argument(
-        "--vault-token-from-env", action="store_true", default=default(False),
-        help="when a Vault component's own token cannot be resolved, use VAULT_TOKEN or ~/.vault-token",
-    )
+    for option in registry.declared_options():  # each store type's own options
+        group.add_argument(option.flag, dest=option.name, action="store_true", default=default(False), help=option.help)
     cli_audit.add_audit_options(parser, suppress)
 
 
@@ -154,7 +153,7 @@ def options_from_args(args: argparse.Namespace) -> RuntimeOptions:
         kubernetes=args.kubernetes,
         resources_from_cluster=from_cluster,
         kube_context=args.kube_context,
-        vault_token_from_env=args.vault_token_from_env,
+        store_options={option.name: bool(getattr(args, option.name, False)) for option in registry.declared_options()},
     )
 
 

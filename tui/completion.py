@@ -203,6 +203,7 @@ def _within_budget(produce) -> list[str]:
 
 
 def _runtime(values: dict):
+    from dapr_secrets.backends import registry
     from dapr_secrets.backends.runtime import Runtime
     from dapr_secrets.tui.cli import options_from_args
 
@@ -213,7 +214,7 @@ def _runtime(values: dict):
         namespace=_last(values.get("namespace")),
         kubernetes=bool(values.get("kubernetes")),
         kube_context=_last(values.get("kube_context")),
-        vault_token_from_env=bool(values.get("vault_token_from_env")),
+        **{option.name: bool(values.get(option.name)) for option in registry.declared_options()},
     )
     return Runtime.load(options_from_args(args))
 

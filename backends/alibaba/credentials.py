@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from dapr_secrets.backends.base import StoreMisconfigured, duplicate_property_error, property_lookup
+from dapr_secrets.backends.base import StoreMisconfigured
+from dapr_secrets.backends.metadata import duplicate_property_error, property_lookup
 
 # Go field name -> our name; kit's DecodeMetadata matches the field name case-insensitively.
 FIELDS = ("regionId", "accessKeyId", "accessKeySecret", "securityToken")

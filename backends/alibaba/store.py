@@ -9,7 +9,6 @@ ListSecretParameterVersions without decryption and never reads a value.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -28,11 +27,10 @@ from dapr_secrets.backends.base import (
     StoreError,
     StoreTimeout,
     StoreUnreachable,
-    go_json,
     parse_time,
 )
+from dapr_secrets.components.golang import NumError, go_json, parse_decimal
 from dapr_secrets.components.model import Diagnostic, Severity
-from dapr_secrets.components.values import go_quote
 
 VERSION_ID = "version_id"  # request metadata for GET (exact key; empty means absent)
 PATH = "path"  # request metadata for bulk (exact key; empty is sent as "")
@@ -41,8 +39,6 @@ LIST_PAGE_SIZE = 100  # ListSecretParameters / ListSecretParameterVersions allow
 INSTALL = "pip install 'dapr-secrets[alibaba]'"
 READ_POLICY = "oos:GetSecretParameter, oos:GetSecretParametersByPath and kms:Decrypt"
 LIST_POLICY = "oos:ListSecretParameters and oos:ListSecretParameterVersions"
-_GO_INT = re.compile(r"[+-]?[0-9]+\Z")
-INT32 = range(-(2**31), 2**31)
 
 # Test seam, deliberately not metadata (Dapr has no endpoint option, §9.6): "host:port" of a local
 # plain-HTTP OOS that every store opened afterwards talks to.
@@ -51,14 +47,11 @@ _endpoint_for_tests: str | None = None
 
 def parse_version(text: str) -> int:
     """Go's strconv.ParseInt(text, 10, 32), with its error text (L3)."""
-    if not _GO_INT.match(text):
-        raise StoreError(f"strconv.ParseInt: parsing {go_quote(text)}: invalid syntax",
-                         "version_id must be a whole number such as 1 (OOS keeps versions 1-100)")
-    number = int(text)
-    if number not in INT32:
-        raise StoreError(f"strconv.ParseInt: parsing {go_quote(text)}: value out of range",
-                         "version_id must fit a 32-bit integer (OOS keeps versions 1-100)")
-    return number
+    try:
+        return parse_decimal(text, bit_size=32)
+    except NumError as error:
+        hint = "version_id must be a whole number such as 1" if "syntax" in str(error) else "version_id must fit a 32-bit integer"
+        raise StoreError(str(error), hint + " (OOS keeps versions 1-100)") from None
 
 
 class AlibabaParameterStore(SecretStore):

@@ -27,8 +27,8 @@ from dapr_secrets.backends.base import (
     StoreMisconfigured,
     StoreTimeout,
     StoreUnreachable,
-    property_lookup,
 )
+from dapr_secrets.backends.metadata import property_lookup
 
 INSTALL_COMMAND = "pip install 'dapr-secrets[aws]'"
 BULK_WORKERS = 32  # concurrent value reads in bulk_get; also the HTTP connection pool size
@@ -250,7 +250,8 @@ class AwsConnection:
         StoreErrors whose message is the Go SDK's text, as daprd would show it."""
         try:
             client = self.client()
-            return getattr(client, _snake(operation))(**params)
+            answer: dict[str, Any] = getattr(client, _snake(operation))(**params)
+            return answer
         except StoreError:
             raise
         except Exception as error:  # botocore raises many kinds; each becomes a typed StoreError
@@ -320,7 +321,9 @@ class AwsConnection:
                 return SecretNotFound(text, f"{what} has no value for that stage: put a value in it (AWSCURRENT is what Dapr reads)")
             return SecretNotFound(text, f"{what} does not exist in {self._where()}: check the name and the region")
         if code in _EXPIRED:
-            return AccessDenied(text, f"the credentials have expired ({who}): refresh them (new session token, aws sso login) and reopen the store")
+            return AccessDenied(
+                text, f"the credentials have expired ({who}): refresh them (new session token, aws sso login) and reopen the store"
+            )
         if code in _UNKNOWN_KEY:
             return AccessDenied(text, f"AWS does not accept these credentials ({who}): check the access key, the secret key and the region")
         if code in _KMS or code.startswith("KMS") or re.search(r"kms:|\bKMS\b", message):
@@ -336,7 +339,9 @@ class AwsConnection:
         return StoreError(text, "")
 
     def _where(self) -> str:
-        return f"{self.service.go_name} at {self.endpoint}" if self.endpoint else f"{self.service.go_name} in region {self.region or '(unset)'}"
+        if self.endpoint:
+            return f"{self.service.go_name} at {self.endpoint}"
+        return f"{self.service.go_name} in region {self.region or '(unset)'}"
 
     def _reach_hint(self) -> str:
         if self.endpoint:

@@ -22,17 +22,8 @@ from dapr_secrets.backends.aws.common import (
     roles_anywhere_error,
     with_prefix,
 )
-from dapr_secrets.backends.base import (
-    LastChanged,
-    SecretDetails,
-    SecretEntry,
-    SecretStore,
-    SecretVersion,
-    StoreContext,
-    StoreError,
-    duplicate_property_error,
-    property_lookup,
-)
+from dapr_secrets.backends.base import LastChanged, SecretDetails, SecretEntry, SecretStore, SecretVersion, StoreContext, StoreError
+from dapr_secrets.backends.metadata import duplicate_property_error, property_lookup
 from dapr_secrets.components.model import Diagnostic, Severity
 
 SSM = Service("ssm", "SSM", "AWS_ENDPOINT_URL_SSM", "ssm")
@@ -178,7 +169,9 @@ class ParameterStore(SecretStore):
 
     def _tags(self, full: str, what: str) -> list[dict[str, str]]:
         try:
-            return self.connection.call("ListTagsForResource", what, ResourceType="Parameter", ResourceId=full).get("TagList", [])
+            answer = self.connection.call("ListTagsForResource", what, ResourceType="Parameter", ResourceId=full)
+            tags: list[dict[str, str]] = answer.get("TagList", [])
+            return tags
         except StoreError:
             return []  # tags are a nicety: a policy without ssm:ListTagsForResource must not hide the rest
 

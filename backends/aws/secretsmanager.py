@@ -22,19 +22,9 @@ from dapr_secrets.backends.aws.common import (
     roles_anywhere_error,
     with_prefix,
 )
-from dapr_secrets.backends.base import (
-    LastChanged,
-    SecretDetails,
-    SecretEntry,
-    SecretStore,
-    SecretVersion,
-    StoreContext,
-    StoreError,
-    duplicate_property_error,
-    go_json,
-    is_truthy,
-    property_lookup,
-)
+from dapr_secrets.backends.base import LastChanged, SecretDetails, SecretEntry, SecretStore, SecretVersion, StoreContext, StoreError
+from dapr_secrets.backends.metadata import duplicate_property_error, property_lookup
+from dapr_secrets.components.golang import go_json, is_truthy
 from dapr_secrets.components.model import Diagnostic, Severity
 
 SECRETS_MANAGER = Service("secretsmanager", "Secrets Manager", "AWS_ENDPOINT_URL_SECRETS_MANAGER", "secretsmanager")

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dapr_secrets.backends.base import StoreContext, StoreMisconfigured, duplicate_property_error, property_lookup
+from dapr_secrets.backends.base import StoreContext, StoreMisconfigured
+from dapr_secrets.backends.metadata import duplicate_property_error, property_lookup
+from dapr_secrets.components.files import read_regular_file
 
 SETUP = "failed to setup secretmanager client"
 DEFAULT_TOKEN_URI = "https://oauth2.googleapis.com/token"  # Go's auth library falls back to it too
@@ -122,7 +124,7 @@ def _service_account(fields: Mapping[str, str]) -> GcpCredential:
     try:
         if not _PEM_START.search(info["private_key"]):  # Go's pem.Decode needs the armour on its own line
             raise ValueError("not PEM")
-        credentials = service_account.Credentials.from_service_account_info(info)
+        credentials = service_account.Credentials.from_service_account_info(info)  # type: ignore[no-untyped-call]  # google-auth leaves it unannotated
     except ValueError:  # the key did not parse; the message may quote it, so it is not repeated
         raise StoreMisconfigured(
             f"{SETUP}: credentials: could not parse key: private key should be a PEM or plain PKCS1 or PKCS8",
@@ -158,7 +160,7 @@ def _application_default(context: StoreContext, why: str) -> GcpCredential:
     from google.auth import compute_engine
 
     return GcpCredential(
-        compute_engine.Credentials(),
+        compute_engine.Credentials(),  # type: ignore[no-untyped-call]  # google-auth leaves it unannotated
         "Application Default Credentials from the metadata server (GKE workload identity, Cloud Run, Compute Engine)",
         "",
         why,
@@ -182,11 +184,11 @@ def _from_file(path: Path, origin: str, why: str) -> GcpCredential:
     from google.auth import exceptions
 
     try:
-        content = json.loads(path.read_text())
+        content = json.loads(read_regular_file(str(path)))
         kind = content.get("type", "") if isinstance(content, dict) else ""
         if kind == "service_account" and not _PEM_START.search(str(content.get("private_key", ""))):
             raise ValueError("could not parse key: private key should be a PEM or plain PKCS1 or PKCS8")
-        credentials, _ = google.auth.load_credentials_from_file(str(path), scopes=[CLOUD_PLATFORM])
+        credentials, _ = google.auth.load_credentials_from_file(str(path), scopes=[CLOUD_PLATFORM])  # type: ignore[no-untyped-call]  # unannotated in google-auth
     except OSError as error:
         raise StoreMisconfigured(
             f"{SETUP}: credentials: cannot read {origin} file {path}: {error.strerror}",

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -187,11 +188,13 @@ class GcpSecretManagerStore(SecretStore):
             lambda: self._client.access_secret_version(name=resource, **_call_options()), "access", name, resource
         )
         # Go casts the bytes to a string; the HTTP API's JSON encoder then replaces invalid UTF-8.
-        return response.payload.data.decode("utf-8", errors="replace")
+        text: str = response.payload.data.decode("utf-8", errors="replace")
+        return text
 
     def _bulk_breakers(self) -> list[Diagnostic]:
         """Secrets whose latest version cannot be read: each one fails Dapr's whole bulk (G8)."""
-        secrets = [secret.name for page in self._pages(lambda: self._client.list_secrets(**self._list_args(LIST_PAGE_SIZE)), "list") for secret in page]
+        pages = self._pages(lambda: self._client.list_secrets(**self._list_args(LIST_PAGE_SIZE)), "list")
+        secrets = [secret.name for page in pages for secret in page]
 
         def latest(full_name: str) -> list[Any]:
             pages = self._client.list_secret_versions(request={"parent": full_name, "page_size": 1}, **_call_options())
@@ -199,7 +202,7 @@ class GcpSecretManagerStore(SecretStore):
 
         findings = []
         with ThreadPoolExecutor(max_workers=BULK_WORKERS) as pool:
-            checks = [(n, pool.submit(self._call, lambda n=n: latest(n), "versions", n.rpartition("/")[2])) for n in secrets]
+            checks = [(n, pool.submit(self._call, partial(latest, n), "versions", n.rpartition("/")[2])) for n in secrets]
             for full_name, check in checks:
                 for note in _bulk_notes(check.result()):
                     findings.append(
@@ -420,7 +423,10 @@ def _bulk_notes(versions_newest_first: list[Any]) -> list[str]:
     state = versions_newest_first[0].state.name
     if state != "ENABLED":
         number = versions_newest_first[0].name.rpartition("/")[2]
-        return [f"latest version {number} is {state.lower()}: Dapr's GET without version_id fails and it breaks Dapr's bulk (all-or-nothing)"]
+        return [
+            f"latest version {number} is {state.lower()}: Dapr's GET without version_id fails and it breaks Dapr's bulk "
+            "(all-or-nothing)"
+        ]
     return []
 
 

@@ -16,13 +16,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from dapr_secrets.backends.base import (
-    DEFAULT_TIMEOUT,
-    DaprdCrashes,
-    StoreMisconfigured,
-    duplicate_property_error,
-    property_lookup,
-)
+from dapr_secrets.backends.base import DEFAULT_TIMEOUT, DaprdCrashes, StoreMisconfigured
+from dapr_secrets.backends.metadata import duplicate_property_error, property_lookup
+from dapr_secrets.components.files import read_regular_file
 
 SERVICE = "CSMS"
 # hw-go@v0.1.56 services/csms/v1/region/region.go: the regions daprd's SDK knows (the Python SDK
@@ -96,7 +92,7 @@ def _regions_file_endpoint(region: str, env: Mapping[str, str], cwd: str) -> tup
     try:
         import yaml
 
-        content = yaml.safe_load(full.read_text())
+        content = yaml.safe_load(read_regular_file(str(full)))
     except (OSError, ValueError, ImportError):
         return None  # the Go chain skips an unreadable file
     if not isinstance(content, dict):

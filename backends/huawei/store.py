@@ -165,7 +165,7 @@ class HuaweiCsmsStore(SecretStore):
 
         request = ShowSecretVersionRequest(secret_name=name, version_id=version)
         reply = self._call(lambda: self._client.show_secret_version(request), name)
-        value = reply.version.secret_string if reply.version is not None else None
+        value: str | None = reply.version.secret_string if reply.version is not None else None
         if value is None:  # csms.go dereferences *SecretString: a binary secret panics daprd (derived)
             raise StoreError(
                 f"daprd crashes: panic: runtime error: invalid memory address or nil pointer dereference "
@@ -175,6 +175,7 @@ class HuaweiCsmsStore(SecretStore):
         return value
 
     def _call(self, action: Any, name: str | None) -> Any:
+        import requests
         from huaweicloudsdkcore.exceptions import exceptions as hexc
 
         try:
@@ -187,11 +188,20 @@ class HuaweiCsmsStore(SecretStore):
             )
             raise _typed(error.status_code, error.error_code or "", text, name, self.meta.access_key) from None
         except hexc.RequestTimeoutException as error:
-            raise StoreTimeout(_first_line(error.error_msg), f"CSMS at {self.endpoint} did not answer within {DEFAULT_TIMEOUT:g} s") from None
+            raise StoreTimeout(
+                _first_line(error.error_msg), f"CSMS at {self.endpoint} did not answer within {DEFAULT_TIMEOUT:g} s"
+            ) from None
         except hexc.SdkException as error:
             raise StoreUnreachable(
                 _first_line(str(error.error_msg)) or type(error).__name__, f"check the network path to {self.endpoint}"
             ) from None
+        except requests.Timeout:  # the SDK wraps connect timeouts only: a read timeout arrives raw
+            raise StoreTimeout(
+                f"CSMS at {self.endpoint} accepted the connection but sent no answer",
+                f"CSMS at {self.endpoint} did not answer within {DEFAULT_TIMEOUT:g} s",
+            ) from None
+        except requests.RequestException as error:
+            raise StoreUnreachable(type(error).__name__, f"check the network path to {self.endpoint}") from None
 
     def close(self) -> None:
         self._client.get_http_client()._session.close()
@@ -201,7 +211,11 @@ def _typed(status: int, code: str, text: str, name: str | None, access_key: str)
     if status == 404:
         return SecretNotFound(text, f"no secret or version '{name}' in this project and region" if name else "")
     if status in (401, 403):
-        return AccessDenied(text, f"access key {access_key} is not allowed this CSMS call on {name or 'the secret list'}: grant its user CSMS read permissions in this project")
+        return AccessDenied(
+            text,
+            f"access key {access_key} is not allowed this CSMS call on {name or 'the secret list'}: "
+            "grant its user CSMS read permissions in this project",
+        )
     if status == 429:
         return StoreUnreachable(text, "CSMS throttled the request: wait and try again (Dapr does not retry)")
     return StoreError(text)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from dapr_secrets.backends.base import StoreMisconfigured, duplicate_property_error, property_lookup
+from dapr_secrets.backends.base import StoreMisconfigured
+from dapr_secrets.backends.metadata import duplicate_property_error, property_lookup
 
 FIELDS = ("secretId", "secretKey", "token", "region")
 

@@ -156,7 +156,7 @@ class TencentSsmStore(SecretStore):
                 )
             )
         try:
-            for page in self._pages():
+            for _page in self._pages():  # every page, to surface the first error a listing meets
                 pass
         except StoreError as error:
             findings.append(self._finding(Severity.ERROR, f"tencent-{error.kind}", error.message, error.hint))
@@ -184,7 +184,8 @@ class TencentSsmStore(SecretStore):
             client = getattr(self._local, "client", None)
             if client is None:
                 client = self._local.client = _client(self.fields)
-            return json.loads(client.call(action, params))["Response"]
+            response: dict[str, Any] = json.loads(client.call(action, params))["Response"]
+            return response
         except TencentCloudSDKException as error:
             raise _translate(error, action, name, version, self.fields) from None
         except (ValueError, KeyError) as error:
@@ -230,7 +231,9 @@ def _translate(error: Any, action: str, name: str | None, version: str | None, f
     if code in ("AuthFailure.TokenFailure", "AuthFailure.InvalidAuthorization"):
         return AccessDenied(text, "the temporary token is invalid or expired: renew token (or remove it for a permanent key)")
     if code.startswith("AuthFailure") or code.startswith("UnauthorizedOperation"):
-        return AccessDenied(text, f"{describe(fields)} may not call ssm:{action} on {target}: grant it in CAM (e.g. QcloudSSMReadOnlyAccess)")
+        return AccessDenied(
+            text, f"{describe(fields)} may not call ssm:{action} on {target}: grant it in CAM (e.g. QcloudSSMReadOnlyAccess)"
+        )
     if code.startswith("ResourceNotFound"):
         return SecretNotFound(text, f"no such secret or version in region {fields['region'] or '(empty)'}")
     if code.startswith("RequestLimitExceeded"):

@@ -4,7 +4,7 @@ module-level test seam. The real alibabacloud-oos20190601 client signs the reque
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -13,18 +13,7 @@ from dapr_secrets.backends.alibaba import store as alibaba_store
 from dapr_secrets.backends.alibaba.store import AlibabaParameterStore
 from dapr_secrets.backends.base import StoreContext
 from tests.fakes.oos_server import OosServer
-
-REGION = "cn-hangzhou"
-ACCESS_KEY_ID = "LTAI5tReaderKey00000001"
-ACCESS_KEY_SECRET = "reader-secret-0123456789abcdef"
-
-
-def metadata(**extra: str) -> dict[str, str]:
-    """The component's fields, as the Dapr docs spell them."""
-    return {"regionId": REGION, "accessKeyId": ACCESS_KEY_ID, "accessKeySecret": ACCESS_KEY_SECRET, **extra}
-
-
-OpenStore = Callable[..., AlibabaParameterStore]
+from tests.helpers.alibaba import ACCESS_KEY_ID, ACCESS_KEY_SECRET, OpenStore, metadata
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ through the real client to the local OOS, which recomputes each request's ACS3-H
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,10 +11,8 @@ import pytest
 from dapr_secrets.backends.alibaba.store import AlibabaParameterStore
 from dapr_secrets.backends.base import AccessDenied, StoreContext, StoreMisconfigured
 from dapr_secrets.components.model import Severity
-from tests.alibaba.conftest import ACCESS_KEY_ID, ACCESS_KEY_SECRET, REGION, OpenStore, metadata
 from tests.fakes.oos_server import OosServer
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers.alibaba import ACCESS_KEY_ID, ACCESS_KEY_SECRET, REGION, OpenStore, metadata
 
 
 @pytest.mark.parametrize("properties", [{}, {"regionId": ""}, {"accessKeyId": "a", "accessKeySecret": "a"}])
@@ -94,28 +90,3 @@ def test_l1_without_both_keys_init_succeeds_and_every_call_is_signed_with_an_emp
     assert store.identity().startswith("no credential")
     assert [d.code for d in store.diagnostics()] == ["alibaba-no-credential"]
     assert store.diagnostics()[0].severity is Severity.WARNING
-
-
-def test_without_the_sdk_the_store_is_listed_with_the_install_command(tmp_path: Path) -> None:
-    """A fresh interpreter where alibabacloud_oos20190601 cannot be imported (as without the extra)."""
-    (tmp_path / "oos.yaml").write_text(
-        "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: oos\nspec:\n"
-        "  type: secretstores.alicloud.parameterstore\n  version: v1\n  metadata:\n  - name: regionId\n    value: cn-hangzhou\n"
-    )
-    script = f"""
-import sys
-class Block:
-    def find_spec(self, name, path=None, target=None):
-        if name.startswith("alibabacloud_oos20190601"):
-            raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
-sys.meta_path.insert(0, Block())
-from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
-runtime = Runtime.load(RuntimeOptions(resources_paths=({str(tmp_path)!r},), env={{}}, cwd={str(tmp_path)!r}))
-status = runtime.open("oos")
-print(status.state.value, "|", status.message, "|", status.hint)
-"""
-    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == (
-        "unsupported | alibabacloud-oos20190601 is not installed: pip install 'dapr-secrets[alibaba]' | "
-        "install the extra with pip install 'dapr-secrets[alibaba]'"
-    )

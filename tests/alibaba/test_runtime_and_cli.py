@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
 from dapr_secrets.tui.cli import main
-from tests.alibaba.conftest import ACCESS_KEY_ID, ACCESS_KEY_SECRET, REGION
 from tests.fakes.oos_server import OosServer
+from tests.helpers.alibaba import ACCESS_KEY_ID, ACCESS_KEY_SECRET, REGION
+from tests.helpers.runtime import LOCAL_ENV, runtime_for
 
 COMPONENT = f"""\
 apiVersion: dapr.io/v1alpha1
@@ -33,15 +33,6 @@ auth:
   secretStore: env
 """
 
-LOCAL_ENV = """\
-apiVersion: dapr.io/v1alpha1
-kind: Component
-metadata:
-  name: env
-spec:
-  type: secretstores.local.env
-  version: v1
-"""
 STORE = "alicloudparameterstore"
 
 
@@ -50,10 +41,6 @@ def resources(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     (tmp_path / "alibaba.yaml").write_text(COMPONENT)
     (tmp_path / "zz-env.yaml").write_text(LOCAL_ENV)
     return tmp_path, {"ALIBABA_ACCESS_KEY_ID": ACCESS_KEY_ID, "ALIBABA_ACCESS_KEY_SECRET": ACCESS_KEY_SECRET}
-
-
-def runtime_for(path: Path, env: dict[str, str]) -> Runtime:
-    return Runtime.load(RuntimeOptions(resources_paths=(str(path),), env=env, cwd=str(path)))
 
 
 @pytest.mark.usefixtures("local_oos")
@@ -126,20 +113,3 @@ def test_cli_get_bulk_with_path_list_and_doctor(resources, oos: OosServer, monke
         "message": f'failed getting secret with key /prod/db from secret store {STORE}: '
         'strconv.ParseInt: parsing "2147483648": value out of range',
     }
-
-
-def test_startup_and_headless_commands_import_no_alibaba_library(resources) -> None:
-    """`list` on another store never loads the Alibaba SDK (the store is opened lazily)."""
-    import subprocess
-    import sys
-
-    path, _ = resources
-    script = (
-        "import sys, json\nfrom dapr_secrets.tui.cli import main\n"
-        f"main(['list', 'env', '--resources-path', {str(path)!r}])\n"
-        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
-    )
-    root = Path(__file__).resolve().parents[2]
-    out = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, env={"PATH": "/usr/bin"})
-    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
-    assert not loaded & {"alibabacloud_oos20190601", "alibabacloud_tea_openapi", "darabonba", "alibabacloud_credentials"}

@@ -7,8 +7,8 @@ import pytest
 
 from dapr_secrets.backends.alibaba import store as alibaba_store
 from dapr_secrets.backends.base import AccessDenied, SecretNotFound, StoreError, StoreTimeout, StoreUnreachable
-from tests.alibaba.conftest import OpenStore
 from tests.fakes.oos_server import OosServer
+from tests.helpers.alibaba import OpenStore
 
 # --- L3 / L4: GET -----------------------------------------------------------------------------------
 

@@ -10,9 +10,9 @@ import pytest
 from dapr_secrets.tui.widgets.detail import VersionTable
 from dapr_secrets.tui.widgets.sidebar import Sidebar
 from dapr_secrets.tui.widgets.store_view import StoreView
-from tests.alibaba.conftest import ACCESS_KEY_SECRET, metadata
 from tests.fakes.oos_server import OosServer
-from tests.tui.conftest import Resources, component_yaml, detail_info, highlight, make_app, notifications, screen_text, settle, wait_for
+from tests.helpers.alibaba import ACCESS_KEY_SECRET, metadata
+from tests.helpers.tui import Resources, component_yaml, detail_info, highlight, make_app, notifications, screen_text, settle, wait_for
 
 SIZE = (120, 40)
 pytestmark = pytest.mark.usefixtures("local_oos")

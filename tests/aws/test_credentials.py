@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from dapr_secrets.backends.base import StoreMisconfigured
-from tests.aws.conftest import KEYS, REGION
+from tests.helpers.aws import KEYS, REGION
 
 SECRET_KEY = "env-secret-key-value"
 

@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from dapr_secrets.backends.base import AccessDenied, SecretNotFound, StoreError, StoreUnreachable
-from tests.aws.conftest import KEYS, REGION
+from tests.helpers.aws import KEYS, REGION
 
 
 def client_error(code: str, message: str, status: int = 400) -> ClientError:
@@ -26,7 +26,8 @@ def client_error(code: str, message: str, status: int = 400) -> ClientError:
         ("AccessDeniedException", "User: arn:aws:iam::1:user/app is not authorized to perform: secretsmanager:GetSecretValue",
          AccessDenied, "may not call secretsmanager:GetSecretValue on secret 'db'"),
         ("AccessDeniedException", "Access to KMS is not allowed", AccessDenied, "kms:Decrypt"),
-        ("DecryptionFailure", "Secrets Manager can't decrypt the protected secret text using the provided KMS key.", AccessDenied, "kms:Decrypt"),
+        ("DecryptionFailure", "Secrets Manager can't decrypt the protected secret text using the provided KMS key.",
+         AccessDenied, "kms:Decrypt"),
         ("ThrottlingException", "Rate exceeded", StoreUnreachable, "4 attempts with backoff"),
         ("ResourceNotFoundException", "Secrets Manager can't find the specified secret.", SecretNotFound, "in region us-east-1"),
     ],

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from dapr_secrets.backends.base import LastChanged, SecretNotFound, StoreError, StoreMisconfigured
-from tests.aws.conftest import KEYS, REGION
+from tests.helpers.aws import KEYS, REGION
 
 
 def test_s1_init_needs_no_network(open_ssm):
@@ -66,7 +66,9 @@ def test_s4_missing_parameter_and_missing_version_error_texts(ssm, open_ssm):
     store = open_ssm()
     with pytest.raises(SecretNotFound) as missing:
         store.get_secret("/nope", {})
-    assert missing.value.message.startswith("couldn't get secret: operation error SSM: GetParameter, https response error StatusCode: 400, RequestID: ")
+    assert missing.value.message.startswith(
+        "couldn't get secret: operation error SSM: GetParameter, https response error StatusCode: 400, RequestID: "
+    )
     assert missing.value.message.endswith("ParameterNotFound: Parameter /nope not found.")
     with pytest.raises(SecretNotFound, match="ParameterVersionNotFound: Systems Manager could not find version 9 of /app/db/pw"):
         store.get_secret("/app/db/pw", {"version_id": "9"})
@@ -146,7 +148,9 @@ def test_listing_uses_describe_parameters_and_never_a_value(ssm, open_ssm):
 
 
 def test_describe_gives_history_with_labels_but_never_values(ssm, open_ssm):
-    ssm.put_parameter(Name="/app/pw", Value="first-value", Type="SecureString", Description="db password", Tags=[{"Key": "team", "Value": "a"}])
+    ssm.put_parameter(
+        Name="/app/pw", Value="first-value", Type="SecureString", Description="db password", Tags=[{"Key": "team", "Value": "a"}]
+    )
     ssm.put_parameter(Name="/app/pw", Value="second-value", Type="SecureString", Overwrite=True)
     ssm.label_parameter_version(Name="/app/pw", ParameterVersion=1, Labels=["old"])
     details = open_ssm().describe("/app/pw")

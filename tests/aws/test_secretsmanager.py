@@ -10,7 +10,7 @@ import pytest
 
 from dapr_secrets.backends.aws.secretsmanager import format_secret
 from dapr_secrets.backends.base import AccessDenied, LastChanged, SecretNotFound, StoreError, StoreMisconfigured
-from tests.aws.conftest import KEYS, REGION
+from tests.helpers.aws import KEYS, REGION
 
 MULTI = {"multipleKeyValuesPerSecret": "true"}
 
@@ -268,25 +268,9 @@ def test_a4_no_region_anywhere_fails_at_the_first_call_not_at_init(aws, open_sm)
     assert "AWS_REGION" in error.value.hint
 
 
-@pytest.fixture
-def enforced_iam(aws, monkeypatch):
-    """moto enforces IAM from now on (its own INITIAL_NO_AUTH_ACTION_COUNT setting): a user with
-    keys but no policy, created before enforcement starts."""
-    from moto import settings
-    from moto.core.authorization import ActionAuthenticatorMixin
-
-    from tests.aws.conftest import boto_client
-
-    iam = boto_client(aws, "iam")
-    iam.create_user(UserName="reader")
-    key = iam.create_access_key(UserName="reader")["AccessKey"]
-    monkeypatch.setattr(settings, "INITIAL_NO_AUTH_ACTION_COUNT", 0)
-    monkeypatch.setattr(ActionAuthenticatorMixin, "request_count", 0)
-    return key
-
-
 def test_access_denied_names_the_credential_and_the_action(aws, open_sm, enforced_iam):
-    store = open_sm({"region": REGION, "endpoint": aws, "accessKey": enforced_iam["AccessKeyId"], "secretKey": enforced_iam["SecretAccessKey"]})
+    keys = {"accessKey": enforced_iam["AccessKeyId"], "secretKey": enforced_iam["SecretAccessKey"]}
+    store = open_sm({"region": REGION, "endpoint": aws, **keys})
     with pytest.raises(AccessDenied) as error:
         store.get_secret("db", {})
     assert "AccessDenied" in error.value.message and "reader" in error.value.message  # AWS names the user

@@ -9,8 +9,8 @@ from pathlib import Path
 from dapr_secrets.tui.widgets.detail import VersionTable
 from dapr_secrets.tui.widgets.sidebar import Sidebar
 from dapr_secrets.tui.widgets.store_view import StoreView
-from tests.aws.conftest import KEYS, REGION
-from tests.tui.conftest import Resources, component_yaml, detail_info, highlight, make_app, screen_text, settle, wait_for
+from tests.helpers.aws import KEYS, REGION
+from tests.helpers.tui import Resources, component_yaml, detail_info, highlight, make_app, screen_text, settle, wait_for
 
 SIZE = (120, 40)
 

@@ -3,29 +3,17 @@ HTTPS with a throwaway CA, and a factory that opens stores pointed at them throu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
 
-from dapr_secrets.backends import azure_keyvault
-from dapr_secrets.backends.azure_keyvault import AzureKeyVaultStore, LocalEndpoints
+from dapr_secrets.backends.azure_keyvault.store import AzureKeyVaultStore
 from dapr_secrets.backends.base import StoreContext
 from tests.fakes.entra_server import EntraServer
 from tests.fakes.keyvault_server import KeyVaultServer
 from tests.fakes.tls import TestCA, make_ca
-
-TENANT = "tenant-1"
-CLIENT = "app-1"
-CLIENT_SECRET = "right-client-secret"
-SERVICE_PRINCIPAL = {
-    "vaultName": "myvault",
-    "azureTenantId": TENANT,
-    "azureClientId": CLIENT,
-    "azureClientSecret": CLIENT_SECRET,
-}
-
-OpenStore = Callable[..., AzureKeyVaultStore]
+from tests.helpers.azure import CLIENT, CLIENT_SECRET, SERVICE_PRINCIPAL, TENANT, OpenStore, point_at
 
 
 @pytest.fixture(scope="session")
@@ -50,12 +38,7 @@ def vault(ca: TestCA, entra: EntraServer) -> Iterator[KeyVaultServer]:
 @pytest.fixture
 def local_azure(monkeypatch: pytest.MonkeyPatch, ca: TestCA, entra: EntraServer, vault: KeyVaultServer) -> None:
     """Point every store opened in the test at the local fakes; forget challenges cached per vault URL."""
-    from azure.keyvault.secrets._shared import http_challenge_cache
-
-    http_challenge_cache.clear()
-    monkeypatch.setattr(
-        azure_keyvault, "_endpoints_for_tests", LocalEndpoints(vault.url, str(ca.ca_pem), entra.authority)
-    )
+    point_at(monkeypatch, ca, entra, vault.url)
 
 
 @pytest.fixture

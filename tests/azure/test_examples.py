@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from dapr_secrets.components.loader import load_resources
-from tests.azure.certificates import make_client_certificate
-from tests.azure.conftest import OpenStore
+from tests.helpers.azure import OpenStore
+from tests.helpers.certificates import make_client_certificate
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "azure" / "components"
 ENV = {"AZURE_CLIENT_SECRET": "example-secret", "AZURE_CERTIFICATE_PASSWORD": "pfx-password"}

@@ -17,10 +17,10 @@ from azure.identity import (
     WorkloadIdentityCredential,
 )
 
-from dapr_secrets.backends.azure_keyvault import max_results
+from dapr_secrets.backends.azure_keyvault.store import max_results
 from dapr_secrets.backends.base import StoreError, StoreMisconfigured
-from tests.azure.certificates import make_client_certificate
-from tests.azure.conftest import OpenStore
+from tests.helpers.azure import OpenStore
+from tests.helpers.certificates import make_client_certificate
 
 SP = {"azureTenantId": "t", "azureClientId": "c", "azureClientSecret": "s"}
 WORKLOAD_ENV = {"AZURE_CLIENT_ID": "wi-app", "AZURE_TENANT_ID": "t", "AZURE_FEDERATED_TOKEN_FILE": "/var/run/token"}
@@ -259,7 +259,8 @@ def test_s3_5_blank_auth_methods_means_default_chain(open_store: OpenStore) -> N
         ("spiffe", "no suitable token provider for Azure AD; errors: %!w(<nil>)"),
         (
             "wi",
-            "no suitable token provider for Azure AD; errors: no client ID specified. Check pod configuration or set ClientID in the options",
+            "no suitable token provider for Azure AD; errors: no client ID specified. "
+            "Check pod configuration or set ClientID in the options",
         ),
     ],
 )
@@ -350,7 +351,7 @@ def test_s3_5_maxresults_key_is_exact_lower_case() -> None:
 
 def test_backend_imports_no_sdk_and_no_ui() -> None:
     code = (
-        "import sys, dapr_secrets.backends.azure_keyvault\n"
+        "import sys, dapr_secrets.backends.azure_keyvault.store\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('azure', 'textual', 'rich', 'msal', 'requests')]\n"
         "assert not bad, bad"
     )

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
-from tests.azure.conftest import CLIENT, CLIENT_SECRET, TENANT
 from tests.fakes.keyvault_server import KeyVaultServer
+from tests.helpers.azure import CLIENT, CLIENT_SECRET, TENANT
 
 KEYVAULT = """\
 apiVersion: dapr.io/v1alpha1

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from dapr_secrets.backends import azure_keyvault
+from dapr_secrets.backends.azure_keyvault import store as azure_store
 from dapr_secrets.backends.base import AccessDenied, LastChanged, SecretNotFound, StoreError, StoreTimeout, StoreUnreachable
-from tests.azure.certificates import make_client_certificate
-from tests.azure.conftest import CLIENT, SERVICE_PRINCIPAL, TENANT, OpenStore
 from tests.fakes.entra_server import EntraServer
 from tests.fakes.keyvault_server import KeyVaultServer
+from tests.helpers.azure import CLIENT, SERVICE_PRINCIPAL, TENANT, OpenStore
+from tests.helpers.certificates import make_client_certificate
 
 pytestmark = pytest.mark.usefixtures("local_azure")
 
@@ -337,15 +337,15 @@ def test_too_long_retry_after_fails_at_once(open_store: OpenStore, vault: KeyVau
 def test_unreachable_vault_is_reported(
     open_store: OpenStore, vault: KeyVaultServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(azure_keyvault, "MAX_RETRIES", 1)  # keep the test fast; the retry is still bounded
+    monkeypatch.setattr(azure_store, "MAX_RETRIES", 1)  # keep the test fast; the retry is still bounded
     vault.stop()
     with pytest.raises(StoreUnreachable, match="cannot reach Key Vault at https://myvault.vault.azure.net"):
         open_store().get_secret("s", {})
 
 
 def test_slow_vault_times_out(open_store: OpenStore, vault: KeyVaultServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(azure_keyvault, "DEFAULT_TIMEOUT", 0.2)
-    monkeypatch.setattr(azure_keyvault, "MAX_RETRIES", 0)
+    monkeypatch.setattr(azure_store, "DEFAULT_TIMEOUT", 0.2)
+    monkeypatch.setattr(azure_store, "MAX_RETRIES", 0)
     vault.delay = 0.5
     with pytest.raises(StoreTimeout, match="did not answer within 0.2 s"):
         open_store().get_secret("s", {})

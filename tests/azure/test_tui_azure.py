@@ -12,9 +12,9 @@ from dapr_secrets.tui.widgets.detail import VersionTable
 from dapr_secrets.tui.widgets.secret_tree import SecretTree
 from dapr_secrets.tui.widgets.sidebar import Sidebar
 from dapr_secrets.tui.widgets.store_view import StoreView
-from tests.azure.conftest import SERVICE_PRINCIPAL
 from tests.fakes.keyvault_server import KeyVaultServer
-from tests.tui.conftest import (
+from tests.helpers.azure import SERVICE_PRINCIPAL
+from tests.helpers.tui import (
     Resources,
     component_yaml,
     detail_info,
@@ -49,12 +49,6 @@ async def open_store(pilot) -> SecretTree:
     tree = store_view(pilot.app).secret_tree
     assert tree is not None
     return tree
-
-
-
-
-
-
 
 
 def labels(node) -> list[str]:

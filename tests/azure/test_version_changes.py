@@ -9,8 +9,8 @@ import time
 import pytest
 
 from dapr_secrets.backends.versions import version_changes
-from tests.azure.conftest import OpenStore
 from tests.fakes.keyvault_server import KeyVaultServer
+from tests.helpers.azure import OpenStore
 
 pytestmark = pytest.mark.usefixtures("local_azure")
 

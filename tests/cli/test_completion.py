@@ -13,7 +13,7 @@ import pytest
 
 from dapr_secrets.tui import completion
 from dapr_secrets.tui.cli import build_parser, main
-from tests.test_import_hygiene import SDK_MODULES, UI_MODULES, modules_after, top_level
+from tests.helpers.imports import SDK_MODULES, UI_MODULES, modules_after, top_level
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ["--resources-path", "examples/components", "--config", "examples/config.yaml", "--app-id", "orders"]

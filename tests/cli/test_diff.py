@@ -19,7 +19,6 @@ from dapr_secrets.backends import registry
 from dapr_secrets.backends.base import AccessDenied, LastChanged, SecretEntry, SecretStore, StoreUnreachable
 from dapr_secrets.backends.compare import Fingerprinter
 from dapr_secrets.tui.cli import main
-from tests.kubernetes.conftest import kube_ca, kube_cluster  # noqa: F401 - the fake API server fixtures
 
 LEFT = {"db": {"password": "left-canary-db", "user": "shared-canary-user"}, "api": {"token": "same-canary-tok"},
         "only-left": {"k": "left-only-canary"}}

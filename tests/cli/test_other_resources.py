@@ -10,7 +10,7 @@ from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
 from dapr_secrets.components.loader import load_resources
 from dapr_secrets.components.references import build_references
 from dapr_secrets.tui.cli import main
-from tests.components.helpers import write
+from tests.helpers.components import write
 
 STORE = """
 apiVersion: dapr.io/v1alpha1

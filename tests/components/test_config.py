@@ -13,7 +13,7 @@ from dapr_secrets.components.config import (
     scope_diagnostics,
 )
 from dapr_secrets.components.model import Component, Configuration, SecretScope, Severity, Source
-from tests.components.helpers import write
+from tests.helpers.components import write
 
 
 def load(tmp_path, *texts: str, env: dict[str, str] | None = None):

@@ -14,7 +14,7 @@ from dapr_secrets.components.loader import (
     split_documents,
 )
 from dapr_secrets.components.model import Severity, Source
-from tests.components.helpers import component, write
+from tests.helpers.components import component, write
 
 
 def names(result) -> list[str]:

@@ -13,9 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dapr_secrets.components.config import load_configuration
+from dapr_secrets.components.golang import go_float32_text, go_json
 from dapr_secrets.components.loader import load_resources, split_documents
 from dapr_secrets.components.model import Severity
-from dapr_secrets.components.values import go_float32_text, go_json, go_string, resolve_plain
+from dapr_secrets.components.values import go_string, resolve_plain
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -16,7 +16,7 @@ from dapr_secrets.components.references import (
     resolve_env_ref,
     uses_env_ref,
 )
-from tests.components.helpers import component, write
+from tests.helpers.components import component, write
 
 
 def store(items: tuple[MetadataItem, ...], auth: str = "", name: str = "db") -> Component:

@@ -7,23 +7,18 @@ import math
 
 import pytest
 
+from dapr_secrets.components.golang import fold_name, go_float32_text, go_json, go_quote, go_unquote, parse_go_duration
 from dapr_secrets.components.loader import load_resources
 from dapr_secrets.components.values import (
     YamlError,
     YamlMap,
     compose,
-    fold_name,
-    go_float32_text,
-    go_json,
-    go_quote,
     go_string,
-    go_unquote,
-    parse_go_duration,
     parse_yaml,
     resolve_plain,
     string_field,
 )
-from tests.components.helpers import component, write
+from tests.helpers.components import component, write
 
 
 def load_one(tmp_path, text: str):

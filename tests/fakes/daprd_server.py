@@ -117,7 +117,9 @@ class FakeDaprd:
             _send_json(request, 500, {"errorCode": "ERR_SECRET_STORES_NOT_CONFIGURED", "message": "secret store is not configured"})
             return True
         if store not in self.secrets and store not in self.failing:
-            _send_json(request, 401, {"errorCode": "ERR_SECRET_STORE_NOT_FOUND", "message": f"failed finding secret store with key {store}"})
+            _send_json(
+                request, 401, {"errorCode": "ERR_SECRET_STORE_NOT_FOUND", "message": f"failed finding secret store with key {store}"}
+            )
             return True
         return False
 
@@ -127,12 +129,18 @@ class FakeDaprd:
         if name in self.denied.get(store, set()):
             return _send_json(
                 request, 403,
-                {"errorCode": "ERR_PERMISSION_DENIED", "message": f"access denied by policy to get {json.dumps(name)} from {json.dumps(store)}"},
+                {
+                    "errorCode": "ERR_PERMISSION_DENIED",
+                    "message": f"access denied by policy to get {json.dumps(name)} from {json.dumps(store)}",
+                },
             )
         if store in self.failing:
             return _send_json(
                 request, 500,
-                {"errorCode": "ERR_SECRET_GET", "message": f"failed getting secret with key {name} from secret store {store}: {self.failing[store]}"},
+                {
+                    "errorCode": "ERR_SECRET_GET",
+                    "message": f"failed getting secret with key {name} from secret store {store}: {self.failing[store]}",
+                },
             )
         value = self.secrets[store].get(name)
         if value is None:

@@ -189,7 +189,8 @@ class OosServer:
 
     def _denial(self, action: str, name: str) -> tuple[int, dict] | None:
         if (action, name) in self.denied or (action, "*") in self.denied:
-            return 403, {"Code": "Forbidden.RAM", "Message": f"User not authorized to operate on the specified resource, or this API doesn't support RAM. (oos:{action})"}
+            message = f"User not authorized to operate on the specified resource, or this API doesn't support RAM. (oos:{action})"
+            return 403, {"Code": "Forbidden.RAM", "Message": message}
         return None
 
     def _answer(self, action: str, query: dict[str, str]) -> tuple[int, dict]:
@@ -200,7 +201,8 @@ class OosServer:
             "ListSecretParameterVersions": self._versions,
         }.get(action)
         if handler is None:
-            return 400, {"Code": "InvalidAction.NotFound", "Message": f"Specified api is not found, please check your url and method ({action})."}
+            message = f"Specified api is not found, please check your url and method ({action})."
+            return 400, {"Code": "InvalidAction.NotFound", "Message": message}
         return handler(query)
 
     def _find(self, action: str, name: str) -> tuple[Parameter | None, tuple[int, dict] | None]:

@@ -136,8 +136,9 @@ class TencentSsmServer:
             if headers.get("x-tc-version") != API_VERSION:
                 raise ApiError("InvalidParameterValue", f"The version {headers.get('x-tc-version')} is not supported.")
             if headers.get("x-tc-region", "") != self.region:
-                raise ApiError("InvalidParameter.UnsupportedRegion" if headers.get("x-tc-region") else "MissingParameter",
-                               "The `Region` is not valid." if headers.get("x-tc-region") else "The request is missing a required parameter `Region`.")
+                if headers.get("x-tc-region"):
+                    raise ApiError("InvalidParameter.UnsupportedRegion", "The `Region` is not valid.")
+                raise ApiError("MissingParameter", "The request is missing a required parameter `Region`.")
             handler = {
                 "ListSecrets": self._list_secrets,
                 "GetSecretValue": self._get_secret_value,
@@ -160,7 +161,9 @@ class TencentSsmServer:
             raise ApiError("AuthFailure.InvalidAuthorization", "Authorization 不符合腾讯云标准。")
         secret_id, date, service, terminator = (parts["Credential"].split("/") + ["", "", "", ""])[:4]
         if secret_id not in self.keys:
-            raise ApiError("AuthFailure.SecretIdNotFound", "密钥不存在，请在控制台检查密钥是否已被删除或者禁用，如状态正常，请检查密钥是否填写正确，注意前后不得有空格。")
+            raise ApiError("AuthFailure.SecretIdNotFound",
+                           "密钥不存在，请在控制台检查密钥是否已被删除或者禁用，"
+                           "如状态正常，请检查密钥是否填写正确，注意前后不得有空格。")
         timestamp = int(headers.get("x-tc-timestamp", "0") or 0)
         if abs(time.time() - timestamp) > MAX_CLOCK_SKEW:
             raise ApiError("AuthFailure.SignatureExpire", "签名过期。Timestamp 和服务器时间相差不得超过五分钟。")

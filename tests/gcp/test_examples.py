@@ -7,7 +7,7 @@ from pathlib import Path
 from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
 from dapr_secrets.components.loader import load_resources
 from tests.fakes.secretmanager_server import SecretManagerServer
-from tests.gcp.conftest import ServiceAccountKey
+from tests.helpers.gcp import ServiceAccountKey
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "gcp" / "components"
 

@@ -6,8 +6,6 @@ Secret Manager, which identifies the caller from the JWT the client signed."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,9 +14,7 @@ from dapr_secrets.backends.base import StoreContext, StoreMisconfigured
 from dapr_secrets.backends.gcp.store import GcpSecretManagerStore
 from dapr_secrets.components.model import Severity
 from tests.fakes.secretmanager_server import SecretManagerServer
-from tests.gcp.conftest import PROJECT, OpenStore, ServiceAccountKey
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers.gcp import PROJECT, OpenStore, ServiceAccountKey
 
 
 def open_raw(properties: dict[str, str], tmp_path: Path, env: dict[str, str] | None = None) -> GcpSecretManagerStore:
@@ -236,31 +232,3 @@ def test_g2_a_key_without_real_newlines_fails_init_and_is_never_quoted(
     with pytest.raises(StoreMisconfigured) as raised:
         open_raw({"project_id": PROJECT}, tmp_path, env={"GOOGLE_APPLICATION_CREDENTIALS": str(bad_file)})
     assert "MII" not in raised.value.message + raised.value.hint
-
-
-# --- the optional extra ----------------------------------------------------------------------------
-
-
-def test_without_the_sdk_the_store_is_listed_with_the_install_command(tmp_path: Path) -> None:
-    """A fresh interpreter where google.cloud.secretmanager_v1 cannot be imported (as without the extra)."""
-    (tmp_path / "gcp.yaml").write_text(
-        "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: gcpsm\nspec:\n"
-        "  type: secretstores.gcp.secretmanager\n  version: v1\n  metadata:\n  - name: project_id\n    value: p\n"
-    )
-    script = f"""
-import sys
-class Block:
-    def find_spec(self, name, path=None, target=None):
-        if name == "google" or name.startswith("google."):
-            raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
-sys.meta_path.insert(0, Block())
-from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
-runtime = Runtime.load(RuntimeOptions(resources_paths=({str(tmp_path)!r},), env={{}}, cwd={str(tmp_path)!r}))
-status = runtime.open("gcpsm")
-print(status.state.value, "|", status.message, "|", status.hint)
-"""
-    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == (
-        "unsupported | google-cloud-secret-manager is not installed: pip install 'dapr-secrets[gcp]' | "
-        "install the extra with pip install 'dapr-secrets[gcp]'"
-    )

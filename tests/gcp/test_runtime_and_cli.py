@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
 from dapr_secrets.tui.cli import main
 from tests.fakes.secretmanager_server import DISABLED, SecretManagerServer
-from tests.gcp.conftest import NUMBER, PROJECT, ServiceAccountKey
+from tests.helpers.gcp import NUMBER, PROJECT, ServiceAccountKey
+from tests.helpers.runtime import LOCAL_ENV, runtime_for
 
 FULL = f"projects/{NUMBER}/secrets"
 
@@ -39,15 +39,6 @@ auth:
   secretStore: env
 """
 
-LOCAL_ENV = """\
-apiVersion: dapr.io/v1alpha1
-kind: Component
-metadata:
-  name: env
-spec:
-  type: secretstores.local.env
-  version: v1
-"""
 
 CONFIG = """\
 apiVersion: dapr.io/v1alpha1
@@ -73,10 +64,6 @@ def resources(tmp_path: Path, reader_key: ServiceAccountKey) -> tuple[Path, dict
         "GCP_CLIENT_EMAIL": reader_key.email,
     }
     return tmp_path, env
-
-
-def runtime_for(path: Path, env: dict[str, str], **options: object) -> Runtime:
-    return Runtime.load(RuntimeOptions(resources_paths=(str(path),), env=env, cwd=str(path), **options))
 
 
 @pytest.mark.usefixtures("local_gcp")
@@ -164,20 +151,3 @@ def test_cli_get_bulk_names_and_doctor(resources, sm: SecretManagerServer, monke
     codes = [f["code"] for f in findings["diagnostics"]]
     assert "gcp-breaks-bulk" in codes
     assert len(sm.value_requests()) == reads  # list and doctor read no value
-
-
-def test_startup_and_headless_commands_import_no_google_library(resources, tmp_path: Path) -> None:
-    """`list` on another store never loads the GCP SDK (the store is opened lazily)."""
-    import subprocess
-    import sys
-
-    path, env = resources
-    script = (
-        "import sys, json\nfrom dapr_secrets.tui.cli import main\n"
-        f"main(['list', 'env', '--resources-path', {str(path)!r}])\n"
-        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
-    )
-    root = Path(__file__).resolve().parents[2]
-    out = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, env={"PATH": "/usr/bin"})
-    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
-    assert not loaded & {"google", "grpc", "proto"}

@@ -8,7 +8,7 @@ import pytest
 from dapr_secrets.backends.base import AccessDenied, SecretNotFound, StoreError, StoreTimeout, StoreUnreachable
 from dapr_secrets.backends.gcp import store as gcp_store
 from tests.fakes.secretmanager_server import DESTROYED, DISABLED, SecretManagerServer
-from tests.gcp.conftest import NUMBER, PROJECT, OpenStore, ServiceAccountKey
+from tests.helpers.gcp import NUMBER, PROJECT, OpenStore, ServiceAccountKey
 
 FULL = f"projects/{NUMBER}/secrets"
 
@@ -112,7 +112,9 @@ def test_api_not_enabled_says_how_to_enable_it(open_store: OpenStore, sm: Secret
     sm.api_enabled = False
     with pytest.raises(AccessDenied) as raised:
         list(open_store().list_names())
-    assert raised.value.message.startswith("failed to list secrets: rpc error: code = PermissionDenied desc = Secret Manager API has not been used")
+    assert raised.value.message.startswith(
+        "failed to list secrets: rpc error: code = PermissionDenied desc = Secret Manager API has not been used"
+    )
     assert raised.value.hint == (
         f"the Secret Manager API is not enabled in project '{PROJECT}': "
         f"gcloud services enable secretmanager.googleapis.com --project {PROJECT}"

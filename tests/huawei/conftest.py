@@ -4,7 +4,7 @@ variables (dapr-cloud-stores.md §9.4, §9.6): no code seam."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -13,25 +13,7 @@ from dapr_secrets.backends.base import StoreContext
 from dapr_secrets.backends.huawei.store import HuaweiCsmsStore
 from tests.fakes.huawei_server import HuaweiServer
 from tests.fakes.tls import TestCA, make_ca
-
-ACCESS_KEY = "HPUAEXAMPLEACCESSKEY"
-SECRET_KEY = "example-secret-access-key-not-real-0123456789"
-REGION = "cn-north-4"
-
-OpenStore = Callable[..., HuaweiCsmsStore]
-
-
-def metadata(**extra: str) -> dict[str, str]:
-    return {"region": REGION, "accessKey": ACCESS_KEY, "secretAccessKey": SECRET_KEY, **extra}
-
-
-def daprd_env(server: HuaweiServer, region: str = REGION) -> dict[str, str]:
-    """What daprd would need: the CSMS region override, an https IAM, and Go's CA bundle variable."""
-    return {
-        "HUAWEICLOUD_SDK_REGION_CSMS_" + region.upper().replace("-", "_"): server.url,
-        "HUAWEICLOUD_SDK_IAM_ENDPOINT": server.url,
-        "SSL_CERT_FILE": str(server.ca.ca_pem),
-    }
+from tests.helpers.huawei import ACCESS_KEY, REGION, SECRET_KEY, OpenStore, daprd_env, metadata
 
 
 @pytest.fixture(scope="session")

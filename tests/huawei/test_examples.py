@@ -7,7 +7,7 @@ from pathlib import Path
 from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
 from dapr_secrets.components.loader import load_resources
 from tests.fakes.huawei_server import HuaweiServer
-from tests.huawei.conftest import ACCESS_KEY, SECRET_KEY, daprd_env
+from tests.helpers.huawei import ACCESS_KEY, SECRET_KEY, daprd_env
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "huawei" / "components"
 

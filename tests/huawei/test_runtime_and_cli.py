@@ -5,16 +5,14 @@ secretKeyRef, and a component whose secretKeyRef points at the CSMS store (which
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
 from dapr_secrets.tui.cli import main
 from tests.fakes.huawei_server import HuaweiServer
-from tests.huawei.conftest import ACCESS_KEY, SECRET_KEY, daprd_env
+from tests.helpers.huawei import ACCESS_KEY, SECRET_KEY, daprd_env
+from tests.helpers.runtime import LOCAL_ENV, runtime_for
 
 COMPONENT = """\
 apiVersion: dapr.io/v1alpha1
@@ -35,16 +33,6 @@ auth:
   secretStore: env
 """
 
-LOCAL_ENV = """\
-apiVersion: dapr.io/v1alpha1
-kind: Component
-metadata:
-  name: env
-spec:
-  type: secretstores.local.env
-  version: v1
-"""
-
 
 @pytest.fixture
 def resources(tmp_path: Path, csms: HuaweiServer) -> tuple[Path, dict[str, str]]:
@@ -52,10 +40,6 @@ def resources(tmp_path: Path, csms: HuaweiServer) -> tuple[Path, dict[str, str]]
     (tmp_path / "zz-env.yaml").write_text(LOCAL_ENV)
     env = {"HW_ACCESS_KEY": ACCESS_KEY, "HW_SECRET_KEY": SECRET_KEY, **daprd_env(csms)}
     return tmp_path, env
-
-
-def runtime_for(path: Path, env: dict[str, str]) -> Runtime:
-    return Runtime.load(RuntimeOptions(resources_paths=(str(path),), env=env, cwd=str(path)))
 
 
 def test_s1_r6_get_and_bulk_answer_with_daprs_bodies_and_codes(resources, csms: HuaweiServer) -> None:
@@ -152,17 +136,3 @@ def test_cli_shows_daprd_would_crash_for_an_unknown_region(tmp_path: Path, monke
     assert "daprd would crash at startup" in err and "Traceback" not in err
     assert main(["doctor", "--resources-path", str(tmp_path)]) == 1
     assert "daprd crashes: panic: unexpected regionId: xx-nowhere-1" in capsys.readouterr().out
-
-
-def test_startup_and_headless_commands_import_no_huawei_library(resources) -> None:
-    """`list` on another store never loads huaweicloudsdkcore (or its heavy dependencies)."""
-    path, _ = resources
-    script = (
-        "import sys, json\nfrom dapr_secrets.tui.cli import main\n"
-        f"main(['list', 'env', '--resources-path', {str(path)!r}])\n"
-        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
-    )
-    root = Path(__file__).resolve().parents[2]
-    out = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, env={"PATH": "/usr/bin"})
-    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
-    assert not loaded & {"huaweicloudsdkcore", "huaweicloudsdkcsms", "pymongo", "simplejson", "bson", "requests_toolbelt"}

@@ -7,7 +7,7 @@ import pytest
 
 from dapr_secrets.backends.base import AccessDenied, SecretNotFound, StoreError, StoreUnreachable
 from tests.fakes.huawei_server import HuaweiServer
-from tests.huawei.conftest import OpenStore
+from tests.helpers.huawei import OpenStore
 
 
 def test_h4_get_is_keyed_by_the_requested_name_and_reads_version_id(open_store: OpenStore, csms: HuaweiServer) -> None:

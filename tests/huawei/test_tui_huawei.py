@@ -9,8 +9,8 @@ from dapr_secrets.tui.widgets.detail import VersionTable
 from dapr_secrets.tui.widgets.sidebar import Sidebar
 from dapr_secrets.tui.widgets.store_view import StoreView
 from tests.fakes.huawei_server import HuaweiServer
-from tests.huawei.conftest import SECRET_KEY, daprd_env, metadata
-from tests.tui.conftest import Resources, component_yaml, detail_info, highlight, make_app, notifications, screen_text, settle, wait_for
+from tests.helpers.huawei import SECRET_KEY, daprd_env, metadata
+from tests.helpers.tui import Resources, component_yaml, detail_info, highlight, make_app, notifications, screen_text, settle, wait_for
 
 SIZE = (120, 40)
 

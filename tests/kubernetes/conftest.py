@@ -1,9 +1,5 @@
-"""Fixtures for Kubernetes tests: a fake API server over HTTPS and a kubeconfig that points at it.
-
-Reusable elsewhere (the TUI tests): `kube_cluster` is a started FakeKubeCluster whose `kubeconfig`
-is written; `kube_env` is a daprd environment (KUBECONFIG, and HOME away from the real ~/.kube);
-`tests.fakes.kube_server.seed_secrets(cluster, namespace, n)` adds n secrets.
-"""
+"""Fixtures for Kubernetes tests: stores on the fake API server (`kube_cluster` and `kube_env` are
+fixtures of tests/helpers/servers.py, shared with the CLI and TUI tests), and a pod's service account."""
 
 from __future__ import annotations
 
@@ -15,27 +11,6 @@ import pytest
 import dapr_secrets.backends.kubernetes as kubernetes_backend
 from dapr_secrets.backends.base import StoreContext
 from dapr_secrets.backends.kubernetes import KubernetesStore
-from tests.fakes.kube_server import FakeKubeCluster
-from tests.fakes.tls import TestCA, make_ca
-
-
-@pytest.fixture(scope="session")
-def kube_ca(tmp_path_factory: pytest.TempPathFactory) -> TestCA:
-    return make_ca(tmp_path_factory.mktemp("kube-ca"))
-
-
-@pytest.fixture
-def kube_cluster(kube_ca: TestCA, tmp_path: Path) -> Iterator[FakeKubeCluster]:
-    with FakeKubeCluster(kube_ca) as cluster:
-        cluster.kubeconfig = cluster.write_kubeconfig(tmp_path / "kube" / "config")
-        yield cluster
-
-
-@pytest.fixture
-def kube_env(kube_cluster: FakeKubeCluster, tmp_path: Path) -> dict[str, str]:
-    home = tmp_path / "home"
-    home.mkdir()
-    return {"KUBECONFIG": str(kube_cluster.kubeconfig), "HOME": str(home)}
 
 
 @pytest.fixture

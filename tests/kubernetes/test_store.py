@@ -19,10 +19,10 @@ from dapr_secrets.backends.base import (
     StoreMisconfigured,
     StoreTimeout,
     StoreUnreachable,
-    go_json,
 )
 from dapr_secrets.backends.kubernetes import NAMESPACE_MISSING, KubernetesStore
 from dapr_secrets.backends.registry import load_class, lookup
+from dapr_secrets.components.golang import go_json
 from tests.fakes.kube_server import (
     DEFAULT_TOKEN,
     DEFAULT_USER,

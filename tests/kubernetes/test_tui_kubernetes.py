@@ -19,7 +19,7 @@ from dapr_secrets.tui.widgets.detail import DetailPane
 from dapr_secrets.tui.widgets.sidebar import Sidebar
 from dapr_secrets.tui.widgets.store_view import StoreView
 from tests.fakes.kube_server import DEFAULT_TOKEN, FakeKubeCluster, seed_secrets
-from tests.tui.conftest import (
+from tests.helpers.tui import (
     Resources,
     component_yaml,
     make_app,
@@ -87,8 +87,6 @@ def sidebar_lines(app) -> list[str]:
 
 def header(app) -> str:
     return app.main_screen.query_one("#header").render().plain
-
-
 
 
 def store_listed(app, store: str = "kubernetes") -> bool:

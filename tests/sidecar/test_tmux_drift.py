@@ -9,8 +9,8 @@ import shlex
 import pytest
 
 from tests.fakes.daprd_server import FakeDaprd
-from tests.sidecar.test_sidecar import CANARY, fake_sidecar, write_files
-from tests.tui.test_tmux_e2e import TMUX, Terminal, entry_point
+from tests.helpers.sidecar import CANARY, fake_sidecar, write_files
+from tests.helpers.tmux import TMUX, Terminal, entry_point
 
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (`make test` installs it)")
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 from dapr_secrets.backends.runtime import RuntimeOptions
 from dapr_secrets.backends.sidecar import SidecarClient, SidecarRuntime
 from tests.fakes.daprd_server import FakeDaprd
-from tests.tui.conftest import detail_info, make_app, notifications, screen_text, settle, wait_for
-from tests.tui.test_app import SIZE, cursor_to, open_store
+from tests.helpers.tui import SIZE, cursor_to, detail_info, make_app, notifications, open_store, screen_text, settle, wait_for
 
 VALUE = "sidecar-value-7c2e"
 
@@ -52,7 +51,7 @@ async def test_the_prediction_vs_sidecar_screen_lists_the_planted_differences(tm
     from dataclasses import replace
 
     from dapr_secrets.tui.screens.drift import DriftScreen
-    from tests.sidecar.test_sidecar import CANARY, fake_sidecar, write_files
+    from tests.helpers.sidecar import CANARY, fake_sidecar, write_files
 
     components = write_files(tmp_path)
     options = RuntimeOptions(resources_paths=(str(components),), config_files=(str(tmp_path / "config.yaml"),), app_id="orders", env={})
@@ -77,7 +76,7 @@ async def test_the_prediction_vs_sidecar_screen_lists_the_planted_differences(tm
 
 
 async def test_drift_is_offered_only_with_a_sidecar(tmp_path):
-    from tests.tui.conftest import Resources
+    from tests.helpers.tui import Resources
 
     app = make_app(Resources(tmp_path).runtime())
     async with app.run_test(size=SIZE):

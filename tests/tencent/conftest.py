@@ -4,7 +4,7 @@ real tencentcloud-sdk-python-ssm client signs every request."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -13,18 +13,7 @@ from dapr_secrets.backends.base import StoreContext
 from dapr_secrets.backends.tencent import store as tencent_store
 from dapr_secrets.backends.tencent.store import TencentSsmStore
 from tests.fakes.tencent_server import TencentSsmServer
-
-REGION = "ap-guangzhou"
-SECRET_ID = "AKIDexample0reader0000000000000000"
-SECRET_KEY = "reader-secret-key-0123456789abcdef"  # demo credentials of the fake only
-
-
-def metadata(**extra: str) -> dict[str, str]:
-    """The component's fields, as contrib's metadata.yaml spells them."""
-    return {"secretId": SECRET_ID, "secretKey": SECRET_KEY, "region": REGION, **extra}
-
-
-OpenStore = Callable[..., TencentSsmStore]
+from tests.helpers.tencent import REGION, SECRET_ID, SECRET_KEY, OpenStore, metadata
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from pathlib import Path
 from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
 from dapr_secrets.components.loader import load_resources
 from tests.fakes.tencent_server import TencentSsmServer
-from tests.tencent.conftest import SECRET_ID, SECRET_KEY
+from tests.helpers.tencent import SECRET_ID, SECRET_KEY
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "tencent" / "components"
 

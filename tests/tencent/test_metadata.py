@@ -1,10 +1,8 @@
 """Init of secretstores.tencentcloud.ssm (contrib secretstores/tencentcloud/ssm/ssm.go `Init`;
-dapr-cloud-stores.md §1 rule 1, §7 T1), the optional extra, and the identity shown."""
+dapr-cloud-stores.md §1 rule 1, §7 T1) and the identity shown (the optional extra: tests/contract/test_missing_extra.py)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,9 +10,7 @@ import pytest
 from dapr_secrets.backends.base import StoreContext, StoreMisconfigured
 from dapr_secrets.backends.tencent.store import TencentSsmStore
 from tests.fakes.tencent_server import TencentSsmServer
-from tests.tencent.conftest import REGION, SECRET_ID, SECRET_KEY, OpenStore, metadata
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers.tencent import REGION, SECRET_ID, SECRET_KEY, OpenStore, metadata
 
 
 def open_bare(properties: dict[str, str], tmp_path: Path) -> TencentSsmStore:
@@ -88,29 +84,3 @@ def test_t1_requests_ask_for_chinese_messages_like_the_go_profile(open_store: Op
     with pytest.raises(Exception) as raised:
         open_store().get_secret("missing", {"VersionID": "v1"})
     assert "凭据 missing 不存在" in str(raised.value)
-
-
-def test_without_the_sdk_the_store_is_listed_with_the_install_command(tmp_path: Path) -> None:
-    """A fresh interpreter where tencentcloud cannot be imported (as without the extra)."""
-    (tmp_path / "ssm.yaml").write_text(
-        "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: tencentssm\nspec:\n"
-        "  type: secretstores.tencentcloud.ssm\n  version: v1\n  metadata:\n  - name: secretId\n    value: a\n"
-        "  - name: secretKey\n    value: b\n"
-    )
-    script = f"""
-import sys
-class Block:
-    def find_spec(self, name, path=None, target=None):
-        if name == "tencentcloud" or name.startswith("tencentcloud."):
-            raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
-sys.meta_path.insert(0, Block())
-from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
-runtime = Runtime.load(RuntimeOptions(resources_paths=({str(tmp_path)!r},), env={{}}, cwd={str(tmp_path)!r}))
-status = runtime.open("tencentssm")
-print(status.state.value, "|", status.message, "|", status.hint)
-"""
-    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == (
-        "unsupported | tencentcloud-sdk-python-ssm is not installed: pip install 'dapr-secrets[tencent]' | "
-        "install the extra with pip install 'dapr-secrets[tencent]'"
-    )

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
 from dapr_secrets.tui.cli import main
 from tests.fakes.tencent_server import TencentSsmServer
-from tests.tencent.conftest import REGION, SECRET_ID, SECRET_KEY
+from tests.helpers.runtime import LOCAL_ENV, runtime_for
+from tests.helpers.tencent import REGION, SECRET_ID, SECRET_KEY
 
 COMPONENT = f"""\
 apiVersion: dapr.io/v1alpha1
@@ -34,15 +34,6 @@ auth:
   secretStore: env
 """
 
-LOCAL_ENV = """\
-apiVersion: dapr.io/v1alpha1
-kind: Component
-metadata:
-  name: env
-spec:
-  type: secretstores.local.env
-  version: v1
-"""
 
 # A component whose setting comes from the Tencent store: daprd's secretKeyRef sends no VersionID (§1 rule 3).
 REFERRING = """\
@@ -68,10 +59,6 @@ def resources(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     (tmp_path / "ssm.yaml").write_text(COMPONENT)
     (tmp_path / "zz-env.yaml").write_text(LOCAL_ENV)
     return tmp_path, {"TENCENT_SECRET_ID": SECRET_ID, "TENCENT_SECRET_KEY": SECRET_KEY}
-
-
-def runtime_for(path: Path, env: dict[str, str]) -> Runtime:
-    return Runtime.load(RuntimeOptions(resources_paths=(str(path),), env=env, cwd=str(path)))
 
 
 @pytest.mark.usefixtures("local_tencent")
@@ -164,20 +151,3 @@ def test_cli_get_bulk_list_and_doctor(resources, ssm: TencentSsmServer, monkeypa
     assert "tencent-no-default-version" in codes
     assert len(ssm.value_requests()) == reads  # list and doctor read no value
     assert SECRET_KEY not in json.dumps(findings)
-
-
-def test_startup_and_headless_commands_import_no_tencent_library(resources) -> None:
-    """`list` on another store never loads the Tencent SDK (the store is opened lazily)."""
-    import subprocess
-    import sys
-
-    path, _ = resources
-    script = (
-        "import sys, json\nfrom dapr_secrets.tui.cli import main\n"
-        f"main(['list', 'env', '--resources-path', {str(path)!r}])\n"
-        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
-    )
-    root = Path(__file__).resolve().parents[2]
-    out = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, env={"PATH": "/usr/bin"})
-    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
-    assert not loaded & {"tencentcloud", "requests"}

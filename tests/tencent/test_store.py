@@ -11,7 +11,7 @@ import pytest
 
 from dapr_secrets.backends.base import AccessDenied, SecretNotFound, StoreError, StoreUnreachable
 from tests.fakes.tencent_server import TencentSsmServer
-from tests.tencent.conftest import OpenStore, metadata
+from tests.helpers.tencent import OpenStore, metadata
 
 REQUEST_ID = re.compile(r"^[0-9a-f-]{36}$")
 
@@ -85,7 +85,8 @@ def test_t5_errors_are_the_sdks_text_raw(open_store: OpenStore, ssm: TencentSsmS
     ssm.add_secret("db", ("v1", "one"))
     ssm.add_secret("off", ("v1", "x"), status="Disabled")
     store = open_store()
-    with pytest.raises(SecretNotFound, match=r"^\[TencentCloudSDKError\] Code=ResourceNotFound, Message=凭据 db 的版本 v9 不存在。, RequestId=[0-9a-f-]{36}$"):
+    expected = r"^\[TencentCloudSDKError\] Code=ResourceNotFound, Message=凭据 db 的版本 v9 不存在。, RequestId=[0-9a-f-]{36}$"
+    with pytest.raises(SecretNotFound, match=expected):
         store.get_secret("db", {"VersionID": "v9"})
     with pytest.raises(StoreError, match="Code=ResourceUnavailable.ResourceDisabled") as raised:
         store.get_secret("off", {"VersionID": "v1"})
@@ -111,7 +112,7 @@ def test_the_fake_verifies_the_tc3_signature_like_the_cloud(
 
 
 def test_a_cam_denial_names_the_action_to_grant(open_store: OpenStore, ssm: TencentSsmServer) -> None:
-    from tests.tencent.conftest import SECRET_ID
+    from tests.helpers.tencent import SECRET_ID
 
     ssm.add_secret("db", ("v1", "one"))
     ssm.deny(SECRET_ID, "GetSecretValue", "db")
@@ -185,7 +186,7 @@ def test_t6_paging_adds_the_page_length_and_a_multiple_of_100_costs_one_empty_ca
 
 
 def test_s1_r4_bulk_is_all_or_nothing_and_a_list_error_reads_no_value(open_store: OpenStore, ssm: TencentSsmServer) -> None:
-    from tests.tencent.conftest import SECRET_ID
+    from tests.helpers.tencent import SECRET_ID
 
     ssm.add_secret("a", ("v1", "a1"))
     ssm.add_secret("b", ("v1", "b1"))

@@ -11,8 +11,8 @@ from dapr_secrets.tui.widgets.detail import VersionTable
 from dapr_secrets.tui.widgets.sidebar import Sidebar
 from dapr_secrets.tui.widgets.store_view import StoreView
 from tests.fakes.tencent_server import TencentSsmServer
-from tests.tencent.conftest import SECRET_KEY, metadata
-from tests.tui.conftest import Resources, component_yaml, detail_info, highlight, make_app, notifications, screen_text, settle, wait_for
+from tests.helpers.tencent import SECRET_KEY, metadata
+from tests.helpers.tui import Resources, component_yaml, detail_info, highlight, make_app, notifications, screen_text, settle, wait_for
 
 SIZE = (120, 40)
 pytestmark = pytest.mark.usefixtures("local_tencent")

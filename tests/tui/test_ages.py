@@ -12,9 +12,8 @@ from dapr_secrets.backends.base import LastChanged
 from dapr_secrets.tui.ages import age
 from dapr_secrets.tui.widgets.detail import DetailPane
 from dapr_secrets.tui.widgets.sidebar import Sidebar
-from tests.tui.conftest import NOW, SIZE, component_yaml, detail_info, make_app, settle, wait_for
+from tests.helpers.tui import NOW, SIZE, component_yaml, detail_info, labels, make_app, open_store, settle, tree_of, wait_for
 from tests.tui.stores import AgedStore, MemoryStore
-from tests.tui.test_app import labels, open_store, tree_of
 
 
 def changed(**ago: float) -> LastChanged:

@@ -7,7 +7,7 @@ import pytest
 
 from dapr_secrets.tui.clipboard import ClipboardService, ClipboardUnavailable, Pyperclip
 from dapr_secrets.tui.widgets.sidebar import Sidebar
-from tests.tui.conftest import FakeNativeClipboard, component_yaml, make_app, settle
+from tests.helpers.tui import FakeNativeClipboard, component_yaml, make_app, settle
 from tests.tui.stores import MemoryStore
 
 

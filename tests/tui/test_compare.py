@@ -10,8 +10,7 @@ from dapr_secrets.backends.audit import AuditLog
 from dapr_secrets.tui.app import DaprSecretsApp, UiSettings
 from dapr_secrets.tui.screens.compare import CompareScreen, CompareTarget
 from dapr_secrets.tui.widgets.detail import DetailPane
-from tests.tui.conftest import FakeNativeClipboard, Resources, notifications, screen_text, settle, wait_for
-from tests.tui.test_app import open_store, tree_of
+from tests.helpers.tui import FakeNativeClipboard, Resources, notifications, open_store, screen_text, settle, tree_of, wait_for
 
 SIZE = (120, 36)
 LEFT = {"db:password": "left-canary-pw", "db:user": "shared-canary-user", "only-left": "left-only-canary"}

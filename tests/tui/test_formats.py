@@ -60,7 +60,9 @@ def test_api_url_with_a_version_uses_the_version_id_metadata():
     assert api_url("akv", "db", "abc 1").endswith("/secrets/akv/db?metadata.version_id=abc%201")
 
 
-@pytest.mark.parametrize("text", ["plain", "yes", "No", "on", "null", "123", "a: b", "#x", "- x", "'q'", 'say "hi"', "秘密", "tab\there", ""])
+@pytest.mark.parametrize(
+    "text", ["plain", "yes", "No", "on", "null", "123", "a: b", "#x", "- x", "'q'", 'say "hi"', "秘密", "tab\there", ""]
+)
 def test_yaml_scalars_read_back_as_the_same_string(text):
     assert yaml.safe_load(f"value: {yaml_scalar(text)}") == {"value": text}
 

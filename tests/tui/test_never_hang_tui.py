@@ -3,10 +3,10 @@ as ready."""
 
 from __future__ import annotations
 
-from dapr_secrets.backends.vault import VaultStore
+from dapr_secrets.backends.vault.store import VaultStore
 from dapr_secrets.tui.widgets.sidebar import Sidebar
 from tests.fakes.vault_fault import VaultFault
-from tests.tui.conftest import SIZE, component_yaml, make_app, wait_for
+from tests.helpers.tui import SIZE, component_yaml, make_app, wait_for
 from tests.tui.stores import MemoryStore
 
 
@@ -24,7 +24,7 @@ async def test_a_store_whose_listing_failed_loses_the_ready_mark(resources):
     async with app.run_test(size=SIZE) as pilot:
         for name in ("down", "mem"):
             app.query_one(Sidebar).highlight_component(name)
-            await wait_for(pilot, lambda: name in app.views and app.views[name].listed, what=f"{name} listed")
+            await wait_for(pilot, lambda name=name: name in app.views and app.views[name].listed, what=f"{name} listed")
         await pilot.pause()
         assert sidebar_line(app, "mem").startswith(" ● mem")
         assert sidebar_line(app, "down").startswith(" ! down")  # the error mark, not ●
@@ -35,7 +35,8 @@ async def test_the_app_asks_every_store_at_once(resources, monkeypatch):
     behind a dead store cost two timeouts before the last one showed its status."""
     monkeypatch.setattr(VaultStore, "timeout", 3600)  # no call ends by itself
     with VaultFault({}, delay=60) as vault:
-        resources.write("vault.yaml", component_yaml("vault", "secretstores.hashicorp.vault", {"vaultAddr": vault.url, "vaultToken": "root"}))
+        metadata = {"vaultAddr": vault.url, "vaultToken": "root"}
+        resources.write("vault.yaml", component_yaml("vault", "secretstores.hashicorp.vault", metadata))
         for index in range(10):
             ref = {"secretKeyRef": {"name": f"db{index}", "key": "password"}}
             resources.write(f"state{index}.yaml", component_yaml(f"state{index}", "state.redis", {"redisPassword": ref}, auth="vault"))

@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 from textual import events
 
-from tests.tui.conftest import component_yaml, make_app, screen_text, settle
+from tests.helpers.tui import SIZE, component_yaml, cursor_to, make_app, open_store, screen_text, settle
 from tests.tui.stores import MemoryStore
-from tests.tui.test_app import SIZE, cursor_to, open_store
 
 VALUE = "remask-canary-value"
 

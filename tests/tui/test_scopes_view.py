@@ -7,7 +7,7 @@ import pytest
 
 from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
 from dapr_secrets.tui.screens.scopes import ScopesScreen
-from tests.tui.conftest import ROOT, demo_runtime, make_app, screen_text, settle
+from tests.helpers.tui import ROOT, demo_runtime, make_app, screen_text, settle
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tui.conftest import DEMO_COMPONENTS, DEMO_ENV, ROOT, demo_runtime, make_app
+from tests.helpers.tui import DEMO_COMPONENTS, DEMO_ENV, ROOT, demo_runtime, make_app
 from tests.tui.scenes import REVEALED_ON_PURPOSE, SCENES, SIZE
 
 SNAPSHOTS = Path(__file__).parent / "__snapshots__"

@@ -5,48 +5,17 @@ from __future__ import annotations
 
 import os
 import shlex
-import shutil
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.tui.conftest import DEMO_ENV, ROOT
+from tests.helpers.tmux import TMUX, Terminal, entry_point
+from tests.helpers.tui import DEMO_ENV, ROOT
 
-TMUX = shutil.which("tmux")
 pytestmark = pytest.mark.skipif(
     TMUX is None, reason="tmux is not installed (`make test` installs it): the end-to-end terminal test needs it"
 )
-
-
-def entry_point() -> list[str]:
-    script = Path(sys.executable).parent / "dapr-secrets"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "dapr_secrets.tui.cli"]
-
-
-class Terminal:
-    def __init__(self, socket: str) -> None:
-        self.base = [TMUX, "-L", socket, "-f", "/dev/null"]
-
-    def run(self, *args: str) -> str:
-        return subprocess.run([*self.base, *args], capture_output=True, text=True, timeout=10, check=False).stdout
-
-    def screen(self) -> str:
-        return self.run("capture-pane", "-p", "-t", "e2e")
-
-    def keys(self, *keys: str) -> None:
-        self.run("send-keys", "-t", "e2e", *keys)
-
-    def wait_for(self, text: str, timeout: float = 20.0) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.2)
-        raise AssertionError(f"{text!r} never appeared on the terminal:\n{self.screen()}")
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dapr_secrets.tui.widgets.sidebar import Sidebar
-from tests.tui.conftest import component_yaml, make_app, settle, wait_for
+from tests.helpers.tui import component_yaml, make_app, settle, wait_for
 from tests.tui.stores import MemoryStore
 
 

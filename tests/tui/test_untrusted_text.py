@@ -17,9 +17,8 @@ from hypothesis import strategies as st
 from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
 from dapr_secrets.components.model import Component, Configuration, MetadataItem, SecretKeyRef, SecretScope
 from dapr_secrets.tui.widgets.sidebar import Sidebar
-from tests.tui.conftest import make_app, screen_text, settle
+from tests.helpers.tui import SIZE, make_app, open_store, screen_text, settle
 from tests.tui.stores import MemoryStore
-from tests.tui.test_app import SIZE, open_store
 
 HOSTILE = [
     "\x1b]0;pwned-title\x07",  # OSC 0: the terminal title
@@ -120,8 +119,7 @@ async def test_arbitrary_text_in_every_resource_field_is_escaped(text: str):
 async def test_a_name_that_is_not_utf8_is_shown_read_and_its_url_copied(resources):
     """Issue #13: an environment variable name with bytes that are not UTF-8 crashed "Copy Dapr API
     URL" and left the detail pane on "reading..." forever."""
-    from tests.tui.conftest import component_yaml, detail_info, wait_for
-    from tests.tui.test_app import cursor_to
+    from tests.helpers.tui import component_yaml, cursor_to, detail_info, wait_for
 
     name = "BAD\udcffNAME"
     resources.write("env.yaml", component_yaml("env", "secretstores.local.env"))

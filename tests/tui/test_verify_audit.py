@@ -7,28 +7,12 @@ from __future__ import annotations
 import json
 import logging
 
-from dapr_secrets.backends.audit import AuditLog
-from dapr_secrets.tui.app import DaprSecretsApp, UiSettings
 from dapr_secrets.tui.screens.verify import VerifyScreen
 from dapr_secrets.tui.widgets.detail import DetailPane
-from tests.tui.conftest import FakeNativeClipboard, component_yaml, notifications, screen_text, settle, wait_for
-from tests.tui.stores import MemoryStore
-from tests.tui.test_app import cursor_to, open_store
+from tests.helpers.tui import VALUE, audited_app, cursor_to, notifications, open_store, screen_text, settle, wait_for
 
 SIZE = (120, 36)
-VALUE = "stored-canary-5d1e"
 CANDIDATE = "candidate-canary-c0ffee"
-
-
-def audited_app(resources, tmp_path, audit_path=None):
-    MemoryStore.secrets = {
-        "db:password": {"db:password": VALUE},
-        "multi": {"username": "user-canary-1", "password": "pass-canary-2"},
-    }
-    resources.write("m.yaml", component_yaml("mem", "secretstores.test.memory", {"separator": ":"}))
-    path = audit_path or tmp_path / "audit" / "audit.jsonl"
-    app = DaprSecretsApp(resources.runtime(), UiSettings(), native_clipboard=FakeNativeClipboard(), audit=AuditLog(path))
-    return app, path
 
 
 def audit_entries(path) -> list[dict]:

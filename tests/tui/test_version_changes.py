@@ -3,10 +3,8 @@ only), reading old versions only then."""
 
 from __future__ import annotations
 
-from tests.tui.conftest import detail_info, screen_text, wait_for
+from tests.helpers.tui import audited_app, cursor_to, detail_info, open_store, screen_text, wait_for
 from tests.tui.stores import MemoryStore
-from tests.tui.test_app import cursor_to, open_store
-from tests.tui.test_verify_audit import audited_app
 
 SIZE = (120, 40)
 

@@ -15,7 +15,7 @@ from dapr_secrets.tui.widgets.secret_tree import NodeKind, SecretTree
 from dapr_secrets.tui.widgets.sidebar import Sidebar
 from dapr_secrets.tui.widgets.store_view import StoreView
 from tests.fakes.vault_fault import VaultFault
-from tests.tui.conftest import (
+from tests.helpers.tui import (
     Resources,
     component_yaml,
     detail_info,
@@ -83,19 +83,13 @@ async def open_store(pilot) -> SecretTree:
     return view.secret_tree
 
 
-
-
 def child(node, label: str):
     return next(c for c in node.children if c.label.plain.startswith(label))
-
-
 
 
 def data_reads(proxy: VaultFault) -> list[str]:
     """Value reads (GET .../data/...), with their query strings."""
     return [r.path for r in proxy.requests if r.method == "GET" and f"/v1/{MOUNT}/data/" in r.path]
-
-
 
 
 def version_rows(app) -> list[str]:
@@ -218,7 +212,7 @@ async def test_s3_4_non_string_values_in_map_mode_show_the_get_failure_and_why(t
 
 
 async def test_the_pane_says_plainly_when_the_users_own_token_is_used_instead_of_the_components(tmp_path, proxy):
-    app = vault_app(tmp_path, proxy, token=None, env={"VAULT_TOKEN": "root"}, vault_token_from_env=True)
+    app = vault_app(tmp_path, proxy, token=None, env={"VAULT_TOKEN": "root"}, store_options={"vault_token_from_env": True})
     async with app.run_test(size=SIZE) as pilot:
         tree = await open_store(pilot)
         detail = await highlight(pilot, tree, "top")

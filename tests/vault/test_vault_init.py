@@ -108,7 +108,7 @@ def test_s3_4_init_never_contacts_vault(make_store, fault_vault):
 
 
 def test_importing_the_backend_imports_no_sdk():
-    code = "import sys, dapr_secrets.backends.vault; print(sorted(m for m in ('hvac', 'requests') if m in sys.modules))"
+    code = "import sys, dapr_secrets.backends.vault.store; print(sorted(m for m in ('hvac', 'requests') if m in sys.modules))"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2]
     )
@@ -201,7 +201,7 @@ def test_s3_4_use_prefix_that_dapr_reads_as_false_is_diagnosed(make_store):
 
 
 def test_own_token_from_vault_token_env_when_the_component_has_none(make_store, fault_vault):
-    store = make_store({"vaultAddr": fault_vault.url}, env={"VAULT_TOKEN": "root"}, vault_token_from_env=True)
+    store = make_store({"vaultAddr": fault_vault.url}, env={"VAULT_TOKEN": "root"}, options={"vault_token_from_env": True})
     assert store.get_secret("db", {}) == {"user": "app", "password": "pw"}
     assert fault_vault.requests[0].token == "root"
     assert store.identity() == "your own Vault token (VAULT_TOKEN), not the component's"
@@ -213,7 +213,7 @@ def test_own_token_from_vault_token_env_when_the_component_has_none(make_store, 
 def test_own_token_from_home_vault_token_file(make_store, fault_vault, tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
     (tmp_path / ".vault-token").write_text("root\n")
-    store = make_store({"vaultAddr": fault_vault.url}, vault_token_from_env=True)
+    store = make_store({"vaultAddr": fault_vault.url}, options={"vault_token_from_env": True})
     assert store.get_secret("db", {}) == {"user": "app", "password": "pw"}
     assert store.identity() == "your own Vault token (~/.vault-token), not the component's"
 
@@ -222,7 +222,7 @@ def test_own_token_replaces_an_unreadable_mount_path(make_store, fault_vault):
     store = make_store(
         {"vaultAddr": fault_vault.url, "vaultTokenMountPath": "missing"},
         env={"VAULT_TOKEN": "root"},
-        vault_token_from_env=True,
+        options={"vault_token_from_env": True},
     )
     store.get_secret("db", {})
     assert fault_vault.requests[0].token == "root"
@@ -235,8 +235,8 @@ def test_own_token_is_not_used_without_the_option_or_when_the_component_has_one(
     with pytest.raises(StoreMisconfigured, match="token mount path and token not set"):
         make_store({}, env={"VAULT_TOKEN": "mine"})
     with pytest.raises(StoreMisconfigured, match="token mount path and token not set"):
-        make_store({}, vault_token_from_env=True)  # opted in, but there is no token anywhere
-    store = make_store({"vaultToken": "component"}, env={"VAULT_TOKEN": "mine"}, vault_token_from_env=True)
+        make_store({}, options={"vault_token_from_env": True})  # opted in, but there is no token anywhere
+    store = make_store({"vaultToken": "component"}, env={"VAULT_TOKEN": "mine"}, options={"vault_token_from_env": True})
     assert store.identity() == "token from vaultToken"
 
 

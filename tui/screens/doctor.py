@@ -16,8 +16,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from dapr_secrets.components.golang import go_quote
 from dapr_secrets.components.model import Diagnostic, Severity
-from dapr_secrets.components.values import go_quote
 from dapr_secrets.tui.safe_text import escape_control, safe_text
 
 if TYPE_CHECKING:

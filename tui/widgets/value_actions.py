@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from dapr_secrets.backends.base import StoreError
 from dapr_secrets.backends.verify import ERROR, MATCH, verify_values
-from dapr_secrets.components.values import go_json
+from dapr_secrets.components.golang import go_json
 from dapr_secrets.tui.escape import escape_control
 from dapr_secrets.tui.screens.verify import VerifyScreen
 from dapr_secrets.tui.widgets.shown_secret import Phase, ValueTarget

@@ -179,7 +179,9 @@ def test_refs_exits_1_when_any_reference_does_not_resolve(in_repo, capsys, tmp_p
     assert run(capsys, "refs", "--resources-path", str(tmp_path))[0] == 0
 
 
-@pytest.mark.parametrize("command", [["list", "x"], ["list", "x", "--json"], ["refs", "--json"], ["get", "s", "n"], ["bulk", "s"], ["doctor", "--json"]])
+@pytest.mark.parametrize(
+    "command", [["list", "x"], ["list", "x", "--json"], ["refs", "--json"], ["get", "s", "n"], ["bulk", "s"], ["doctor", "--json"]]
+)
 def test_inputs_that_cannot_be_loaded_exit_2_with_a_message(capsys, tmp_path, command):
     code, out, err = run(capsys, *command, "--resources-path", str(tmp_path / "missing"))
     assert code == 2 and "does not exist" in err + out

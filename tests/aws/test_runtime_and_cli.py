@@ -12,7 +12,7 @@ import pytest
 
 from dapr_secrets.backends.runtime import Runtime, RuntimeOptions, State
 from dapr_secrets.tui.cli import main
-from tests.aws.conftest import KEYS, REGION
+from tests.helpers.aws import KEYS, REGION
 
 SM_COMPONENT = """\
 apiVersion: dapr.io/v1alpha1
@@ -116,7 +116,9 @@ def test_secret_scopes_apply_to_aws_like_any_store(resources, sm, capsys):
     sm.create_secret(Name="hidden", SecretString="x")
     code, out, err = cli(capsys, resources, "get", "awssecretmanager", "hidden")
     assert code == 1 and out == ""
-    assert json.loads(err) == {"errorCode": "ERR_PERMISSION_DENIED", "message": 'access denied by policy to get "hidden" from "awssecretmanager"'}
+    assert json.loads(err) == {
+        "errorCode": "ERR_PERMISSION_DENIED", "message": 'access denied by policy to get "hidden" from "awssecretmanager"'
+    }
     code, out, _ = cli(capsys, resources, "bulk", "awssecretmanager")
     assert json.loads(out) == {"conftestsecret": {"conftestsecret": "abcd"}, "secondsecret": {"secondsecret": "efgh"}}
 

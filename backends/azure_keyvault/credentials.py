@@ -1,45 +1,27 @@
-"""Azure Key Vault (`secretstores.azure.keyvault`), answering like Dapr's store (dapr-behaviour.md §3.5).
-
-Metadata, cloud and credential chain follow contrib's keyvault.go and common/authentication/azure:
-the same aliases, the same order of credentials (built from azure-identity's own classes), the same
-Init errors. GET and bulk return exactly Dapr's maps; listing and describe never read values.
-SPIFFE workload identity is the one link we cannot reproduce (it needs daprd's Sentry): it is
-skipped and identity() says so.
-"""
+"""Where an Azure Key Vault component's vault is and who we are to it, as contrib's keyvault.go Init
+and common/authentication/azure decide: vaultName and the cloud, then the credential chain (the same
+aliases, the same order of links, built from azure-identity's own classes, the same Init errors).
+SPIFFE workload identity is the one link we cannot reproduce (it needs daprd's Sentry): it is skipped
+and the chain's summary says so."""
 
 from __future__ import annotations
 
-import re
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from dapr_secrets.backends.base import (
     DEFAULT_TIMEOUT,
     AccessDenied,
-    LastChanged,
-    SecretDetails,
-    SecretEntry,
-    SecretNotFound,
-    SecretStore,
-    SecretVersion,
     StoreContext,
-    StoreError,
     StoreMisconfigured,
-    StoreTimeout,
     StoreUnreachable,
-    duplicate_property_error,
-    property_lookup,
 )
-from dapr_secrets.components.model import Diagnostic, Severity
+from dapr_secrets.backends.metadata import property_lookup
+from dapr_secrets.components.files import read_regular_file
 
-BULK_WORKERS = 16  # concurrent value reads in bulk_get; also the HTTP connection pool size
-MAX_RETRIES = 3  # per request, for throttling (429), 5xx and dropped connections
-MAX_RETRY_AFTER = 30.0  # seconds we wait when Key Vault throttles; a longer Retry-After fails at once
 CLI_TIMEOUT = 30  # seconds, Dapr's limit for `az account get-access-token`
 
 # Metadata names and aliases (contrib common/authentication/azure/metadata-properties.go).
@@ -52,9 +34,6 @@ CERTIFICATE = ("azureCertificate", "spnCertificate")
 CERTIFICATE_FILE = ("azureCertificateFile", "spnCertificateFile")
 CERTIFICATE_PASSWORD = ("azureCertificatePassword", "spnCertificatePassword")
 AUTH_METHODS = ("azureAuthMethods", "azureADAuthMethods", "entraIDAuthMethods", "microsoftEntraIDAuthMethods")
-
-VERSION_ID = "version_id"  # request metadata for GET
-MAX_RESULTS = "maxresults"  # request metadata for bulk (exact lower-case key)
 
 
 @dataclass(frozen=True)
@@ -128,6 +107,11 @@ class LocalEndpoints:
 _endpoints_for_tests: LocalEndpoints | None = None
 
 
+def local_endpoints() -> LocalEndpoints | None:
+    """The test seam's endpoints, read when a store opens (tests set them on this module)."""
+    return _endpoints_for_tests
+
+
 @dataclass(frozen=True)
 class CredentialLink:
     """One link of the credential chain."""
@@ -135,193 +119,6 @@ class CredentialLink:
     method: str  # Dapr's method name, e.g. "clientcredentials"
     description: str  # who we are, for people; never a secret
     credential: Any  # the azure-identity credential
-
-
-class AzureKeyVaultStore(SecretStore):
-    def __init__(self, name: str, properties: Mapping[str, str], context: StoreContext) -> None:
-        super().__init__(name, properties, context)
-        duplicate = duplicate_property_error(properties)
-        if duplicate is not None:
-            raise duplicate
-        self.vault_name, self.cloud = resolve_vault(properties)
-        self.vault_url = f"https://{self.vault_name}.{self.cloud.vault_suffix}"
-        self._secrets_to_scrub = tuple(
-            v
-            for v in (property_lookup(properties, *CLIENT_SECRET), property_lookup(properties, *CERTIFICATE_PASSWORD))
-            if v
-        )
-        links, skipped = build_credential_chain(properties, context, self.cloud)
-        self.chain = CredentialChain(links, skipped, self._secrets_to_scrub)
-        self._client = _secret_client(self.vault_url, self.chain)
-
-    # --- Dapr's operations ---------------------------------------------------------------------
-
-    def get_secret(self, name: str, metadata: Mapping[str, str]) -> dict[str, str] | None:
-        """GetSecret: the latest version, or `version_id`; `{name: value}` ("" for a null value)."""
-        if name == "":
-            raise StoreError("parameter name cannot be empty")  # the Go SDK's own check
-        version = metadata.get(VERSION_ID) or None
-        secret = self._call(lambda: self._client.get_secret(name, version), "get", name, version)
-        return {name: secret.value or ""}
-
-    def bulk_get(self, metadata: Mapping[str, str]) -> dict[str, dict[str, str]] | None:
-        """BulkGetSecret: enabled secrets only, latest values, `maxresults` checked after each page.
-
-        Dapr reads values one by one; we read a page's values concurrently while the next page is
-        listed, which gives the same map and, on failure, the same error: the first failing secret
-        in listing order, and a listing error only after the previous page's values."""
-        limit = max_results(metadata)
-        result: dict[str, dict[str, str]] = {}
-        pages = self._pages(self._client.list_properties_of_secrets, "list")
-        with ThreadPoolExecutor(max_workers=BULK_WORKERS, thread_name_prefix=f"akv-{self.name}") as pool:
-            page = next(pages, None)
-            while page is not None:
-                names = [item.name for item in page if item.enabled]  # missing or false: hidden
-                next_page = pool.submit(next, pages, None)
-                values = [pool.submit(self._latest_value, name) for name in names]
-                for secret_name, value in zip(names, values, strict=True):
-                    result[secret_name] = {secret_name: value.result()}
-                if limit > 0 and len(result) >= limit:
-                    break
-                page = next_page.result()
-        return result
-
-    # --- browsing, value-free -----------------------------------------------------------------
-
-    def list_names(self, folder: str = "") -> Iterator[list[SecretEntry]]:
-        now = datetime.now(UTC)
-        for page in self._pages(self._client.list_properties_of_secrets, "list"):
-            yield [_Properties.of(item).entry(now) for item in page]
-
-    def describe(self, name: str) -> SecretDetails:
-        """Properties of the current version and every version's state; never a value."""
-        versions = [
-            _Properties.of(item)
-            for page in self._pages(lambda: self._client.list_properties_of_secret_versions(name), "list", name)
-            for item in page
-        ]
-        if not versions:
-            raise SecretNotFound(f"secret '{name}' has no versions in Key Vault {self.vault_name}")
-        # Key Vault's current version is the newest one.
-        newest_first = sorted(versions, key=lambda v: v.created or datetime.min.replace(tzinfo=UTC), reverse=True)
-        now = datetime.now(UTC)
-        current = newest_first[0]
-        attributes = {**current.info(), "versions": str(len(versions))}
-        if len(versions) > 1:  # a fact, not a surprise: an attribute, not a note
-            attributes["older versions"] = "Dapr's GET reads one with metadata.version_id; bulk reads the current one"
-        return SecretDetails(
-            attributes=attributes,
-            versions=tuple(version.as_version(now, version is current) for version in newest_first),
-            notes=tuple(current.notes(now)),
-            last_changed=current.last_changed(),
-        )
-
-    def identity(self) -> str:
-        return self.chain.summary()
-
-    def diagnostics(self) -> list[Diagnostic]:
-        raw = property_lookup(self.properties, *VAULT_NAME) or ""
-        if raw == "":
-            return [
-                self._diagnostic(
-                    "akv-empty-vault-name",
-                    f"vaultName is empty: daprd starts, but every request goes to {self.vault_url} and fails",
-                    "set vaultName to the vault's name, e.g. 'myvault'",
-                )
-            ]
-        if raw.endswith("/"):
-            return [
-                self._diagnostic(
-                    "akv-vault-name-slash",
-                    f"vaultName '{raw}' ends with '/': Dapr then keeps the whole text and calls {self.vault_url}",
-                    "write the vault's name alone ('myvault'), and azureEnvironment for other clouds",
-                )
-            ]
-        return []
-
-    def close(self) -> None:
-        self._client.close()
-        self.chain.close()
-
-    # --- internals -------------------------------------------------------------------------------
-
-    def _latest_value(self, name: str) -> str:
-        secret = self._call(lambda: self._client.get_secret(name), "get", name)
-        return secret.value or ""
-
-    def _pages(self, pager: Callable[[], Any], permission: str, name: str | None = None) -> Iterator[list[Any]]:
-        """The SDK's pages as lists, with its errors turned into ours."""
-        pages = self._call(lambda: iter(pager().by_page()), permission, name)
-        while (page := self._call(lambda: next(pages, None), permission, name)) is not None:
-            yield list(page)  # the page is already fetched: no I/O here
-
-    def _call(self, action: Callable[[], Any], permission: str, name: str | None, version: str | None = None) -> Any:
-        try:
-            return action()
-        except StoreError:
-            raise  # from the credential chain, already explained
-        except Exception as error:  # the SDK raises many kinds; each becomes a typed StoreError
-            raise self._translate(error, permission, name, version) from error
-
-    def _translate(self, error: Exception, permission: str, name: str | None, version: str | None) -> StoreError:
-        from azure.core.exceptions import (
-            ClientAuthenticationError,
-            HttpResponseError,
-            ResourceNotFoundError,
-            ServiceRequestError,
-            ServiceRequestTimeoutError,
-            ServiceResponseTimeoutError,
-        )
-
-        what = f"version {version} of secret '{name}'" if version else f"secret '{name}'" if name else "secrets"
-        if isinstance(error, ResourceNotFoundError):
-            return SecretNotFound(f"{what} not found in Key Vault {self.vault_name}: {_service_message(error)}")
-        if isinstance(error, (ServiceRequestTimeoutError, ServiceResponseTimeoutError)):
-            return StoreTimeout(
-                f"Key Vault at {self.vault_url} did not answer within {DEFAULT_TIMEOUT:g} s",
-                "check the network path to the vault",
-            )
-        if isinstance(error, ServiceRequestError):
-            return StoreUnreachable(
-                f"cannot reach Key Vault at {self.vault_url}: {_first_line(str(error))}", self._reach_hint()
-            )
-        if isinstance(error, HttpResponseError):
-            return self._translate_status(error, isinstance(error, ClientAuthenticationError), permission, what)
-        return StoreError(f"Key Vault request for {what} failed: {_first_line(str(error))}", self._reach_hint())
-
-    def _translate_status(self, error: Any, unauthorized: bool, permission: str, what: str) -> StoreError:
-        status = error.status_code
-        message = _service_message(error)
-        if status == 403 and _inner_code(error) == "SecretDisabled":
-            return AccessDenied(
-                f"{what} is disabled, so Key Vault refuses to read it (and Dapr's GET fails): {message}",
-                "enable the secret (or that version) in Key Vault; Dapr's bulk hides disabled secrets",
-            )
-        if unauthorized or status in (401, 403):
-            who = self.chain.answered.description if self.chain.answered else "credential chain"
-            grant = (
-                f"grant it the '{permission}' secret permission (access policy) "
-                "or the Key Vault Secrets User role (RBAC)"
-            )
-            return AccessDenied(f"Key Vault refused the {who} ({permission} {what}): {message}; {grant}", grant)
-        if status == 429:
-            retry_after = error.response.headers.get("Retry-After") if error.response is not None else None
-            asked = f", asking to wait {retry_after} s" if retry_after else ""
-            return StoreUnreachable(
-                f"Key Vault is throttling requests (HTTP 429{asked}): {message}",
-                f"wait and try again ({MAX_RETRIES} retries honouring Retry-After were made, or it asked for more "
-                f"than {MAX_RETRY_AFTER:g} s); many apps sharing one vault can exhaust its request quota",
-            )
-        return StoreError(f"Key Vault answered HTTP {status} for {what}: {message}")
-
-    def _reach_hint(self) -> str:
-        if not self.vault_name:
-            return "vaultName is empty; set it to the vault's name"
-        return f"check vaultName ('{self.vault_name}'), azureEnvironment ({self.cloud.name}) and the network"
-
-    def _diagnostic(self, code: str, message: str, hint: str) -> Diagnostic:
-        source = self.context.component_source
-        return Diagnostic(Severity.WARNING, code, message, hint, source=source, component=self.name)
 
 
 # --- metadata ------------------------------------------------------------------------------------
@@ -335,13 +132,13 @@ def resolve_vault(properties: Mapping[str, str]) -> tuple[str, AzureCloud]:
         if vault_name.endswith(suffix):
             return vault_name.removesuffix(suffix).removeprefix("https://"), cloud
     environment = property_lookup(properties, *ENVIRONMENT) or ""
-    cloud = _CLOUDS.get(environment.lower())
-    if cloud is None:
+    named = _CLOUDS.get(environment.lower())
+    if named is None:
         raise StoreMisconfigured(
             f"invalid Azure cloud: {environment}",
             "azureEnvironment must be AzurePublicCloud, AzureChinaCloud or AzureUSGovernmentCloud",
         )
-    return vault_name, cloud
+    return vault_name, named
 
 
 def configured_auth_methods(properties: Mapping[str, str]) -> tuple[str, ...] | None:
@@ -365,28 +162,6 @@ def configured_auth_methods(properties: Mapping[str, str]) -> tuple[str, ...] | 
             )
         methods.append(method)
     return tuple(methods)
-
-
-def max_results(metadata: Mapping[str, str]) -> int:
-    """Bulk's `maxresults`: Go's strconv.Atoi, then int32(...) (which wraps); 0 or less means no limit."""
-    text = metadata.get(MAX_RESULTS, "")
-    if text == "":
-        return 0
-    if not re.fullmatch(r"[+-]?[0-9]+", text):
-        raise StoreError(
-            f"strconv.Atoi: parsing {_go_quote(text)}: invalid syntax", "maxresults must be a whole number"
-        )
-    value = int(text)
-    if not -(2**63) <= value < 2**63:
-        raise StoreError(
-            f"strconv.Atoi: parsing {_go_quote(text)}: value out of range", "maxresults must be a whole number"
-        )
-    return (value + 2**31) % 2**32 - 2**31
-
-
-def _go_quote(text: str) -> str:
-    """Close to Go's strconv.Quote for what users type (ASCII and printable text)."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 # --- the credential chain ------------------------------------------------------------------------
@@ -437,7 +212,7 @@ class _ChainBuilder:
     def _identity_options(self) -> dict[str, Any]:
         """Options for credentials that talk to Entra: the cloud's authority, or the test seam's."""
         timeouts = {"connection_timeout": DEFAULT_TIMEOUT, "read_timeout": DEFAULT_TIMEOUT}
-        seam = _endpoints_for_tests
+        seam = local_endpoints()
         if seam is not None:
             return {
                 **timeouts,
@@ -471,7 +246,7 @@ class _ChainBuilder:
         if path:
             resolved = Path(self.context.cwd, path)  # daprd reads it relative to its working directory
             try:
-                data = resolved.read_bytes()
+                data = read_regular_file(str(resolved))
             except OSError as error:
                 self.errors.append(f"failed to read the certificate file ({path}): {error.strerror or error}")
                 return
@@ -517,7 +292,7 @@ class _ChainBuilder:
         from azure.identity import WorkloadIdentityCredential
 
         options = self._identity_options()
-        if _endpoints_for_tests is None and env.get("AZURE_AUTHORITY_HOST"):
+        if local_endpoints() is None and env.get("AZURE_AUTHORITY_HOST"):
             options["authority"] = env["AZURE_AUTHORITY_HOST"]
         token_file = str(Path(self.context.cwd, env["AZURE_FEDERATED_TOKEN_FILE"]))
         self._try_add(
@@ -632,7 +407,7 @@ class CredentialChain:
                 try:
                     token = self._ask(link, scopes, options)
                 except CredentialUnavailableError as error:
-                    attempts.append(f"{link.description}: {self._scrub(_first_line(error.message))}")
+                    attempts.append(f"{link.description}: {self._scrub(first_line(error.message))}")
                     continue
                 self.answered = link
                 return token
@@ -657,12 +432,12 @@ class CredentialChain:
             raise
         except ClientAuthenticationError as error:
             raise AccessDenied(
-                f"Microsoft Entra ID refused the {link.description}: {self._scrub(_first_line(error.message))}",
+                f"Microsoft Entra ID refused the {link.description}: {self._scrub(first_line(error.message))}",
                 _refusal_hint(link.method),
             ) from None
         except ServiceRequestError as error:
             raise StoreUnreachable(
-                f"cannot reach Microsoft Entra ID for the {link.description}: {self._scrub(_first_line(str(error)))}",
+                f"cannot reach Microsoft Entra ID for the {link.description}: {self._scrub(first_line(str(error)))}",
                 "check the network path to login.microsoftonline.com (or your cloud's authority)",
             ) from None
         finally:
@@ -695,155 +470,6 @@ def _refusal_hint(method: str) -> str:
     }.get(method, "check the identity's configuration in Microsoft Entra ID")
 
 
-# --- the SDK client ------------------------------------------------------------------------------
-
-
-def _secret_client(vault_url: str, credential: CredentialChain) -> Any:
-    import requests
-    from azure.core.pipeline.transport import RequestsTransport
-    from azure.keyvault.secrets import SecretClient
-    from urllib3.util.retry import Retry
-
-    seam = _endpoints_for_tests
-    session = requests.Session()
-    # As azure-core's own session (no urllib3 retries), with a pool as large as bulk's concurrency.
-    adapter = requests.adapters.HTTPAdapter(
-        pool_maxsize=BULK_WORKERS, max_retries=Retry(total=False, redirect=False, raise_on_status=False)
-    )
-    session.mount("https://", adapter)
-    transport = RequestsTransport(
-        session=session,
-        session_owner=True,
-        connection_timeout=DEFAULT_TIMEOUT,
-        read_timeout=DEFAULT_TIMEOUT,
-        connection_verify=seam.ca_file if seam else True,
-    )
-    return SecretClient(
-        seam.vault_url if seam else vault_url,
-        credential,
-        transport=transport,
-        retry_policy=_polite_retry_policy(),
-        verify_challenge_resource=seam is None,
-    )
-
-
-def _polite_retry_policy() -> Any:
-    from azure.core.pipeline.policies import RetryPolicy
-
-    class PoliteRetryPolicy(RetryPolicy):
-        """Honours Retry-After (azure-core does), but gives up at once when it asks for too long."""
-
-        def is_retry(self, settings: dict[str, Any], response: Any) -> bool:
-            retry_after = self.get_retry_after(response)
-            if retry_after is not None and retry_after > MAX_RETRY_AFTER:
-                return False
-            return super().is_retry(settings, response)
-
-    return PoliteRetryPolicy(retry_total=MAX_RETRIES, retry_backoff_factor=0.5, retry_backoff_max=8)
-
-
-# --- presenting properties -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Properties:
-    """A secret's (or version's) properties, read once: each SDK model attribute access decodes again."""
-
-    name: str
-    version: str
-    enabled: bool | None
-    created: datetime | None
-    updated: datetime | None
-    expires: datetime | None
-    not_before: datetime | None
-    content_type: str | None
-    tags: Mapping[str, str]
-    managed: bool
-
-    @classmethod
-    def of(cls, item: Any) -> _Properties:
-        return cls(
-            item.name or "",
-            item.version or "",
-            item.enabled,
-            item.created_on,
-            item.updated_on,
-            item.expires_on,
-            item.not_before,
-            item.content_type,
-            item.tags or {},
-            bool(item.managed),
-        )
-
-    def expired(self, now: datetime) -> bool:
-        return self.expires is not None and self.expires <= now
-
-    def not_yet_active(self, now: datetime) -> bool:
-        return self.not_before is not None and self.not_before > now
-
-    def info(self) -> dict[str, str]:
-        info = {"enabled": {True: "yes", False: "no", None: "missing"}[self.enabled]}
-        for label, value in (
-            ("content type", self.content_type),
-            ("created", _when(self.created)),
-            ("updated", _when(self.updated)),
-            ("expires", _when(self.expires)),
-            ("not before", _when(self.not_before)),
-            ("tags", ", ".join(f"{k}={v}" for k, v in sorted(self.tags.items()))),
-            ("backs a certificate", "yes" if self.managed else ""),
-        ):
-            if value:
-                info[label] = value
-        return info
-
-    def notes(self, now: datetime) -> list[str]:
-        notes = []
-        if self.enabled is False:
-            notes.append("disabled: hidden from Dapr bulk; GET fails")
-        elif self.enabled is None:
-            notes.append("no 'enabled' attribute: hidden from Dapr bulk")
-        if self.expired(now):
-            notes.append(f"expired {_when(self.expires)}: Key Vault still returns it, so Dapr does too")
-        if self.not_yet_active(now):
-            notes.append(f"not active until {_when(self.not_before)}: Key Vault already returns it, so Dapr does too")
-        return notes
-
-    def entry(self, now: datetime) -> SecretEntry:
-        return SecretEntry(self.name, info=self.info(), note="; ".join(self.notes(now)), changed=self.last_changed())
-
-    def last_changed(self) -> LastChanged | None:
-        return LastChanged.at(self.updated, "updated") or LastChanged.at(self.created, "created")
-
-    def as_version(self, now: datetime, current: bool) -> SecretVersion:
-        states = ["current"] if current else []
-        states += [
-            state
-            for state, applies in (
-                ("disabled", self.enabled is False),
-                ("expired", self.expired(now)),
-                ("not yet active", self.not_yet_active(now)),
-            )
-            if applies
-        ]
-        return SecretVersion(id=self.version, created=_when(self.created), state=", ".join(states))
-
-
-def _when(moment: datetime | None) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%SZ") if moment else ""
-
-
-def _service_message(error: Any) -> str:
-    """Key Vault's own error message, on one line."""
-    detail = getattr(error, "error", None)
-    text = (detail.message if detail is not None and detail.message else None) or error.reason or str(error)
-    return " ".join(text.split())
-
-
-def _inner_code(error: Any) -> str | None:
-    detail = getattr(error, "error", None)
-    inner = getattr(detail, "innererror", None) or {}
-    return inner.get("code") if isinstance(inner, Mapping) else None
-
-
-def _first_line(text: str) -> str:
+def first_line(text: str) -> str:
+    """The first line of an SDK message (the rest may be a long trace)."""
     return text.strip().splitlines()[0].strip() if text.strip() else ""

@@ -44,7 +44,7 @@ class DictStore(SecretStore):
 
 @pytest.fixture(autouse=True)
 def dict_store_type(monkeypatch):
-    monkeypatch.setitem(registry.SECRET_STORE_TYPES, "test.dict", "tests.runtime.test_runtime:DictStore")
+    monkeypatch.setitem(registry.SECRET_STORE_TYPES, "test.dict", f"{__name__}:DictStore")  # follows a rename
     DictStore.opened = []
 
 
@@ -380,7 +380,8 @@ def test_s4_bodies_are_daprs(api):
 
 
 def test_s4_bulk_silently_drops_denied_secrets():
-    rt = runtime(store("s", {"a": {"a": "1"}, "b": {"b": "2"}}), configuration=Configuration((SecretScope("s", "deny", allowed_secrets=("a",)),)))
+    scopes = Configuration((SecretScope("s", "deny", allowed_secrets=("a",)),))
+    rt = runtime(store("s", {"a": {"a": "1"}, "b": {"b": "2"}}), configuration=scopes)
     assert rt.api_bulk("s").body == {"a": {"a": "1"}}
 
 
@@ -433,7 +434,8 @@ def test_s1_2_pod_name_is_filled_from_pod_name_in_every_mode():
 def test_s2_1_doctor_says_when_the_allow_list_hides_a_name_inside_another_word():
     # dapr:pkg/runtime/processor/secret/secret.go isEnvVarAllowed (first strings.Index only)
     items = (MetadataItem("a", None, env_ref="FOO"), MetadataItem("b", None, env_ref="BAR"))
-    rt = Runtime(RuntimeOptions(resources_paths=(), env={"DAPR_ENV_KEYS": "MYFOO FOO BAR", "FOO": "x", "BAR": "y"}), [Component("app", "state.redis", metadata=items)])
+    options = RuntimeOptions(resources_paths=(), env={"DAPR_ENV_KEYS": "MYFOO FOO BAR", "FOO": "x", "BAR": "y"})
+    rt = Runtime(options, [Component("app", "state.redis", metadata=items)])
     assert rt._resolve_properties(rt.component("app"))[0] == {"a": "", "b": "y"}
     found = [d for d in rt.doctor() if d.code == "env-allow-list-hidden"]
     assert [d.message.split()[2] for d in found] == ["FOO"]
@@ -458,7 +460,8 @@ def test_s2_7_resolved_values_reach_the_component_go_unquoted():
 
 
 def test_error_messages_never_carry_values():
-    rt = runtime(store("vault", {"s": {"s": "TOP-SECRET-CANARY"}}), Component("app", "state.redis", auth_secret_store="vault", metadata=(MetadataItem("pw", None, SecretKeyRef("s", "other")),)))
+    app = Component("app", "state.redis", auth_secret_store="vault", metadata=(MetadataItem("pw", None, SecretKeyRef("s", "other")),))
+    rt = runtime(store("vault", {"s": {"s": "TOP-SECRET-CANARY"}}), app)
     status = rt.check_reference(rt.references()[0])
     assert status.code == "key-not-found"
     assert "TOP-SECRET-CANARY" not in status.message
@@ -510,7 +513,10 @@ def test_a_store_that_fails_to_open_says_daprd_would_exit_and_keeps_the_stores_h
 def test_a_failing_reference_with_a_literal_fallback_says_the_literal_is_used():
     rt = runtime(
         store("vault", GOOD),
-        Component("app", "state.redis", auth_secret_store="vault", metadata=(MetadataItem("pw", "fallback", SecretKeyRef("good-key", "nope")),)),
+        Component(
+            "app", "state.redis", auth_secret_store="vault",
+            metadata=(MetadataItem("pw", "fallback", SecretKeyRef("good-key", "nope")),),
+        ),
     )
     status = rt.open("app")
     assert status.state == State.DEGRADED

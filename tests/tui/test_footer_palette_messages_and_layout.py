@@ -12,16 +12,20 @@ from dapr_secrets.tui.widgets.detail import KEY_SHARE, DetailPane, ValueTable, V
 from dapr_secrets.tui.widgets.filter import FilterResults
 from dapr_secrets.tui.widgets.references import ReferencesPane
 from dapr_secrets.tui.widgets.sidebar import Sidebar
-from tests.tui.conftest import (
+from tests.helpers.tui import (
     FakeNativeClipboard,
     component_yaml,
+    cursor_to,
+    labels,
     make_app,
+    notifications,
+    open_store,
     screen_text,
     settle,
+    tree_of,
     wait_for,
 )
 from tests.tui.stores import FolderStore, GatedStore, MemoryStore, SlowVersionStore
-from tests.tui.test_app import cursor_to, labels, notifications, open_store, tree_of
 
 SIZE = (120, 36)
 
@@ -267,7 +271,9 @@ async def test_refresh_does_not_repeat_the_same_store_error(resources):
     app = make_app(resources.runtime())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        opened = lambda: [m for m in notifications(app) if "broken failed to open" in m]
+        def opened() -> list[str]:
+            return [m for m in notifications(app) if "broken failed to open" in m]
+
         assert len(opened()) == 1
         await pilot.press("ctrl+r")
         await settle(pilot)
@@ -286,7 +292,9 @@ async def test_refresh_does_not_repeat_the_same_listing_failure(resources):
     async with app.run_test(size=SIZE) as pilot:
         app.query_one(Sidebar).highlight_component("down")
         await wait_for(pilot, lambda: "down" in app.views and app.views["down"].listed, what="down listed")
-        failed = lambda: [m for m in notifications(app) if "down: could not list names" in m]
+        def failed() -> list[str]:
+            return [m for m in notifications(app) if "down: could not list names" in m]
+
         assert len(failed()) == 1
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: app.views["down"].listed and not app.views["down"].listing
@@ -301,7 +309,9 @@ async def test_a_group_summary_counts_in_the_singular_and_stops_saying_expand_on
     app = make_app(resources.runtime())
     async with app.run_test(size=SIZE) as pilot:
         tree = await open_store(pilot, "mem")
-        title = lambda: str(app.query_one("#detail-title").render())
+        def title() -> str:
+            return str(app.query_one("#detail-title").render())
+
         tree.move_cursor(tree.root.children[1])  # db: one secret
         await pilot.pause()
         assert title() == "1 secret in here. Expand with enter or space."

@@ -11,18 +11,18 @@ import pytest
 from dapr_secrets.tui.widgets.detail import DetailPane
 from dapr_secrets.tui.widgets.sidebar import Sidebar
 from dapr_secrets.tui.widgets.store_view import StoreView
-from tests.azure.conftest import SERVICE_PRINCIPAL, ca, entra, local_azure, vault  # noqa: F401 - fixtures
 from tests.fakes.keyvault_server import KeyVaultServer
+from tests.fakes.tls import make_ca
 from tests.fakes.vault_fault import VaultFault
-from tests.tui.conftest import Resources, component_yaml, detail_info, make_app, settle, wait_for
-from tests.vault.conftest import openbao  # noqa: F401 - a fixture: a real OpenBao, seeded
+from tests.helpers.azure import SERVICE_PRINCIPAL, local_key_vault
+from tests.helpers.tui import Resources, component_yaml, detail_info, make_app, settle, wait_for
 from tests.vault.openbao import Bao
 
 SIZE = (120, 40)
 
 
 @pytest.fixture
-def proxy(openbao: Bao) -> Iterator[VaultFault]:  # noqa: F811 - the imported fixture
+def proxy(openbao: Bao) -> Iterator[VaultFault]:
     with VaultFault(upstream=openbao.url) as recording:
         yield recording
 
@@ -62,8 +62,14 @@ async def test_s3_4_vault_reads_a_highlighted_secrets_value_once_and_still_expla
         assert "s3cr3t-string" not in detail_info(app)
 
 
-@pytest.mark.usefixtures("local_azure")
-async def test_s3_5_key_vault_details_carry_no_general_note(tmp_path, vault: KeyVaultServer):  # noqa: F811
+@pytest.fixture
+def vault(tmp_path, monkeypatch) -> Iterator[KeyVaultServer]:
+    """A local Key Vault (and Entra) that every Azure store of the test talks to."""
+    with local_key_vault(monkeypatch, make_ca(tmp_path / "ca")) as (_, key_vault):
+        yield key_vault
+
+
+async def test_s3_5_key_vault_details_carry_no_general_note(tmp_path, vault: KeyVaultServer):
     """Dapr reading the current version is a fact about every secret, not a warning about this one."""
     vault.add_secret("single", "single-value")
     vault.add_secret("rotated", "rotated-one")
@@ -77,4 +83,3 @@ async def test_s3_5_key_vault_details_carry_no_general_note(tmp_path, vault: Key
         await highlight(pilot, "akv", "rotated")
         assert "⚠ note" not in detail_info(app)
         assert "older versions Dapr's GET reads one with metadata.version_id; bulk reads the current one" in detail_info(app)
-

@@ -6,57 +6,23 @@ import asyncio
 
 from dapr_secrets.tui.widgets.detail import DetailPane
 from dapr_secrets.tui.widgets.references import ReferencesPane
-from dapr_secrets.tui.widgets.secret_tree import NodeKind, SecretTree
+from dapr_secrets.tui.widgets.secret_tree import NodeKind
 from dapr_secrets.tui.widgets.sidebar import Sidebar
-from dapr_secrets.tui.widgets.store_view import StoreView
-from tests.tui.conftest import (
+from tests.helpers.tui import (
+    SIZE,
     FakeNativeClipboard,
     component_yaml,
+    cursor_to,
+    labels,
     make_app,
     notifications,
+    open_store,
     screen_text,
     settle,
+    tree_of,
     wait_for,
 )
 from tests.tui.stores import FolderStore, GatedStore, MemoryStore
-
-SIZE = (120, 36)
-
-
-def tree_of(app, store: str) -> SecretTree:
-    view = app.views[store]
-    assert isinstance(view, StoreView) and view.secret_tree is not None
-    return view.secret_tree
-
-
-def labels(node) -> list[str]:
-    return [child.label.plain for child in node.children]
-
-
-async def open_store(pilot, store: str) -> SecretTree:
-    """Highlight a store in the sidebar, wait for its names, focus its tree."""
-    pilot.app.query_one(Sidebar).highlight_component(store)
-    await wait_for(pilot, lambda: store in pilot.app.views and pilot.app.views[store].listed, what=f"{store} listed")
-    await settle(pilot)
-    tree = tree_of(pilot.app, store)
-    tree.focus()
-    await pilot.pause()
-    return tree
-
-
-async def cursor_to(pilot, tree: SecretTree, name: str, key: str | None = None) -> None:
-    """Move the tree cursor to a secret (or key) and wait until the detail pane has read it."""
-    await tree.select_secret(name, key)
-    detail = pilot.app.query_one(DetailPane)
-    await wait_for(
-        pilot,
-        lambda: detail.target is not None and detail.target.name == name and (detail.values is not None or detail.error),
-        what=f"{name} read",
-    )
-    await pilot.pause()
-
-
-
 
 # ----- loading
 
@@ -64,7 +30,8 @@ async def cursor_to(pilot, tree: SecretTree, name: str, key: str | None = None) 
 async def test_names_are_listed_only_when_a_store_is_first_shown_and_values_only_on_highlight(resources):
     MemoryStore.secrets = {"db:user": {"db:user": "u"}, "db:password": {"db:password": "p"}, "api": {"api": "k"}}
     resources.write("a.yaml", component_yaml("first", "secretstores.test.memory", {"separator": ":"}))
-    resources.write("b.yaml", component_yaml("second", "secretstores.local.file", {"secretsFile": resources.secrets_file("b.json", {"x": "1"})}))
+    second = {"secretsFile": resources.secrets_file("b.json", {"x": "1"})}
+    resources.write("b.yaml", component_yaml("second", "secretstores.local.file", second))
     app = make_app(resources.runtime())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -607,7 +574,8 @@ async def test_plain_values_of_password_like_fields_are_masked_in_the_component_
         app.jump_to_component("cache")
         await settle(pilot)
         text = screen_text(app)
-        assert "h:1" in text and "plain-pw-value" not in text and "redisPassword: plain value in the component file: doctor suggests secretKeyRef" in text
+        assert "h:1" in text and "plain-pw-value" not in text
+        assert "redisPassword: plain value in the component file: doctor suggests secretKeyRef" in text
 
 
 async def test_doctor_lists_the_problems_and_enter_jumps_to_the_component(resources):
