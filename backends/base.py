@@ -13,10 +13,12 @@ Rules for every backend:
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections import namedtuple
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from types import MappingProxyType
 
 from dapr_secrets.components.model import Diagnostic, Source
@@ -76,8 +78,47 @@ class MissingExtra(ImportError):
         self.install = install
 
 
+@dataclass(frozen=True)
+class LastChanged:
+    """When a secret last changed, as far as the store says without reading its value."""
+
+    when: datetime  # aware, UTC
+    source: str  # what that time is, in the store's words: "updated", "file modified", ...
+
+    def __repr__(self) -> str:  # short, for logs and test output (the datetime's repr is long)
+        return f"LastChanged({self.when.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}, {self.source!r})"
+
+    def minute(self) -> str:
+        """To the minute, in UTC: "2026-12-04 09:00Z"."""
+        return self.when.strftime("%Y-%m-%d %H:%MZ")
+
+    @classmethod
+    def at(cls, when: datetime | None, source: str) -> LastChanged | None:
+        """None when the store gave no time; a naive time is taken as UTC (SDKs that drop the zone)."""
+        if when is None:
+            return None
+        return cls((when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC), source)
+
+
+_RFC3339 = re.compile(r"(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:?\d\d)?", re.IGNORECASE)
+
+
+def parse_time(text: str) -> datetime | None:
+    """An RFC 3339 / ISO 8601 time as the stores write it (nanoseconds, "Z", no zone meaning UTC);
+    None when empty or unreadable."""
+    match = _RFC3339.fullmatch(text.strip())
+    if not match:
+        return None
+    date, clock, fraction, zone = match.groups()
+    zone = "+00:00" if zone is None or zone.upper() == "Z" else zone
+    try:
+        return datetime.fromisoformat(f"{date}T{clock}.{(fraction or '0')[:6].ljust(6, '0')}{zone}").astimezone(UTC)
+    except ValueError:  # a month 13, a zone +99:99
+        return None
+
+
 class SecretEntry(
-    namedtuple("SecretEntry", ("name", "is_folder", "info", "note"), defaults=(False, MappingProxyType({}), ""))
+    namedtuple("SecretEntry", ("name", "is_folder", "info", "note", "changed"), defaults=(False, MappingProxyType({}), "", None))
 ):
     """One row of a listing: a secret name (or a folder), never a value. A named tuple because
     listings make one per secret (100,000 in a big store) and this is the cheapest to build
@@ -87,6 +128,7 @@ class SecretEntry(
     is_folder: bool, default False
     info: Mapping[str, str], default empty; e.g. {"type": "Opaque", "updated": ...}
     note: str, default ""; where Dapr would surprise the user, e.g. "disabled: hidden from Dapr bulk"
+    changed: LastChanged | None, default None; set where the listing itself says when it changed
     """
 
     __slots__ = ()
@@ -106,6 +148,7 @@ class SecretDetails:
     attributes: Mapping[str, str] = field(default_factory=dict)
     versions: tuple[SecretVersion, ...] = ()
     notes: tuple[str, ...] = ()  # Dapr surprises worth showing next to the secret
+    last_changed: LastChanged | None = None  # where the store knows it
 
 
 @dataclass(frozen=True)
@@ -179,6 +222,11 @@ class SecretStore(ABC):
     def describe(self, name: str) -> SecretDetails:
         """Value-free facts about one secret: versions, dates, labels. Empty by default."""
         return SecretDetails()
+
+    def last_changed(self, name: str) -> LastChanged | None:
+        """When secret `name` last changed, where the store knows it, without reading its value.
+        Costs what `describe` costs (one metadata call on a network store); None: not known."""
+        return self.describe(name).last_changed
 
     def diagnostics(self) -> list[Diagnostic]:
         """What daprd would silently do wrong with this store's contents (doctor). Empty by default."""

@@ -12,10 +12,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from dapr_secrets.backends.base import SecretStore, StoreError, walk_names
+from dapr_secrets.backends.base import LastChanged, SecretStore, StoreError, walk_names
 from dapr_secrets.backends.runtime import Runtime, State
 from dapr_secrets.backends.verify import values_match
 
@@ -48,9 +48,14 @@ class Row:
     shared: bool = False  # the same value in both environments: a finding
     left_fingerprint: str = ""
     right_fingerprint: str = ""
+    left_changed: LastChanged | None = None  # when the secret last changed on each side, where known
+    right_changed: LastChanged | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"name": self.name, "key": self.key, "status": self.status}
+        if self.left_changed or self.right_changed:
+            data["left_changed"] = _changed_json(self.left_changed)
+            data["right_changed"] = _changed_json(self.right_changed)
         if self.reason:
             data["reason"] = self.reason
         if self.shared:
@@ -116,10 +121,40 @@ class Fingerprinter:
         return digest.hexdigest()[:FINGERPRINT_CHARS]
 
 
+def _changed_json(changed: LastChanged | None) -> dict[str, str] | None:
+    if changed is None:
+        return None
+    return {"time": changed.when.strftime("%Y-%m-%dT%H:%M:%SZ"), "source": changed.source}
+
+
 @dataclass
 class _Side:
     secrets: dict[str, dict[str, str]]
     unreadable: dict[str, str]  # name -> why it could not be read
+    changed: dict[str, LastChanged] = field(default_factory=dict)  # name -> when it last changed, where known
+
+
+MAX_LAST_CHANGED_CALLS = 1000  # per side, for stores whose listing does not say (one metadata call each)
+
+
+def last_changes(store: SecretStore, names: Iterable[str]) -> dict[str, LastChanged]:
+    """When each secret last changed, value-blind: a store that holds every secret in memory
+    (local.file) is asked name by name; otherwise what a flat store's listing says (every name at
+    once: Key Vault, Kubernetes, AWS...), then one `last_changed` call per name the listing did not
+    date, up to MAX_LAST_CHANGED_CALLS. What the store does not say stays out."""
+    found: dict[str, LastChanged] = {}
+    try:
+        if store.loaded_names() is not None:  # every secret in memory (a file read whole): asking costs nothing
+            return {name: changed for name in names if (changed := store.last_changed(name)) is not None}
+        if not store.hierarchical:  # names the compare does not have are harmless: looked up by name
+            found = {entry.name: entry.changed for page in store.list_names() for entry in page if entry.changed is not None}
+        for name in sorted(set(names) - found.keys())[:MAX_LAST_CHANGED_CALLS]:
+            changed = store.last_changed(name)
+            if changed is not None:
+                found[name] = changed
+    except StoreError:
+        pass  # dates are extra: a compare never fails for want of them
+    return found
 
 
 def open_store(runtime: Runtime, name: str) -> SecretStore:
@@ -138,9 +173,14 @@ def read_side(runtime: Runtime, name: str) -> _Side:
     row, not a failed compare) when the store's bulk fails."""
     store = open_store(runtime, name)
     try:
-        return _Side(dict(store.bulk_get({}) or {}), {})
+        side = _Side(dict(store.bulk_get({}) or {}), {})
     except StoreError:
-        pass
+        side = _read_one_by_one(store, name)
+    side.changed = last_changes(store, side.secrets.keys() | side.unreadable.keys())
+    return side
+
+
+def _read_one_by_one(store: SecretStore, name: str) -> _Side:
     side = _Side({}, {})
     try:
         for page in walk_names(store):
@@ -164,32 +204,33 @@ def compare(left_runtime: Runtime, left_store: str, right_runtime: Runtime, righ
     result = Comparison(left_label or left_store, right_label or right_store, across_environments)
     rows = result.rows
     for name in sorted(left.secrets.keys() | right.secrets.keys() | left.unreadable.keys() | right.unreadable.keys()):
+        lc, rc = left.changed.get(name), right.changed.get(name)
         if name in left.unreadable or name in right.unreadable:
             status = UNREADABLE_LEFT if name in left.unreadable else UNREADABLE_RIGHT
-            rows.append(Row(name, None, status, left.unreadable.get(name) or right.unreadable.get(name, "")))
+            reason = left.unreadable.get(name) or right.unreadable.get(name, "")
+            rows.append(Row(name, None, status, reason, left_changed=lc, right_changed=rc))
             continue
         left_values, right_values = left.secrets.get(name), right.secrets.get(name)
         if left_values is None or right_values is None:
             status = ONLY_RIGHT if left_values is None else ONLY_LEFT
-            rows += [Row(name, key, status) for key in sorted(left_values or right_values or {})]
+            rows += [Row(name, key, status, left_changed=lc, right_changed=rc) for key in sorted(left_values or right_values or {})]
             if not (left_values or right_values):
-                rows.append(Row(name, None, status))
+                rows.append(Row(name, None, status, left_changed=lc, right_changed=rc))
             continue
-        rows += _compare_keys(name, left_values, right_values, across_environments, fingerprint)
+        rows += _compare_keys(name, left_values, right_values, across_environments, fingerprint, lc, rc)
     return result
 
 
 def _compare_keys(name: str, left: Mapping[str, str], right: Mapping[str, str], across: bool,
-                  fingerprint: Fingerprinter | None) -> list[Row]:
+                  fingerprint: Fingerprinter | None, lc: LastChanged | None, rc: LastChanged | None) -> list[Row]:
     rows = []
     for key in sorted(left.keys() | right.keys()):
         if key not in right:
-            rows.append(Row(name, key, ONLY_LEFT))
+            rows.append(Row(name, key, ONLY_LEFT, left_changed=lc, right_changed=rc))
         elif key not in left:
-            rows.append(Row(name, key, ONLY_RIGHT))
+            rows.append(Row(name, key, ONLY_RIGHT, left_changed=lc, right_changed=rc))
         else:
             same = values_match(left[key], right[key])
             prints = (fingerprint(left[key]), fingerprint(right[key])) if fingerprint else ("", "")
-            rows.append(Row(name, key, SAME if same else DIFFERENT, shared=same and across,
-                            left_fingerprint=prints[0], right_fingerprint=prints[1]))
+            rows.append(Row(name, key, SAME if same else DIFFERENT, "", same and across, prints[0], prints[1], lc, rc))
     return rows

@@ -19,6 +19,7 @@ from urllib.parse import quote
 from dapr_secrets.backends.base import (
     DEFAULT_TIMEOUT,
     AccessDenied,
+    LastChanged,
     SecretDetails,
     SecretEntry,
     SecretNotFound,
@@ -28,6 +29,7 @@ from dapr_secrets.backends.base import (
     StoreMisconfigured,
     StoreTimeout,
     StoreUnreachable,
+    parse_time,
 )
 from dapr_secrets.backends.metadata import duplicate_property_error, property_lookup
 
@@ -37,6 +39,7 @@ PAGE_SIZE = 500
 JSON = "application/json"
 # Ask for PartialObjectMetadataList: names, labels, dates, never `data` (plain JSON if unsupported).
 METADATA_LIST_ACCEPT = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json"
+METADATA_ACCEPT = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json"
 NAMESPACE_MISSING = "namespace is missing on metadata and NAMESPACE env variable, and no default namespace is set"
 IN_CLUSTER = "in-cluster"
 
@@ -420,7 +423,15 @@ class KubernetesStore(SecretStore):
             notes.append("no data: Dapr returns an empty map")
         if _kind_note(secret_type):
             notes.append(_kind_note(secret_type))
-        return SecretDetails(attributes=attributes, notes=tuple(notes))
+        return SecretDetails(attributes=attributes, notes=tuple(notes), last_changed=_last_changed(metadata))
+
+    def last_changed(self, name: str) -> LastChanged | None:
+        # Metadata only (describe reads `data`, for the sizes it shows).
+        namespace = self.namespace_for({})
+        _check_segment("resource name", name)
+        secret = self.api.get(f"{_secrets_path(namespace)}/{quote(name, safe='')}", accept=METADATA_ACCEPT,
+                              resource="secrets", namespace=namespace, name=name)
+        return _last_changed(secret.get("metadata") or {})
 
     def identity(self) -> str:
         return self.api.target.describe()
@@ -469,7 +480,15 @@ def _entry(item: Mapping[str, Any]) -> SecretEntry:
     metadata = item.get("metadata") or {}
     secret_type = item.get("type") or _inferred_type(metadata)  # `type` only if the server sent full objects
     info = _metadata_info(metadata) | ({"type": secret_type} if secret_type else {})
-    return SecretEntry(name=metadata.get("name", ""), info=info, note=_kind_note(secret_type))
+    return SecretEntry(name=metadata.get("name", ""), info=info, note=_kind_note(secret_type), changed=_last_changed(metadata))
+
+
+def _last_changed(metadata: Mapping[str, Any]) -> LastChanged | None:
+    """A Secret has no "updated" field: the newest managedFields time is the last write the API
+    server recorded (any field, data or labels); without it, the creation time."""
+    written = [parse_time(str(entry.get("time") or "")) for entry in metadata.get("managedFields") or [] if isinstance(entry, Mapping)]
+    newest = max((moment for moment in written if moment is not None), default=None)
+    return LastChanged.at(newest, "updated") or LastChanged.at(parse_time(str(metadata.get("creationTimestamp") or "")), "created")
 
 
 def _metadata_info(metadata: Mapping[str, Any]) -> dict[str, str]:

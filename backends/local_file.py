@@ -14,10 +14,19 @@ import os
 import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, datetime
 from itertools import chain, islice, repeat
 from types import MappingProxyType
 
-from dapr_secrets.backends.base import SecretDetails, SecretEntry, SecretNotFound, SecretStore, StoreContext, StoreMisconfigured
+from dapr_secrets.backends.base import (
+    LastChanged,
+    SecretDetails,
+    SecretEntry,
+    SecretNotFound,
+    SecretStore,
+    StoreContext,
+    StoreMisconfigured,
+)
 from dapr_secrets.backends.metadata import duplicate_property_error, property_lookup
 from dapr_secrets.components.files import NotARegularFile, read_regular_file
 from dapr_secrets.components.golang import GO_UTF8_REPLACE, NIL_TEXT, go_leaf_text, is_truthy
@@ -201,11 +210,11 @@ def _add_plain(result: PlainNames, prefix: str, members: JsonObject, separator: 
     return True
 
 
-def _entries(names: list[str], notes: Mapping[str, str]) -> list[SecretEntry]:
+def _entries(names: list[str], notes: Mapping[str, str], changed: LastChanged | None) -> list[SecretEntry]:
     """One listing page, built by tuple.__new__ in a C loop: calling SecretEntry runs a
     Python-level __new__ per row, which doubles the cost of a 100,000-name listing."""
     page_notes = map(notes.get, names, repeat("")) if notes else repeat("")
-    rows = zip(names, repeat(False), repeat(_NO_INFO), page_notes)
+    rows = zip(names, repeat(False), repeat(_NO_INFO), page_notes, repeat(changed))
     return list(map(tuple.__new__, repeat(SecretEntry), rows))
 
 
@@ -227,6 +236,8 @@ class LocalFileStore(SecretStore):
         self._multi_valued = is_truthy(property_lookup(properties, "multiValued"))
         self.path = os.path.join(context.cwd, secrets_file)  # daprd opens it from its own cwd
         document = read_secrets_file(secrets_file, self.path, context)
+        # The file has no time per secret: its modification time is when any of them last changed.
+        self._changed = _file_modified(self.path)
         self._notes: dict[str, str] = {}  # secret name -> what Dapr does that would surprise
         self._findings: list[Diagnostic] = []
         # {name: value} for plain secrets, {name: {key: value}} for multiValued objects, as in Go.
@@ -281,7 +292,7 @@ class LocalFileStore(SecretStore):
     def list_names(self, folder: str = "") -> Iterator[list[SecretEntry]]:
         names = self.loaded_names()
         for start in range(0, len(names), PAGE_SIZE):
-            yield _entries(names[start : start + PAGE_SIZE], self._notes)
+            yield _entries(names[start : start + PAGE_SIZE], self._notes, self._changed)
 
     def describe(self, name: str) -> SecretDetails:
         value = self._secrets.get(name)
@@ -289,7 +300,12 @@ class LocalFileStore(SecretStore):
             raise SecretNotFound(f"secret {name} not found")
         keys = len(value) if isinstance(value, dict) else 1
         notes = (self._notes[name],) if name in self._notes else ()
-        return SecretDetails(attributes={"file": self.path, "keys": str(keys)}, notes=notes)
+        return SecretDetails(attributes={"file": self.path, "keys": str(keys)}, notes=notes, last_changed=self._changed)
+
+    def last_changed(self, name: str) -> LastChanged | None:
+        if name not in self._secrets:
+            raise SecretNotFound(f"secret {name} not found")
+        return self._changed
 
     def diagnostics(self) -> list[Diagnostic]:
         shown: list[Diagnostic] = []
@@ -393,6 +409,13 @@ class LocalFileStore(SecretStore):
 
 
 # ----- reading the file the way Go's os.ReadFile + json.Unmarshal do
+
+
+def _file_modified(path: str) -> LastChanged | None:
+    try:
+        return LastChanged(datetime.fromtimestamp(os.stat(path).st_mtime, UTC), "file modified")
+    except (OSError, ValueError):  # gone since it was read: no time rather than a wrong one
+        return None
 
 
 def read_secrets_file(secrets_file: str, path: str, context: StoreContext) -> dict[str, Any] | None:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 
-from dapr_secrets.backends.base import SecretDetails, SecretEntry, SecretStore, StoreError
+from dapr_secrets.backends.base import LastChanged, SecretDetails, SecretEntry, SecretStore, StoreError
 from dapr_secrets.components.model import Diagnostic, Source
 
 # `typing` is for type checkers only: importing it costs the headless CLI's startup ~2 ms.
@@ -123,6 +123,12 @@ class RedactedStore:
             attributes={k: self._redact.whole(v) for k, v in details.attributes.items()},
             notes=tuple(self._redact.text(n) for n in details.notes),
         )
+
+    def last_changed(self, name: str) -> LastChanged | None:
+        try:
+            return self._store.last_changed(name)
+        except StoreError as error:
+            raise self._redact.error(error) from None
 
     def diagnostics(self) -> list[Diagnostic]:
         try:

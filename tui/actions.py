@@ -72,6 +72,10 @@ ACTIONS: tuple[Action, ...] = (
     Action("copy_reference", title="Copy as secretKeyRef YAML", summary="a component metadata item that reads this secret",
            needs=Needs.SECRET),
     Action("copy_url", title="Copy Dapr API URL", summary="GET http://localhost:3500/v1.0/secrets/<store>/<name>", needs=Needs.SECRET),
+    Action("sort_by_age", "a", "Age", "Sort by age / by name", "how long ago each secret changed, newest first; again: by name",
+           "age: how long ago each secret last changed, as the store says (a file store: the file's modification time), "
+           "newest first; again: back to names. Ages are read only for the secrets shown, never their values",
+           needs=Needs.SECRET, hidden=True),
     Action("filter", "slash", "Filter", "Filter names", "filter the names of every ready store",
            "filter the names of every ready store (stores not listed yet are listed now); enter jumps, esc closes"),
     Action(help_keys="ctrl+p", help="command palette: jump to a secret or component, copy name / secretKeyRef / API URL, …"),

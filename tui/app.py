@@ -15,6 +15,7 @@ import asyncio
 import base64
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -30,6 +31,7 @@ from dapr_secrets.backends.base import StoreError
 from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
 from dapr_secrets.components.model import Diagnostic, Severity
 from dapr_secrets.tui.actions import app_bindings
+from dapr_secrets.tui.ages import utc_now
 from dapr_secrets.tui.clipboard import ClipboardService, NativeClipboard
 from dapr_secrets.tui.commands import ActionsProvider, ComponentsProvider, PaletteHost, SecretsProvider
 from dapr_secrets.tui.escape import escape_control
@@ -81,9 +83,10 @@ class DaprSecretsApp(App[None]):
     DEFAULT_MODE: ClassVar[str] = "main"
 
     def __init__(self, runtime: Runtime, settings: UiSettings = UiSettings(), native_clipboard: NativeClipboard | None = None,
-                 audit: AuditLog | None = None) -> None:
+                 audit: AuditLog | None = None, clock: Callable[[], datetime] = utc_now) -> None:
         super().__init__()
         self.runtime = runtime
+        self.clock = clock  # "now", for ages: tests and snapshots fix it
         self.settings = settings
         self.audit = audit if audit is not None else AuditLog(None)  # None: no trail (tests, embedding)
         self.clipboard_service = ClipboardService(self, settings.clipboard_mode, settings.clipboard_timeout, native_clipboard)

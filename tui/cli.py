@@ -22,6 +22,7 @@ from dapr_secrets.tui.user_config import CLIPBOARD_MODES, UserConfig, load_user_
 from dapr_secrets.tui.version import version_text
 
 if TYPE_CHECKING:
+    from dapr_secrets.backends.sidecar import SidecarRuntime
     from dapr_secrets.tui.app import UiSettings
 
 DEFAULT_TIMEOUT = 30.0  # seconds: --reveal-timeout and --clipboard-timeout
@@ -239,7 +240,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         runtime.close()
 
 
-def _sidecar_runtime(args: argparse.Namespace) -> Runtime:
+def _sidecar_runtime(args: argparse.Namespace) -> SidecarRuntime:
     from dapr_secrets.backends.sidecar import SidecarClient, SidecarRuntime, token_from
 
     client = SidecarClient(args.sidecar, token_from(args.dapr_api_token))
@@ -473,7 +474,7 @@ def _refs(runtime: Runtime, args: argparse.Namespace) -> int:
     widths = [max(len(line[i]) for line in table) for i in range(len(headers))]
     for index, line in enumerate(table):
         text = "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True))
-        message = rows[index - 1]["message"] if index and rows[index - 1]["status"] != "ok" else ""
+        message = str(rows[index - 1]["message"]) if index and rows[index - 1]["status"] != "ok" else ""
         print((text + ("  " + escape_control(message) if message else "")).rstrip())
     print(f"\n{len(rows)} reference(s): {len(rows) - not_ok} ok, {not_ok} not ok")
     return exit_code

@@ -11,7 +11,7 @@ import os
 import sys
 from dataclasses import replace
 
-from dapr_secrets.backends.base import StoreError
+from dapr_secrets.backends.base import LastChanged, StoreError
 from dapr_secrets.backends.runtime import Runtime
 from dapr_secrets.tui import cli_audit
 from dapr_secrets.tui.escape import escape_control, json_text
@@ -169,14 +169,21 @@ def run_diff(runtime: Runtime, args: argparse.Namespace) -> int:
     return result.exit_status()
 
 
+def _minute(changed: LastChanged | None) -> str:
+    return changed.minute() if changed is not None else "-"
+
+
 def print_table(result: Comparison, everything: bool, fingerprints: bool) -> None:
     from dapr_secrets.backends.compare import SAME
 
     rows = [row for row in result.rows if everything or row.status != SAME or row.shared]
-    headers = ("status", "secret", "key") + (("left", "right") if fingerprints else ())
+    dated = any(row.left_changed or row.right_changed for row in rows)  # the stores say when secrets changed
+    headers = (("status", "secret", "key") + (("left", "right") if fingerprints else ())
+               + (("left changed", "right changed") if dated else ()))
     table = [headers] + [
         (row.status + (" (shared)" if row.shared else ""), escape_control(row.name), escape_control(row.key or "-"))
         + ((row.left_fingerprint or "-", row.right_fingerprint or "-") if fingerprints else ())
+        + ((_minute(row.left_changed), _minute(row.right_changed)) if dated else ())
         for row in rows
     ]
     widths = [max(len(line[i]) for line in table) for i in range(len(headers))]

@@ -21,6 +21,10 @@ from dataclasses import dataclass
 from enum import Enum
 from itertools import compress, repeat
 from os.path import commonprefix
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dapr_secrets.backends.base import LastChanged
 
 LEVEL_LIMIT = 1000
 FALLBACK_SEPARATOR = "/"
@@ -92,6 +96,7 @@ class NameIndex:
         self._folded: list[str] = []  # casefolded names, for search
         self._known: set[str] = set()
         self.notes: dict[str, str] = {}  # name -> what the store says about it (no values)
+        self.changed: dict[str, LastChanged | None] = {}  # name -> when it last changed (None: the store does not say)
         self._lock = threading.Lock()
 
     def __len__(self) -> int:

@@ -4,7 +4,7 @@ once, when it mounts."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dapr_secrets.tui.actions import ACTIONS, KEYMAP_PREFIX
 from dapr_secrets.tui.escape import escape_control
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from textual.app import App
 
-def apply_key_overrides(app: App[object], overrides: Mapping[str, str]) -> list[str]:
+def apply_key_overrides(app: App[Any], overrides: Mapping[str, str]) -> list[str]:
     """Bind each action of `overrides` ({"doctor": "D", "reveal": "r,space"}) to its keys instead of
     the table's (tui/actions.py gives every binding the id Textual's keymap uses, on every screen);
     returns what could not be applied. Priority keys (ctrl+c) stay as they are."""
@@ -30,7 +30,7 @@ def apply_key_overrides(app: App[object], overrides: Mapping[str, str]) -> list[
     return problems
 
 
-def apply_user_config(app: App[object], user: UserConfig) -> None:
+def apply_user_config(app: App[Any], user: UserConfig) -> None:
     """Keys, theme and the file's problems (as one notification), then remember palette picks."""
     problems = list(user.problems) + apply_key_overrides(app, user.keys)
     theme = remembered_theme(user.theme) or user.theme

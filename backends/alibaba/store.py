@@ -16,6 +16,7 @@ from dapr_secrets.backends.alibaba.credentials import AlibabaCredential, read_me
 from dapr_secrets.backends.base import (
     DEFAULT_TIMEOUT,
     AccessDenied,
+    LastChanged,
     MissingExtra,
     SecretDetails,
     SecretEntry,
@@ -26,6 +27,7 @@ from dapr_secrets.backends.base import (
     StoreError,
     StoreTimeout,
     StoreUnreachable,
+    parse_time,
 )
 from dapr_secrets.components.golang import NumError, go_json, parse_decimal
 from dapr_secrets.components.model import Diagnostic, Severity
@@ -151,7 +153,8 @@ class AlibabaParameterStore(SecretStore):
         attributes["versions"] = str(len(rows))
         if len(rows) > 1:
             attributes["older versions"] = "Dapr's GET reads one with metadata.version_id; bulk reads the latest"
-        return SecretDetails(attributes=attributes, versions=rows)
+        newest = parse_time(versions[0].updated_date or "") if versions else None
+        return SecretDetails(attributes=attributes, versions=rows, last_changed=LastChanged.at(newest, "newest version"))
 
     def identity(self) -> str:
         return f"{self.credential.describe()}; region {self.region}"
@@ -245,7 +248,7 @@ def _entry(parameter: Any) -> SecretEntry:
     ):
         if value not in (None, ""):
             info[label] = str(value)
-    return SecretEntry(parameter.name, info=info)
+    return SecretEntry(parameter.name, info=info, changed=LastChanged.at(parse_time(parameter.updated_date or ""), "updated"))
 
 
 def _client(region: str, credential: AlibabaCredential) -> Any:

@@ -22,7 +22,7 @@ from dapr_secrets.backends.aws.common import (
     roles_anywhere_error,
     with_prefix,
 )
-from dapr_secrets.backends.base import SecretDetails, SecretEntry, SecretStore, SecretVersion, StoreContext, StoreError
+from dapr_secrets.backends.base import LastChanged, SecretDetails, SecretEntry, SecretStore, SecretVersion, StoreContext, StoreError
 from dapr_secrets.backends.metadata import duplicate_property_error, property_lookup
 from dapr_secrets.components.model import Diagnostic, Severity
 
@@ -98,7 +98,8 @@ class ParameterStore(SecretStore):
                 history.append(_version(item, info.get("Version")))
         history.reverse()  # newest first
         tags = self._tags(full, what)
-        return SecretDetails(attributes=_attributes(info, tags), versions=tuple(history), notes=tuple(self._notes(info)))
+        return SecretDetails(attributes=_attributes(info, tags), versions=tuple(history), notes=tuple(self._notes(info)),
+                             last_changed=LastChanged.at(info.get("LastModifiedDate"), "last modified"))
 
     def identity(self) -> str:
         return self.connection.identity()
@@ -152,7 +153,7 @@ class ParameterStore(SecretStore):
             info["updated"] = isoformat(parameter["LastModifiedDate"])
         if self.prefix:
             info["AWS name"] = full
-        return SecretEntry(key, False, info, self._cut_note(full))
+        return SecretEntry(key, False, info, self._cut_note(full), LastChanged.at(parameter.get("LastModifiedDate"), "last modified"))
 
     def _cut_note(self, full: str) -> str:
         """S7: the key is cut by length, so a prefix that is not the start of the name (moto's optional

@@ -22,7 +22,7 @@ from dapr_secrets.backends.aws.common import (
     roles_anywhere_error,
     with_prefix,
 )
-from dapr_secrets.backends.base import SecretDetails, SecretEntry, SecretStore, SecretVersion, StoreContext, StoreError
+from dapr_secrets.backends.base import LastChanged, SecretDetails, SecretEntry, SecretStore, SecretVersion, StoreContext, StoreError
 from dapr_secrets.backends.metadata import duplicate_property_error, property_lookup
 from dapr_secrets.components.golang import go_json, is_truthy
 from dapr_secrets.components.model import Diagnostic, Severity
@@ -108,7 +108,11 @@ class SecretsManagerStore(SecretStore):
             attributes=attributes,
             versions=tuple(_version(v) for v in newest_first),
             notes=tuple(notes),
+            last_changed=_last_changed(info),
         )
+
+    def last_changed(self, name: str) -> LastChanged | None:
+        return _last_changed(self.connection.call("DescribeSecret", f"secret '{name}'", SecretId=name))
 
     def identity(self) -> str:
         return self.connection.identity()
@@ -233,7 +237,12 @@ def _entry(item: Mapping[str, Any]) -> SecretEntry:
     if item.get("Description"):
         info["description"] = str(item["Description"])
     note = "" if CURRENT in stages else f"no {CURRENT} value: Dapr's GET fails and so does the whole bulk"
-    return SecretEntry(item["Name"], False, info, note)
+    return SecretEntry(item["Name"], False, info, note, _last_changed(item))
+
+
+def _last_changed(item: Mapping[str, Any]) -> LastChanged | None:
+    """LastChangedDate: the value, or the secret's settings, changed; absent until then."""
+    return LastChanged.at(item.get("LastChangedDate"), "last changed") or LastChanged.at(item.get("CreatedDate"), "created")
 
 
 def _attributes(info: Mapping[str, Any]) -> dict[str, str]:

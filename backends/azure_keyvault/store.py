@@ -26,6 +26,7 @@ from dapr_secrets.backends.azure_keyvault.credentials import (
 from dapr_secrets.backends.base import (
     DEFAULT_TIMEOUT,
     AccessDenied,
+    LastChanged,
     SecretDetails,
     SecretEntry,
     SecretNotFound,
@@ -123,6 +124,7 @@ class AzureKeyVaultStore(SecretStore):
             attributes=attributes,
             versions=tuple(version.as_version(now, version is current) for version in newest_first),
             notes=tuple(current.notes(now)),
+            last_changed=current.last_changed(),
         )
 
     def identity(self) -> str:
@@ -362,7 +364,10 @@ class _Properties:
         return notes
 
     def entry(self, now: datetime) -> SecretEntry:
-        return SecretEntry(self.name, info=self.info(), note="; ".join(self.notes(now)))
+        return SecretEntry(self.name, info=self.info(), note="; ".join(self.notes(now)), changed=self.last_changed())
+
+    def last_changed(self) -> LastChanged | None:
+        return LastChanged.at(self.updated, "updated") or LastChanged.at(self.created, "created")
 
     def as_version(self, now: datetime, current: bool) -> SecretVersion:
         states = ["current"] if current else []

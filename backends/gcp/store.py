@@ -20,6 +20,7 @@ from typing import Any
 from dapr_secrets.backends.base import (
     DEFAULT_TIMEOUT,
     AccessDenied,
+    LastChanged,
     MissingExtra,
     SecretDetails,
     SecretEntry,
@@ -140,7 +141,10 @@ class GcpSecretManagerStore(SecretStore):
         attributes["versions"] = str(len(versions))
         if len(versions) > 1:
             attributes["older versions"] = "Dapr's GET reads one with metadata.version_id; bulk reads the latest"
-        return SecretDetails(attributes=attributes, versions=tuple(rows), notes=tuple(_bulk_notes(versions)))
+        # Secret Manager lists versions newest first; a secret changes by getting a new version.
+        newest = versions[0].create_time if versions and "create_time" in versions[0] else None
+        return SecretDetails(attributes=attributes, versions=tuple(rows), notes=tuple(_bulk_notes(versions)),
+                             last_changed=LastChanged.at(newest, "newest version created"))
 
     def identity(self) -> str:
         return self.credential.describe()

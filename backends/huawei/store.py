@@ -19,6 +19,7 @@ from typing import Any
 from dapr_secrets.backends.base import (
     DEFAULT_TIMEOUT,
     AccessDenied,
+    LastChanged,
     MissingExtra,
     SecretDetails,
     SecretEntry,
@@ -123,7 +124,8 @@ class HuaweiCsmsStore(SecretStore):
             SecretVersion(id=v.id or "", created=_when(v.create_time), state=", ".join(v.version_stages or []))
             for v in versions
         )
-        return SecretDetails(attributes=attributes, versions=rows, notes=(NO_VERSION_NOTE,))
+        return SecretDetails(attributes=attributes, versions=rows, notes=(NO_VERSION_NOTE,),
+                             last_changed=_last_changed(secret) if secret is not None else None)
 
     def identity(self) -> str:
         return (
@@ -260,7 +262,14 @@ def _entry(secret: Any) -> SecretEntry:
     info = _secret_info(secret)
     state = secret.state or ""
     note = f"{state.lower()}: still listed, so Dapr's bulk reads it" if state and state != "ENABLED" else ""
-    return SecretEntry(secret.name or "", info=info, note=note)
+    return SecretEntry(secret.name or "", info=info, note=note, changed=_last_changed(secret))
+
+
+def _last_changed(secret: Any) -> LastChanged | None:
+    """CSMS times are milliseconds since the epoch, in UTC."""
+    if secret.update_time:
+        return LastChanged(datetime.fromtimestamp(int(secret.update_time) / 1000, UTC), "updated")
+    return LastChanged(datetime.fromtimestamp(int(secret.create_time) / 1000, UTC), "created") if secret.create_time else None
 
 
 def _secret_info(secret: Any) -> dict[str, str]:

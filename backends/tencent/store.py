@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 from dapr_secrets.backends.base import (
     DEFAULT_TIMEOUT,
     AccessDenied,
+    LastChanged,
     MissingExtra,
     SecretDetails,
     SecretEntry,
@@ -128,7 +129,9 @@ class TencentSsmStore(SecretStore):
         ]
         if state != "enabled":
             notes.append(f"the secret is {state}: Dapr's bulk does not list it and its GET fails")
-        return SecretDetails(attributes=attributes, versions=rows, notes=tuple(notes))
+        newest = versions[0].get("CreateTime") if versions else None
+        last_changed = LastChanged(datetime.fromtimestamp(int(newest), UTC), "newest version created") if newest else None
+        return SecretDetails(attributes=attributes, versions=rows, notes=tuple(notes), last_changed=last_changed)
 
     def identity(self) -> str:
         return describe(self.fields)

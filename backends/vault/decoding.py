@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from dapr_secrets.backends.base import SecretVersion, StoreError
+from dapr_secrets.backends.base import LastChanged, SecretVersion, StoreError
 
 NON_STRING_HINT = 'Store every value as a string, or read the secret with vaultValueType: "text".'
 
@@ -175,6 +175,11 @@ def _parse_time(value: str) -> datetime | None:
     fraction = (match.group(2) or "0")[:6].ljust(6, "0")
     zone = "+00:00" if match.group(3) == "Z" else match.group(3)
     return datetime.fromisoformat(f"{match.group(1)}.{fraction}{zone}")
+
+
+def metadata_last_changed(meta: Mapping[str, Any]) -> LastChanged | None:
+    """KV v2 metadata's updated_time: a new version was written, or the metadata changed."""
+    return LastChanged.at(_parse_time(str(meta.get("updated_time") or "")), "updated")
 
 
 def _version_state(info: Mapping[str, Any], current: bool) -> str:

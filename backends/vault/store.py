@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from dapr_secrets.backends.base import (
     DEFAULT_TIMEOUT,
     AccessDenied,
+    LastChanged,
     SecretDetails,
     SecretEntry,
     SecretNotFound,
@@ -49,6 +50,7 @@ from dapr_secrets.backends.vault.decoding import (
     list_failure,
     list_keys,
     metadata_attributes,
+    metadata_last_changed,
     no_engine,
     non_string_kinds,
 )
@@ -175,7 +177,15 @@ class VaultStore(SecretStore):
         notes = list(deleted_latest_notes(versions, meta))
         if self.value_type == "map" and not notes:
             notes += self._non_string_notes(name)
-        return SecretDetails(attributes=metadata_attributes(meta), versions=versions, notes=tuple(notes))
+        return SecretDetails(attributes=metadata_attributes(meta), versions=versions, notes=tuple(notes),
+                             last_changed=metadata_last_changed(meta))
+
+    def last_changed(self, name: str) -> LastChanged | None:
+        # The metadata alone (describe may also read the value, for its map-mode notes).
+        response = self._request("GET", self._kv_path("metadata", name))
+        if response.status_code != 200:
+            return self.describe(name).last_changed  # its errors say why
+        return metadata_last_changed(json_object(response.text).get("data") or {})
 
     def diagnostics(self) -> list[Diagnostic]:
         findings = self._setting_findings()

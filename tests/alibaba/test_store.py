@@ -203,3 +203,16 @@ def test_describe_errors_name_the_list_policy(open_store: OpenStore, oos: OosSer
     with pytest.raises(AccessDenied) as raised:
         open_store().describe("db")
     assert "oos:ListSecretParameterVersions" in raised.value.hint
+
+
+def test_last_changed_is_the_updated_date_from_the_listing_and_the_versions(open_store: OpenStore, oos: OosServer) -> None:
+    from datetime import UTC, datetime
+
+    from dapr_secrets.backends.base import LastChanged
+
+    oos.add("db", "one-canary", "two-canary")
+    store = open_store()
+    (entry,) = [entry for page in store.list_names() for entry in page]
+    assert entry.changed == LastChanged(datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), "updated")
+    assert store.describe("db").last_changed == LastChanged(datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), "newest version")
+    assert oos.value_requests() == []

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from dapr_secrets.backends.base import SecretNotFound, StoreError, StoreMisconfigured
+from dapr_secrets.backends.base import LastChanged, SecretNotFound, StoreError, StoreMisconfigured
 from tests.helpers.aws import KEYS, REGION
 
 
@@ -159,3 +159,14 @@ def test_describe_gives_history_with_labels_but_never_values(ssm, open_ssm):
     assert [(v.id, v.state) for v in details.versions] == [("2", "current"), ("1", "labels old")]
     assert details.attributes["type"] == "SecureString" and details.attributes["tags"] == "team=a"
     assert details.attributes["description"] == "db password"
+
+
+def test_last_changed_is_last_modified_date_from_describe_parameters_never_a_value(ssm, open_ssm):
+    ssm.put_parameter(Name="/app/pw", Value="first-canary", Type="SecureString")
+    ssm.put_parameter(Name="/app/pw", Value="second-canary", Type="SecureString", Overwrite=True)
+    (described,) = ssm.describe_parameters()["Parameters"]
+    expected = LastChanged.at(described["LastModifiedDate"], "last modified")
+    store = open_ssm()
+    (entry,) = [entry for page in store.list_names() for entry in page]
+    assert expected is not None and entry.changed == expected
+    assert store.describe("/app/pw").last_changed == expected == store.last_changed("/app/pw")

@@ -4,11 +4,12 @@ component's own `endpoint` metadata (dapr-cloud-stores.md §2). One test per rul
 from __future__ import annotations
 
 import json
+from datetime import UTC
 
 import pytest
 
 from dapr_secrets.backends.aws.secretsmanager import format_secret
-from dapr_secrets.backends.base import AccessDenied, SecretNotFound, StoreError, StoreMisconfigured
+from dapr_secrets.backends.base import AccessDenied, LastChanged, SecretNotFound, StoreError, StoreMisconfigured
 from tests.helpers.aws import KEYS, REGION
 
 MULTI = {"multipleKeyValuesPerSecret": "true"}
@@ -291,3 +292,20 @@ def test_unreachable_endpoint_says_where_it_dialled(aws, open_sm):
     with pytest.raises(StoreUnreachable) as error:
         store.get_secret("db", {})
     assert "http://127.0.0.1:9" in error.value.hint
+
+
+def test_last_changed_is_last_changed_date_from_the_listing_and_describe_secret_only(sm, open_sm, operations):
+    """ListSecrets dates every secret (no call per secret); last_changed is one DescribeSecret,
+    never GetSecretValue."""
+    sm.create_secret(Name="db", SecretString="one-canary")
+    sm.put_secret_value(SecretId="db", SecretString="two-canary")
+    expected = LastChanged.at(sm.describe_secret(SecretId="db")["LastChangedDate"], "last changed")
+    store = open_sm()
+    operations.start()
+    (entry,) = [entry for page in store.list_names() for entry in page]
+    assert entry.changed == expected and expected is not None and expected.when.tzinfo == UTC
+    assert operations.names() == ["ListSecrets"]
+    assert store.last_changed("db") == expected
+    assert operations.names() == ["ListSecrets", "DescribeSecret"]
+    assert store.describe("db").last_changed == expected
+    assert "GetSecretValue" not in operations.names()

@@ -4,12 +4,13 @@ the local Key Vault and Entra fakes over HTTPS (dapr-behaviour.md §3.5)."""
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from dapr_secrets.backends.azure_keyvault import store as azure_store
-from dapr_secrets.backends.base import AccessDenied, SecretNotFound, StoreError, StoreTimeout, StoreUnreachable
+from dapr_secrets.backends.base import AccessDenied, LastChanged, SecretNotFound, StoreError, StoreTimeout, StoreUnreachable
 from tests.fakes.entra_server import EntraServer
 from tests.fakes.keyvault_server import KeyVaultServer
 from tests.helpers.azure import CLIENT, SERVICE_PRINCIPAL, TENANT, OpenStore
@@ -366,3 +367,18 @@ def test_s3_5_token_rejected_by_key_vault_names_the_identity(open_store: OpenSto
     assert str(raised.value).startswith(
         f"Key Vault refused the client secret of app {CLIENT} in tenant {TENANT} (get secret 's'): AKV10032"
     )
+
+
+def test_last_changed_is_the_current_versions_updated_time_value_blind(open_store: OpenStore, vault: KeyVaultServer) -> None:
+    """The listing's `updated` (the current version's attributes) dates every secret without a
+    call per secret; describe and last_changed say the same, from the versions list, no value read."""
+    vault.add_secret("rotated", "old-canary", created=1_764_000_000)
+    vault.add_secret("rotated", "new-canary", created=1_764_800_000, updated=1_764_836_400)
+    vault.add_secret("once", "once-canary", created=1_700_000_000)
+    store = open_store()
+    entries = {entry.name: entry for page in store.list_names() for entry in page}
+    assert entries["rotated"].changed == LastChanged(datetime(2025, 12, 4, 8, 20, tzinfo=UTC), "updated")
+    assert entries["once"].changed == LastChanged(datetime.fromtimestamp(1_700_000_000, UTC), "updated")
+    assert store.describe("rotated").last_changed == entries["rotated"].changed
+    assert store.last_changed("rotated") == entries["rotated"].changed
+    assert vault.value_requests() == []

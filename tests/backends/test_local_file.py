@@ -7,13 +7,14 @@ import base64
 import json
 import os
 import random
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dapr_secrets.backends.base import SecretNotFound, StoreContext, StoreMisconfigured
+from dapr_secrets.backends.base import LastChanged, SecretNotFound, StoreContext, StoreMisconfigured, parse_time
 from dapr_secrets.backends.local_file import PAGE_SIZE, LocalFileStore
 from dapr_secrets.components.model import Severity, Source
 
@@ -672,3 +673,29 @@ def test_arbitrary_bytes_are_a_store_or_an_init_error(tmp_path: Path, data: byte
         assert error.message
         return
     assert list(store.bulk_get({}) or {}) == all_names(store)
+
+
+def test_last_changed_is_the_files_modification_time_said_as_such(tmp_path):
+    """A JSON file has no time per secret: every secret reports the file's modification time, taken
+    when the file was read, labelled "file modified" (it may predate a secret's last real change)."""
+    (tmp_path / "secrets.json").write_text(json.dumps({"db": {"password": "mtime-canary"}, "api": "k"}))
+    moment = 1_764_836_400  # 2025-12-04 08:20:00Z
+    os.utime(tmp_path / "secrets.json", (moment, moment))
+    store = make_store(tmp_path, None)
+    expected = LastChanged(datetime(2025, 12, 4, 8, 20, tzinfo=UTC), "file modified")
+    assert store.last_changed("db:password") == expected == store.describe("api").last_changed
+    assert {entry.changed for page in store.list_names() for entry in page} == {expected}
+    with pytest.raises(SecretNotFound):
+        store.last_changed("nope")
+    os.utime(tmp_path / "secrets.json", (moment + 60, moment + 60))
+    assert store.last_changed("api") == expected  # what was read is what is dated
+
+
+def test_time_parsing_takes_every_stores_rfc_3339_to_utc_and_refuses_the_rest():
+    assert parse_time("2026-01-02T03:04:05.123456789Z") == datetime(2026, 1, 2, 3, 4, 5, 123456, tzinfo=UTC)
+    assert parse_time("2026-01-02T05:04:05+02:00") == datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    assert parse_time("2026-01-02 03:04:05") == datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)  # no zone: UTC
+    assert [parse_time(text) for text in ("", "yesterday", "2026-13-02T03:04:05Z", "2026-01-02")] == [None] * 4
+    naive = LastChanged.at(datetime(2026, 1, 2, 3, 4, 5), "updated")
+    assert naive is not None and naive.when.tzinfo == UTC and naive.minute() == "2026-01-02 03:04Z"
+    assert LastChanged.at(None, "updated") is None

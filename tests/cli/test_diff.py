@@ -7,14 +7,16 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
 from dapr_secrets.backends import registry
-from dapr_secrets.backends.base import AccessDenied, SecretEntry, SecretStore, StoreUnreachable
+from dapr_secrets.backends.base import AccessDenied, LastChanged, SecretEntry, SecretStore, StoreUnreachable
 from dapr_secrets.backends.compare import Fingerprinter
 from dapr_secrets.tui.cli import main
 
@@ -93,7 +95,7 @@ def test_diff_across_two_folders_rows_exit_status_and_shared_finding(two_folders
     code, text, _ = run(capsys, monkeypatch, "--resources-path", str(staging), "diff", "app",
                         "--against-resources-path", str(prod))
     assert code == 1 and "finding: 2 value(s) are the same in both environments" in text
-    assert any(line.split() == ["different", "db", "password"] for line in text.splitlines())
+    assert any(line.split()[:3] == ["different", "db", "password"] for line in text.splitlines())
     same = [line for line in text.splitlines() if line.startswith("same")]
     assert len(same) == 2 and all(line.startswith("same (shared)") for line in same)  # plain "same" rows are left out
     (audit,) = [json.loads(line) for line in private_audit_log.read_text().splitlines()][-1:]
@@ -129,7 +131,8 @@ def test_diff_unreadable_secrets_are_rows_with_the_reason(tmp_path, capsys, monk
         "  type: secretstores.test.halfread\n  version: v1\n"
     )
     code, out, _ = run(capsys, monkeypatch, "--resources-path", str(folder), "diff", "files", "half", "--json")
-    rows = json.loads(out)["rows"]
+    # The file store dates its side (the file's modification time); the dates are checked elsewhere.
+    rows = [{k: v for k, v in row.items() if not k.endswith("_changed")} for row in json.loads(out)["rows"]]
     assert code == 2  # like diff(1): trouble wins over "different"
     assert {"name": "locked-db", "key": None, "status": "unreadable-right",
             "reason": "permission denied reading locked-db"} in rows
@@ -182,3 +185,65 @@ def test_diff_across_two_kubernetes_namespaces(kube_cluster, tmp_path, capsys, m
     assert rows == {("db", "password"): "different", ("db", "user"): "same", ("only-prod", "k"): "only-right"}
     assert result["shared_values"] == [{"name": "db", "key": "user"}] and "namespace prod" in result["right"]
     assert_no_canary(out, err)
+
+
+def test_diff_rows_say_when_each_side_last_changed_without_reading_more(two_folders, capsys, monkeypatch):
+    """local.file: the secrets file's modification time, said as such; in --json and in the table."""
+    staging, prod = two_folders
+    os.utime(staging.parent / "app.json", (1_764_836_400, 1_764_836_400))  # 2025-12-04 08:20Z
+    os.utime(prod.parent / "app.json", (1_764_840_000, 1_764_840_000))  # 2025-12-04 09:20Z
+    code, out, _ = run(capsys, monkeypatch, "--resources-path", str(staging), "diff", "app",
+                       "--against-resources-path", str(prod), "--json")
+    rows = {(row["name"], row["key"]): row for row in json.loads(out)["rows"]}
+    password = rows[("db", "password")]
+    assert password["left_changed"] == {"time": "2025-12-04T08:20:00Z", "source": "file modified"}
+    assert password["right_changed"] == {"time": "2025-12-04T09:20:00Z", "source": "file modified"}
+    assert rows[("only-left", "k")]["left_changed"]["time"] == "2025-12-04T08:20:00Z"
+    code, text, _ = run(capsys, monkeypatch, "--resources-path", str(staging), "diff", "app",
+                        "--against-resources-path", str(prod))
+    header, *lines = [line for line in text.splitlines() if line.startswith(("status", "different"))]
+    assert header.split()[-4:] == ["left", "changed", "right", "changed"]
+    assert lines[0].split() == ["different", "db", "password", "2025-12-04", "08:20Z", "2025-12-04", "09:20Z"]
+    assert_no_canary(out, text)
+
+
+def test_diff_dates_a_store_whose_listing_does_not_through_last_changed(tmp_path, capsys, monkeypatch):
+    """A store that dates secrets only one by one (Vault's metadata): one last_changed per secret,
+    never an extra value read; a secret it cannot date has no time."""
+    monkeypatch.setitem(registry.SECRET_STORE_TYPES, "test.dated", "tests.cli.test_diff:DatedStore")
+    monkeypatch.setattr(DatedStore, "secrets", {"a": {"k": "one-canary"}, "b": {"k": "two-canary"}})
+    monkeypatch.setattr(DatedStore, "reads", [])
+    folder = tmp_path / "components"
+    folder.mkdir()
+    for name in ("left", "right"):
+        (folder / f"{name}.yaml").write_text(
+            f"apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: {name}\nspec:\n  type: secretstores.test.dated\n"
+            "  version: v1\n")
+    code, out, _ = run(capsys, monkeypatch, "--resources-path", str(folder), "diff", "left", "right", "--json", "--all")
+    assert code == 0
+    rows = {row["name"]: row for row in json.loads(out)["rows"]}
+    assert rows["a"]["left_changed"] == {"time": "2026-01-02T03:04:05Z", "source": "updated"}
+    assert "left_changed" not in rows["b"]  # the store does not say: no time, not a made-up one
+    assert DatedStore.reads == []  # bulk read the values once; dates came from metadata only
+    assert_no_canary(out)
+
+
+class DatedStore(SecretStore):
+    """Knows `a`'s last change only by a per-secret metadata call; records value reads past bulk."""
+
+    multi_valued = True
+    secrets: ClassVar[dict[str, dict[str, str]]] = {}
+    reads: ClassVar[list[str]] = []
+
+    def get_secret(self, name: str, metadata: Mapping[str, str]) -> dict[str, str] | None:
+        DatedStore.reads.append(name)
+        return dict(self.secrets[name])
+
+    def bulk_get(self, metadata: Mapping[str, str]) -> dict[str, dict[str, str]] | None:
+        return {name: dict(values) for name, values in self.secrets.items()}
+
+    def list_names(self, folder: str = "") -> Iterator[list[SecretEntry]]:
+        yield [SecretEntry(name) for name in self.secrets]
+
+    def last_changed(self, name: str) -> LastChanged | None:
+        return LastChanged(datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), "updated") if name == "a" else None

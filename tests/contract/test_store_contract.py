@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 
@@ -98,6 +99,18 @@ def test_listing_reads_no_value(subject: Subject):
     assert subject.value_reads() == before
     subject.store.get_secret(next(iter(SEED)), subject.read_metadata)
     assert subject.value_reads() > before  # the counter sees a read: the check above can fail
+
+
+def test_last_changed_reads_no_value_and_is_utc_or_unknown(subject: Subject):
+    """The age column and diff ask every store when a secret last changed: never through a value."""
+    name = next(iter(SEED))
+    before = subject.value_reads() if subject.value_reads is not None else 0
+    changed = subject.store.last_changed(name)
+    if subject.value_reads is not None:
+        assert subject.value_reads() == before
+    if changed is not None:
+        assert changed.when.utcoffset() == timedelta(0) and changed.source
+        assert_no_value(repr(changed), "last_changed")
 
 
 # ----- typed errors

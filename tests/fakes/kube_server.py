@@ -148,13 +148,23 @@ class FakeKubeCluster:
         type: str = "Opaque",
         labels: Mapping[str, str] | None = None,
         annotations: Mapping[str, str] | None = None,
+        updated: str | None = None,
     ) -> None:
-        """`data` values are plain text or bytes; the server stores them base64-encoded, as Kubernetes does."""
+        """`data` values are plain text or bytes; the server stores them base64-encoded, as Kubernetes does.
+        Like an API server, it records who wrote which fields when (managedFields: field names and
+        times, never values): the creation, and an update at `updated` when given."""
         encoded = {key: base64.b64encode(_bytes(value)).decode() for key, value in (data or {}).items()}
+        metadata = self._metadata(namespace, name, labels, annotations)
+        fields = {"f:data": {f"f:{key}": {} for key in encoded}, "f:type": {}}
+        metadata["managedFields"] = [
+            {"manager": "kubectl-create", "operation": "Update", "apiVersion": "v1", "time": CREATED,
+             "fieldsType": "FieldsV1", "fieldsV1": fields},
+        ] + ([{"manager": "kubectl-edit", "operation": "Update", "apiVersion": "v1", "time": updated,
+               "fieldsType": "FieldsV1", "fieldsV1": {"f:data": fields["f:data"]}}] if updated else [])
         secret = {
             "kind": "Secret",
             "apiVersion": "v1",
-            "metadata": self._metadata(namespace, name, labels, annotations),
+            "metadata": metadata,
         }
         secret["type"] = type
         if encoded:

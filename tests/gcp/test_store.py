@@ -329,3 +329,17 @@ def test_describe_errors_name_the_view_permission(open_store: OpenStore, sm: Sec
     assert "secretmanager.versions.list" in raised.value.hint
     with pytest.raises(SecretNotFound):
         open_store().describe("missing")
+
+
+def test_last_changed_is_the_newest_versions_creation_value_blind(open_store: OpenStore, sm: SecretManagerServer) -> None:
+    """A Secret Manager secret changes by getting a new version: its newest version's create_time."""
+    from datetime import UTC, datetime
+
+    from dapr_secrets.backends.base import LastChanged
+
+    sm.add_secret("db", "one-canary")
+    sm.add_version("db", "two-canary")
+    store = open_store()
+    newest = LastChanged(datetime(2026, 1, 2, 3, 5, 5, tzinfo=UTC), "newest version created")
+    assert store.describe("db").last_changed == newest == store.last_changed("db")
+    assert sm.value_requests() == []

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from dapr_secrets.backends.base import StoreError, StoreMisconfigured
-from dapr_secrets.backends.redaction import MASK, Redactor
+from dapr_secrets.backends.base import SecretStore, StoreContext, StoreError, StoreMisconfigured, StoreUnreachable
+from dapr_secrets.backends.redaction import MASK, RedactedStore, Redactor
 from dapr_secrets.backends.runtime import Runtime, RuntimeOptions
 from dapr_secrets.tui.cli import main
 
@@ -133,3 +133,31 @@ def test_kubeconfig_problems_are_in_our_words(tmp_path: Path):
     path.write_text(KUBECONFIGS["not YAML"])
     with pytest.raises(StoreMisconfigured, match="it is not valid YAML"):
         kubeconfig_contexts(str(path))
+
+
+class _UnreachableStore(SecretStore):
+    """Every call fails with the address it dialled (as an SDK error would say it)."""
+
+    def _fail(self):
+        raise StoreUnreachable("dial tcp vault.canary-host.internal:8200: connection refused")
+
+    def get_secret(self, name, metadata):
+        self._fail()
+
+    def bulk_get(self, metadata):
+        self._fail()
+
+    def list_names(self, folder=""):
+        self._fail()
+        yield []
+
+    def describe(self, name):
+        self._fail()
+
+
+def test_last_changed_errors_are_masked_like_every_other_store_error():
+    """The tree's age column and diff ask last_changed: its errors pass the same redaction."""
+    store = RedactedStore(_UnreachableStore("s", {}, StoreContext(env={}, cwd=".")), Redactor(["vault.canary-host.internal"]))
+    with pytest.raises(StoreError) as error:
+        store.last_changed("db")
+    assert "canary" not in error.value.message and MASK in error.value.message

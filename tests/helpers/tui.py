@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from dapr_secrets.backends.audit import AuditLog
@@ -31,6 +33,10 @@ DEMO_CONFIG = ROOT / "examples" / "config.yaml"
 DEMO_ENV = {"DEMO_API_TOKEN": "demo-token-not-real", "DEMO_ADMIN_TOKEN": "demo-admin-token-not-real"}
 
 
+# "Now" for every app of the tests, and when the demo's secrets files changed: ages on screen
+# ("3h ago") never depend on the day the tests run or on when the files were checked out.
+NOW = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
+DEMO_FILES_CHANGED = NOW - timedelta(hours=3)
 SIZE = (120, 36)
 
 
@@ -102,6 +108,8 @@ class Resources:
 def demo_runtime(app_id: str | None = "orders") -> Runtime:
     """The demo as `make run` opens it: relative paths, so screens look the same in every clone.
     The caller's working directory must be the repository root (as for daprd)."""
+    for path in (DEMO_COMPONENTS / "secrets").glob("*.json"):
+        os.utime(path, (DEMO_FILES_CHANGED.timestamp(), DEMO_FILES_CHANGED.timestamp()))
     return Runtime.load(
         RuntimeOptions(
             resources_paths=("examples/components",),
@@ -114,7 +122,8 @@ def demo_runtime(app_id: str | None = "orders") -> Runtime:
 
 
 def make_app(runtime: Runtime, native: FakeNativeClipboard | None = None, **settings: object) -> DaprSecretsApp:
-    return DaprSecretsApp(runtime, UiSettings(**settings), native_clipboard=native or FakeNativeClipboard(works=False))
+    return DaprSecretsApp(runtime, UiSettings(**settings), native_clipboard=native or FakeNativeClipboard(works=False),
+                          clock=lambda: NOW)
 
 
 async def settle(pilot, rounds: int = 3) -> None:
@@ -204,7 +213,8 @@ def audited_app(resources, tmp_path, audit_path=None):
     }
     resources.write("m.yaml", component_yaml("mem", "secretstores.test.memory", {"separator": ":"}))
     path = audit_path or tmp_path / "audit" / "audit.jsonl"
-    app = DaprSecretsApp(resources.runtime(), UiSettings(), native_clipboard=FakeNativeClipboard(), audit=AuditLog(path))
+    app = DaprSecretsApp(resources.runtime(), UiSettings(), native_clipboard=FakeNativeClipboard(), audit=AuditLog(path),
+                         clock=lambda: NOW)
     return app, path
 
 

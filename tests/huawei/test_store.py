@@ -131,3 +131,16 @@ def test_s1_r7_no_features_and_a_doctor_warning_for_secret_key_refs(open_store: 
     store = open_store()
     assert store.multi_valued is False
     assert [d.code for d in store.diagnostics()] == ["huawei-get-without-version"]
+
+
+def test_last_changed_is_the_secrets_update_time_from_the_listing_and_describe(open_store: OpenStore, csms: HuaweiServer) -> None:
+    from datetime import UTC, datetime
+
+    from dapr_secrets.backends.base import LastChanged
+
+    csms.add_secret("db", "one-canary", "two-canary")
+    store = open_store()
+    expected = LastChanged(datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), "updated")  # the fake's update_time
+    (entry,) = [entry for page in store.list_names() for entry in page]
+    assert entry.changed == expected == store.describe("db").last_changed
+    assert csms.value_requests() == []

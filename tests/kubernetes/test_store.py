@@ -3,13 +3,16 @@ kubeconfig (dapr-behaviour.md §3.3; wire shapes test-infra.md §2b)."""
 
 from __future__ import annotations
 
+import base64
 import socket
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from dapr_secrets.backends.base import (
     AccessDenied,
+    LastChanged,
     SecretNotFound,
     StoreContext,
     StoreError,
@@ -24,6 +27,7 @@ from tests.fakes.kube_server import (
     DEFAULT_TOKEN,
     DEFAULT_USER,
     METADATA_LIST_MEDIA,
+    METADATA_MEDIA,
     seed_secrets,
 )
 from tests.fakes.tls import make_ca
@@ -379,3 +383,30 @@ def test_identity_names_user_server_and_context_without_the_token(kube_cluster, 
     identity = make_store().identity()
     assert kube_cluster.url in identity and "context test" in identity and "test-user" in identity
     assert DEFAULT_TOKEN not in identity
+
+
+def test_last_changed_is_the_newest_managed_fields_time_from_metadata_only(kube_cluster, make_store):
+    """A Secret has no "updated" field; the API server's managedFields record each write's time.
+    The listing carries it (metadata-only list), and last_changed asks for one secret's metadata only."""
+    kube_cluster.add_secret("default", "rotated", {"password": "rotated-canary"}, updated="2026-11-30T08:00:00Z")
+    kube_cluster.add_secret("default", "untouched", {"password": "untouched-canary"})
+    store = make_store({"defaultNamespace": "default"})
+    entries = {entry.name: entry for page in store.list_names() for entry in page}
+    assert entries["rotated"].changed == LastChanged(datetime(2026, 11, 30, 8, 0, tzinfo=UTC), "updated")
+    assert entries["untouched"].changed == LastChanged(datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), "updated")
+    kube_cluster.clear_requests()
+    assert store.last_changed("rotated") == entries["rotated"].changed
+    (request,) = kube_cluster.requests
+    assert request.headers["accept"].startswith(METADATA_MEDIA)
+    assert b"rotated-canary" not in request.body and base64.b64encode(b"rotated-canary") not in request.body
+    assert store.describe("rotated").last_changed == entries["rotated"].changed
+    with pytest.raises(SecretNotFound):
+        store.last_changed("missing")
+
+
+def test_last_changed_without_managed_fields_is_the_creation_time_said_as_such():
+    from dapr_secrets.backends.kubernetes import _last_changed
+
+    assert _last_changed({"creationTimestamp": "2026-01-02T03:04:05Z"}) == LastChanged(
+        datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), "created")
+    assert _last_changed({}) is None

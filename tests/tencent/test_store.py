@@ -247,3 +247,15 @@ def test_doctor_warns_that_dapr_has_no_default_version(open_store: OpenStore, ss
     findings = open_store().diagnostics()
     assert [f.code for f in findings] == ["tencent-no-default-version"]
     assert ssm.value_requests() == []
+
+
+def test_last_changed_is_the_newest_versions_creation_read_without_a_value(open_store: OpenStore, ssm: TencentSsmServer) -> None:
+    from datetime import UTC, datetime
+
+    from dapr_secrets.backends.base import LastChanged
+
+    ssm.add_secret("db", ("v1", "one-canary"), ("v2", "two-canary"))
+    store = open_store()
+    newest = LastChanged(datetime(2026, 1, 2, 3, 4, 6, tzinfo=UTC), "newest version created")
+    assert store.last_changed("db") == newest
+    assert ssm.value_requests() == []

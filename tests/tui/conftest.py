@@ -7,7 +7,7 @@ import pytest
 
 from dapr_secrets.backends import registry
 from tests.helpers.tui import Resources
-from tests.tui.stores import FolderStore, GatedStore, MemoryStore, SlowVersionStore
+from tests.tui.stores import AgedStore, FolderStore, GatedStore, MemoryStore, SlowVersionStore
 
 
 @pytest.fixture(autouse=True)
@@ -24,6 +24,8 @@ def test_store_types(monkeypatch):
         "test.down": "tests.tui.stores:DownStore",
         "test.folders": "tests.tui.stores:FolderStore",
         "test.slowversions": "tests.tui.stores:SlowVersionStore",
+        "test.aged": "tests.tui.stores:AgedStore",
+        "test.listedages": "tests.tui.stores:ListedAgesStore",
     }.items():
         monkeypatch.setitem(registry.SECRET_STORE_TYPES, short, target)
     monkeypatch.setattr(MemoryStore, "secrets", {})
@@ -32,6 +34,8 @@ def test_store_types(monkeypatch):
     monkeypatch.setattr(GatedStore, "gate", __import__("threading").Event())
     monkeypatch.setattr(SlowVersionStore, "version_gate", __import__("threading").Event())
     monkeypatch.setattr(FolderStore, "tree", {})
+    monkeypatch.setattr(AgedStore, "changed", {})
+    monkeypatch.setattr(AgedStore, "asked", [])
     monkeypatch.setattr(FolderStore, "listed", [])
     yield
     GatedStore.gate.set()  # never leave a listing thread waiting

@@ -153,6 +153,16 @@ async def scopes(pilot: Pilot) -> None:
     await _quiet(pilot)
 
 
+async def ages(pilot: Pilot) -> None:
+    """`a` on demo-file: how long ago each secret changed (the secrets file's modification time, which
+    the tests fix, as they fix "now"), newest first."""
+    await _open_secret(pilot, "demo-file", "redis:password")
+    await pilot.press("a")
+    tree = pilot.app.main_screen.views["demo-file"].secret_tree
+    await _until(pilot, lambda: "…" not in "".join(node.label.plain for node in tree.root.children))
+    await _quiet(pilot)
+
+
 SCENES: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "main": main,
     "revealed": revealed,
@@ -164,4 +174,5 @@ SCENES: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "verify": verify,
     "compare": compare,
     "scopes": scopes,
+    "ages": ages,
 }

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from typing import ClassVar
 
 from dapr_secrets.backends.base import (
+    LastChanged,
     SecretDetails,
     SecretEntry,
     SecretNotFound,
@@ -123,3 +124,27 @@ class FolderStore(SecretStore):
     def list_names(self, folder: str = "") -> Iterator[list[SecretEntry]]:
         FolderStore.listed.append(folder)
         yield [SecretEntry(name, is_folder=name.endswith("/")) for name in self.tree.get(folder, [])]
+
+
+class AgedStore(MemoryStore):
+    """Knows when each secret changed (`changed`), like a network store whose listing does not say
+    (Vault): one last_changed call per secret, recorded in `asked`."""
+
+    changed: ClassVar[dict[str, LastChanged | None]] = {}
+    asked: ClassVar[list[str]] = []
+
+    def last_changed(self, name: str) -> LastChanged | None:
+        AgedStore.asked.append(name)
+        if name not in self.secrets:
+            raise SecretNotFound(f"secret {name} not found")
+        return self.changed.get(name)
+
+    def describe(self, name: str) -> SecretDetails:
+        return SecretDetails(last_changed=self.changed.get(name))
+
+
+class ListedAgesStore(AgedStore):
+    """Dates every secret in its listing (like Key Vault or Kubernetes): no call per secret needed."""
+
+    def list_names(self, folder: str = "") -> Iterator[list[SecretEntry]]:
+        yield [SecretEntry(name, changed=self.changed.get(name)) for name in self.secrets]

@@ -3,6 +3,7 @@ through the recording proxy of tests/fakes/vault_fault.py so the tests can count
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from dapr_secrets.tui.widgets.detail import VersionTable
-from dapr_secrets.tui.widgets.secret_tree import SecretTree
+from dapr_secrets.tui.widgets.secret_tree import NodeKind, SecretTree
 from dapr_secrets.tui.widgets.sidebar import Sidebar
 from dapr_secrets.tui.widgets.store_view import StoreView
 from tests.fakes.vault_fault import VaultFault
@@ -231,3 +232,22 @@ async def test_a_vault_that_is_down_is_asked_once_for_the_secret_not_again_for_i
         assert "\nhint: Vault is sealed: unseal it" in detail_info(app)  # the hint on a line of its own
         gets = [r.path for r in fault_vault.requests if r.method == "GET"]
         assert gets == ["/v1/secret/data/dapr/db?version=0"]  # no metadata read after the failure
+
+
+async def test_ages_come_from_kv_metadata_one_call_per_shown_secret_and_read_no_value(tmp_path, proxy):
+    app = vault_app(tmp_path, proxy)
+    async with app.run_test(size=SIZE) as pilot:
+        tree = await open_store(pilot)
+        proxy.requests.clear()
+        await pilot.press("a")
+
+        def secret_labels() -> list[str]:
+            return [c.label.plain for c in tree.root.children if c.data is not None and c.data.kind == NodeKind.SECRET]
+
+        await wait_for(pilot, lambda: secret_labels() and not any("…" in label for label in secret_labels()), what="ages")
+        await settle(pilot)
+        assert all(re.match(r"^ *(\d+[smhdy]|-) ", label) for label in secret_labels())
+        assert any(re.match(r"^ *\d+[smhdy] ", label) for label in secret_labels())
+        assert data_reads(proxy) == []  # no value read for an age
+        metadata = Counter(r.path for r in proxy.requests if r.method == "GET" and f"/v1/{MOUNT}/metadata/" in r.path)
+        assert len(metadata) == len(secret_labels()) and set(metadata.values()) == {1}  # once each, shown ones only

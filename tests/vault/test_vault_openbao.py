@@ -3,10 +3,13 @@ data (dapr-behaviour.md §3.4, §5). Each test reads its own mount or prefix (se
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
-from dapr_secrets.backends.base import AccessDenied, SecretNotFound, StoreError
+from dapr_secrets.backends.base import AccessDenied, SecretNotFound, StoreError, parse_time
 from dapr_secrets.components.model import Severity
+from tests.fakes.vault_fault import VaultFault
 
 pytestmark = pytest.mark.integration
 
@@ -263,3 +266,20 @@ def test_a_restricted_token_reads_its_paths_and_is_denied_elsewhere(make_store, 
     with pytest.raises(AccessDenied) as error:
         list(outside.list_names(""))
     assert "list on secret/metadata" in error.value.hint
+
+
+def test_last_changed_is_the_kv_metadata_updated_time_read_without_the_value(openbao, make_store):
+    """Vault KV v2 metadata's updated_time: when the newest version was written. last_changed asks
+    the metadata endpoint only (no GET on data/), through a recording proxy."""
+    with VaultFault(upstream=openbao.url) as proxy:
+        store = make_store({"vaultAddr": proxy.url, "vaultToken": "root", "enginePath": "tree"})
+        changed = store.last_changed("twoversions")
+        assert [r.path for r in proxy.requests] == ["/v1/tree/metadata/dapr/twoversions"]
+        details = store.describe("twoversions")
+    assert changed is not None and changed.source == "updated" and changed.when.tzinfo == UTC
+    assert changed == details.last_changed
+    newest = parse_time(details.versions[0].created)  # version 2 was the last write
+    assert newest is not None and abs(changed.when - newest) < timedelta(seconds=1)
+    assert abs(datetime.now(UTC) - changed.when) < timedelta(hours=1)  # written by this session's seed
+    with pytest.raises(SecretNotFound):
+        store.last_changed("no-such-secret")

@@ -21,7 +21,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from dapr_secrets.backends.base import StoreError
+from dapr_secrets.backends.base import LastChanged, StoreError
 from dapr_secrets.backends.compare import (
     DIFFERENT,
     ONLY_LEFT,
@@ -35,6 +35,7 @@ from dapr_secrets.backends.compare import (
     compare,
 )
 from dapr_secrets.backends.runtime import Runtime
+from dapr_secrets.tui.ages import age
 from dapr_secrets.tui.commands import NAMESPACE_NAME, highlighted
 from dapr_secrets.tui.safe_text import escape_control, safe_text
 
@@ -155,6 +156,7 @@ class CompareScreen(Screen[tuple[str, str] | None]):
             table.add_column("status", key="status")
             table.add_column("secret", key="secret")
             table.add_column("key", key="key")
+            table.add_column("changed (left / right)", key="changed")
             table.add_column("note", key="note")
             yield table
         yield Footer()
@@ -210,6 +212,11 @@ class CompareScreen(Screen[tuple[str, str] | None]):
         if self.result is None:
             return
         query = self.query_one("#compare-filter", Input).value.strip().lower()
+        now = cast("DaprSecretsApp", self.app).clock()
+
+        def ago(changed: LastChanged | None) -> str:
+            return f"{age(changed.when, now)} ago" if changed is not None else "-"
+
         for row in self.result.rows:
             if row.status == SAME and not (self.show_same or row.shared):
                 continue
@@ -220,7 +227,8 @@ class CompareScreen(Screen[tuple[str, str] | None]):
             self.shown.append(row)
             note = "same value in both environments" if row.shared else row.reason
             table.add_row(Text(row.status, style=STATUS_STYLE[row.status]), safe_text(row.name),
-                          safe_text(row.key or "—"), safe_text(note), key=str(len(self.shown) - 1))
+                          safe_text(row.key or "—"), Text(f"{ago(row.left_changed)} / {ago(row.right_changed)}", style="dim"),
+                          safe_text(note), key=str(len(self.shown) - 1))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

@@ -55,6 +55,7 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.views: dict[str, Widget] = {}  # component name -> its view, created when first shown
         self.current: str | None = None
+        self.by_age = False  # `a`: the trees show an age column, newest first
         self._view_ids = 0
         self._told_store_errors: dict[str, str] = {}  # store -> the failure notified: not said twice
         self.search = SearchService(self, self.set_timer)
@@ -82,7 +83,7 @@ class MainScreen(Screen[None]):
                     yield Static(self._welcome_text(), id="welcome")
                     yield FilterResults(id="filter-results")
                 with Horizontal(id="lower"):
-                    yield DetailPane(self.runtime, self.scopes.text, app.value_services, id="detail")
+                    yield DetailPane(self.runtime, self.scopes.text, app.value_services, app.clock, id="detail")
                     yield ReferencesPane(self.runtime, id="refs")
         yield Footer()
 
@@ -193,7 +194,7 @@ class MainScreen(Screen[None]):
             self._view_ids += 1
             view_id = f"view-{self._view_ids}"
             if loaded is not None and loaded.is_secret_store:  # a scoped-out store has nothing to list
-                view = StoreView(self.runtime, component, self.scopes.mark, id=view_id, classes="view")
+                view = StoreView(self.runtime, component, self.scopes.mark, self.dapr_app.clock, self.by_age, id=view_id, classes="view")
             else:
                 view = ComponentView(self.runtime, component, self.dapr_app.value_services, id=view_id, classes="view")
             self.views[name] = view
@@ -503,6 +504,13 @@ class MainScreen(Screen[None]):
     async def _doctor_closed(self, diagnostic: Diagnostic | None) -> None:
         if diagnostic is not None and diagnostic.component:
             await self.jump_to(diagnostic.component, diagnostic.secret)
+
+    def action_sort_by_age(self) -> None:
+        """a: every tree shows how long ago each secret changed, newest first; again: by name."""
+        self.by_age = not self.by_age
+        for view in self.views.values():
+            if isinstance(view, StoreView):
+                view.set_by_age(self.by_age)
 
     def action_scopes(self) -> None:
         self.app.push_screen(ScopesScreen(self.runtime), self._scopes_closed)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -123,9 +124,10 @@ class DetailPane(VerticalScroll):
     can_focus = False
 
     def __init__(self, runtime: Runtime, scope_text: Callable[[str, str], Text | None], services: ValueServices,
-                 **kwargs: Any) -> None:
+                 clock: Callable[[], datetime], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.runtime = runtime
+        self.clock = clock  # "now", for "changed 3h ago" (tests and snapshots fix it)
         self.scope_text = scope_text  # "may app X read it through the API", or None without --app-id
         self.shown: ShownSecret | None = None  # replaced whole, never changed in place
         self.reveal: RevealState[str] = RevealState(self, services.reveal_timeout, self._refresh_values)
@@ -428,7 +430,8 @@ class DetailPane(VerticalScroll):
     def _render_info(self) -> None:
         shown = self.shown
         if shown is not None:
-            info = detail_text.information(shown, self.scope_text(shown.store, shown.name), self.runtime.options.sidecar_url)
+            info = detail_text.information(shown, self.scope_text(shown.store, shown.name), self.runtime.options.sidecar_url,
+                                           self.clock())
             self.query_one("#detail-info", Static).update(info)
 
     def _focus_row(self) -> None:

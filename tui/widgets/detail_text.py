@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from datetime import datetime
 
 from rich.text import Text
 
 from dapr_secrets.backends.base import SecretDetails, SecretVersion
+from dapr_secrets.tui.ages import last_changed_text
 from dapr_secrets.tui.escape import escape_control
 from dapr_secrets.tui.formats import api_url
 from dapr_secrets.tui.safe_text import (
@@ -88,9 +90,9 @@ def version_cells(version: SecretVersion) -> tuple[Text, Text, Text]:
     return label, safe_text(version.state or "-", style), safe_text(short_time(version.created), "dim")
 
 
-def information(shown: ShownSecret, scope: Text | None, sidecar_url: str | None) -> Text:
-    """Below the keys: Dapr's surprises, the read's outcome, who read it, scopes, attributes, the
-    API URL, the versions and what each changed."""
+def information(shown: ShownSecret, scope: Text | None, sidecar_url: str | None, now: datetime) -> Text:
+    """Below the keys: Dapr's surprises, the read's outcome, who read it, scopes, attributes, when it
+    last changed (as of `now`, the app's clock), the API URL, the versions and what each changed."""
     details = shown.details or SecretDetails()
     # Dapr's surprises first: they explain what follows (a failed read, most often).
     lines = [Text.assemble(("⚠ note: ", "bold yellow"), safe_text(note, "yellow")) for note in details.notes]
@@ -116,6 +118,8 @@ def information(shown: ShownSecret, scope: Text | None, sidecar_url: str | None)
         lines.append(Text("  ·  ", style="dim").join(
             Text.assemble((f"{name} ", "dim"), safe_text(str(value))) for name, value in details.attributes.items()
         ))
+    if details.last_changed is not None:
+        lines.append(last_changed_text(details.last_changed, now))
     if shown.version is not None:
         lines.append(Text.assemble(("showing version ", "yellow"), safe_text(shown.version), ("  (v: next)", "dim")))
     url = api_url(shown.store, shown.name, shown.version, sidecar_url, shown.version_key)

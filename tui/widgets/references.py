@@ -84,7 +84,7 @@ class ReferencesPane(OptionList):
             scoped_out = [ref for ref in scoped_out if ref.key == key]
         self.references = loaded + scoped_out
         self.statuses = [None] * len(loaded) + [self.runtime.scoped_out_reference_status(ref) for ref in scoped_out]
-        self._render()
+        self._list_references()
         if loaded:
             self._check(loaded, self._generation)
 
@@ -133,7 +133,7 @@ class ReferencesPane(OptionList):
         """Check the shown references again (after a refresh)."""
         self.show_for(*self._shown)
 
-    def _render(self) -> None:
+    def _list_references(self) -> None:
         if not self.references:
             empty = "No component references this."
             if self.runtime.options.sidecar_url:  # the metadata API shows no component metadata items

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 
 from rich.cells import cell_len
@@ -20,6 +21,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode, UnknownNodeID
 
+from dapr_secrets.tui.ages import AGE_WIDTH, age, utc_now
 from dapr_secrets.tui.name_index import Entry, EntryKind, NameIndex, natural_key
 from dapr_secrets.tui.safe_text import safe_text
 
@@ -43,6 +45,7 @@ class NodeData:
     secret_key: str = ""  # KEY: the key inside the secret
     count: int = 0
     keys_loaded: bool = False  # SECRET: its keys were fetched
+    age: str = ""  # SECRET: the age shown in its label ("" while ages are not shown)
 
     @property
     def secret(self) -> str | None:
@@ -102,6 +105,8 @@ class SecretTree(Tree[NodeData]):
         self.decorate = decorate  # extra text after a secret's name (scope decision, notes)
         self.show_root = False
         self.guide_depth = 3
+        self.by_age = False  # an age column, secrets newest first (the app's `a`)
+        self.clock: Callable[[], datetime] = utc_now
         self._dirty: list[TreeNode[NodeData]] = []
         self._syncing = False
         self._sync_lock = asyncio.Lock()  # one merge at a time: merges yield between chunks
@@ -109,7 +114,7 @@ class SecretTree(Tree[NodeData]):
     # ----- cheap width: the default renders every label of the tree after each change
 
     def get_label_width(self, node: TreeNode[NodeData]) -> int:
-        return cell_len(node.label.plain) + (2 if node.allow_expand else 0)
+        return cell_len(str(node.label)) + (2 if node.allow_expand else 0)  # str(Text) is its plain text
 
     # ----- the placeholder / error line at the top level
 
@@ -138,6 +143,18 @@ class SecretTree(Tree[NodeData]):
         for node in self.open_levels(self.root):
             self._mark_dirty(node)
 
+    def set_by_age(self, on: bool) -> None:
+        """Show ages and sort newest first, or back to names: every open level is redone in place."""
+        self.by_age = on
+        self.index_changed()
+
+    def shown_secrets(self) -> list[str]:
+        """The secrets of the levels built as tree nodes: the ones whose age the user may see."""
+        names = []
+        for level in [self.root, *self.open_levels(self.root)]:
+            names += [c.data.path for c in level.children if c.data is not None and c.data.kind == NodeKind.SECRET]
+        return names
+
     def replace_index(self, index: NameIndex) -> None:
         """After a refresh: same tree, new names; what is still there keeps its node."""
         self.index = index
@@ -159,6 +176,13 @@ class SecretTree(Tree[NodeData]):
             self._syncing = True
             self.run_worker(self._sync_dirty(), group="sync", description=f"sync tree of {self.store}")
 
+    class AgesWanted(Message):
+        """Ages are shown and the levels were redone: secrets newly shown may need theirs."""
+
+        def __init__(self, tree: SecretTree) -> None:
+            super().__init__()
+            self.tree = tree
+
     async def _sync_dirty(self) -> None:
         try:
             while self._dirty:
@@ -167,6 +191,8 @@ class SecretTree(Tree[NodeData]):
                     await self.sync_level(node)
         finally:
             self._syncing = False
+        if self.by_age:
+            self.post_message(self.AgesWanted(self))
 
     def _is_alive(self, node: TreeNode[NodeData]) -> bool:
         try:
@@ -186,25 +212,30 @@ class SecretTree(Tree[NodeData]):
             return
         path = "" if node.is_root else data.path
         entries = self.index.entries(path, data.bucket if data.kind == NodeKind.BUCKET else "")
+        if self.by_age:
+            entries = self._newest_first(entries)
+        self._reorder(node, entries)
         # Key and path: when the index regroups at another separator, a group may keep its label.
         wanted = {entry.key: entry.path for entry in entries}
-        children = [c for c in node.children if c.data is not None and c.data.kind != NodeKind.STATUS]
-        for child in children:
-            if wanted.get(child.data.key) != child.data.path:
+        children = [(c, c.data) for c in node.children if c.data is not None and c.data.kind != NodeKind.STATUS]
+        for child, data in children:
+            if wanted.get(data.key) != data.path:
                 child.remove()
-        existing = [c for c in children if wanted.get(c.data.key) == c.data.path]
+        existing = [(child, data) for child, data in children if wanted.get(data.key) == data.path]
         # Children stay sorted like `entries`, so one pass merges them: the next existing child is
         # always at `position` when its entry comes up.
         position = 0
         next_existing = 0
         added = 0
         for entry in entries:
-            if next_existing < len(existing) and existing[next_existing].data.key == entry.key:
-                self._update(existing[next_existing], entry)
+            if next_existing < len(existing) and existing[next_existing][1].key == entry.key:
+                self._update(existing[next_existing][0], entry)
                 position += 1
                 next_existing += 1
                 continue
-            node.add(self.label_for(entry), data_from_entry(entry), before=position)
+            data = data_from_entry(entry)
+            data.age = self._age_cell(entry.path) if entry.kind == EntryKind.SECRET else ""
+            node.add(self.label_for(entry), data, before=position)
             position += 1
             added += 1
             if added % CHUNK == 0:
@@ -213,15 +244,63 @@ class SecretTree(Tree[NodeData]):
             node.allow_expand = False  # an empty folder: drop the arrow
             node.refresh()
 
+    def _newest_first(self, entries: list[Entry]) -> list[Entry]:
+        """Folders first, as they were; then secrets newest first, those of unknown age last (each
+        group in name order: the sort is stable)."""
+        changed = self.index.changed
+        folders = [entry for entry in entries if entry.kind != EntryKind.SECRET]
+        secrets = [entry for entry in entries if entry.kind == EntryKind.SECRET]
+
+        def newest_first(entry: Entry) -> tuple[bool, float]:
+            known = changed.get(entry.path)
+            return (known is None, -known.when.timestamp() if known is not None else 0.0)
+
+        return folders + sorted(secrets, key=newest_first)
+
+    def _reorder(self, node: TreeNode[NodeData], entries: list[Entry]) -> None:
+        """Put the children in the order of `entries` (the merge below walks both in step): the order
+        changes when ages arrive or the sort is toggled. Textual's Tree has no public way to move a
+        node, so its children list is sorted in place, and the tree's lines rebuilt."""
+        position = {entry.key: index for index, entry in enumerate(entries)}
+        last = len(position)
+        children = node._children  # noqa: SLF001 - see above
+
+        def place(child: TreeNode[NodeData]) -> int:
+            if child.data is None or child.data.kind == NodeKind.STATUS:
+                return last + 1  # the status line stays last
+            return position.get(child.data.key, last)
+
+        places = [place(child) for child in children]
+        if places != sorted(places):
+            cursor = self.cursor_node
+            children.sort(key=place)
+            self._invalidate()
+            if cursor is not None:  # the cursor stays on its secret, not on its line
+                _ = self.last_line  # rebuild the line index so the node's line is current
+                self.move_cursor(cursor)
+
     def _update(self, node: TreeNode[NodeData], entry: Entry) -> None:
         assert node.data is not None
-        if node.data.count != entry.count:
-            node.data.count = entry.count
+        cell = self._age_cell(entry.path) if entry.kind == EntryKind.SECRET else ""
+        if node.data.count != entry.count or node.data.age != cell:
+            node.data.count, node.data.age = entry.count, cell
             node.set_label(self.label_for(entry))
+
+    def _age_cell(self, name: str) -> str:
+        """The age column of a secret: "3h"; "…" until known; "-" where the store does not say."""
+        if not self.by_age:
+            return ""
+        if name not in self.index.changed:
+            return "…"
+        known = self.index.changed[name]
+        return "-" if known is None else age(known.when, self.clock())
 
     def label_for(self, entry: Entry) -> Text:
         if entry.kind == EntryKind.SECRET:
             label = safe_text(entry.label)
+            cell = self._age_cell(entry.path)
+            if cell:
+                label = Text.assemble((cell.rjust(AGE_WIDTH) + " ", "cyan" if cell[-1] in "smh" else "dim"), label)
             extra = self.decorate(entry.path) if self.decorate else None
             if extra is not None:
                 label.append_text(extra)

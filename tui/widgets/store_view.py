@@ -14,7 +14,8 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -68,9 +69,18 @@ class StoreView(Vertical):
             self.error = error
             self.hint = hint
 
-    def __init__(self, runtime: Runtime, component: Component, decorate: Callable[[str, str], Text | None], **kwargs) -> None:
+    class AgesArrived(Message):
+        def __init__(self, view: StoreView, index: NameIndex) -> None:
+            super().__init__()
+            self.view = view
+            self.index = index
+
+    def __init__(self, runtime: Runtime, component: Component, decorate: Callable[[str, str], Text | None],
+                 clock: Callable[[], datetime], by_age: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.runtime = runtime
+        self.clock = clock  # "now", for ages (tests and snapshots fix it)
+        self.by_age = by_age  # the main screen's `a`, for a tree made later
         self.component = component
         self.store_name = component.name
         self.decorate = decorate
@@ -86,6 +96,8 @@ class StoreView(Vertical):
         self._pending_jump: tuple[str, str | None] | None = None  # a jump waiting for names
         self._focus_when_shown = False  # focus asked for before the tree existed
         self._composed = False  # statuses that arrive before on_mount are read again there
+        self._ages_asked: set[str] = set()  # names whose age is being read, for `_ages_index`
+        self._ages_index: NameIndex | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="store-status")
@@ -152,6 +164,8 @@ class StoreView(Vertical):
             self.index = index
             if self.secret_tree is None:
                 self.secret_tree = SecretTree(self.store_name, index, self._decorate)
+                self.secret_tree.clock = self.clock
+                self.secret_tree.by_age = self.by_age
                 self.mount(self.secret_tree)
                 if self._focus_when_shown:
                     self.call_after_refresh(self.secret_tree.focus)
@@ -185,6 +199,9 @@ class StoreView(Vertical):
         def list_names() -> None:
             worker = get_current_worker()
             error = hint = ""
+            # A store holding every secret in memory (a file read whole) dates one for free when asked:
+            # copying 100,000 dates here would only slow the listing.
+            dated = store.loaded_names() is None
             try:
                 for folder in folders:
                     for page in store.list_names(folder):
@@ -198,6 +215,8 @@ class StoreView(Vertical):
                                 names.append(entry.name)
                                 if entry.note:
                                     index.notes[entry.name] = entry.note
+                                if dated and entry.changed is not None:  # the listing said: no call per secret later
+                                    index.changed[entry.name] = entry.changed
                         index.add(names)
                         gc.freeze()  # this page's objects too: later full collections skip them (see start_listing)
                         if live:
@@ -290,6 +309,48 @@ class StoreView(Vertical):
         if self.secret_tree is not None:
             self.secret_tree.set_keys(name, keys)
 
+    # ----- ages (the app's `a`): read only for the secrets shown, never their values
+
+    def set_by_age(self, on: bool) -> None:
+        self.by_age = on
+        if self.secret_tree is not None:
+            self.secret_tree.set_by_age(on)  # its AgesWanted follows
+        self._update_title()
+
+    def on_secret_tree_ages_wanted(self, event: SecretTree.AgesWanted) -> None:
+        event.stop()
+        store, tree, index = self._store(), self.secret_tree, self.index
+        if store is None or tree is None or index is None or not tree.by_age:
+            return
+        if self._ages_index is not index:
+            self._ages_index, self._ages_asked = index, set()
+        names = [name for name in tree.shown_secrets() if name not in index.changed and name not in self._ages_asked]
+        if not names:
+            return
+        self._ages_asked.update(names)
+
+        def read_ages() -> None:
+            worker = get_current_worker()
+            told = time.monotonic()
+            for name in names:
+                if worker.is_cancelled:
+                    return
+                try:
+                    index.changed[name] = store.last_changed(name)
+                except Exception:  # noqa: BLE001 - no age ("-"): the detail pane says what fails for this secret
+                    index.changed[name] = None
+                if time.monotonic() - told > 0.25:  # a slow store: show ages as they come
+                    told = time.monotonic()
+                    self.post_message(self.AgesArrived(self, index))
+            self.post_message(self.AgesArrived(self, index))
+
+        self.run_worker(read_ages, thread=True, group="ages", exit_on_error=False, description=f"ages in {self.store_name}")
+
+    def on_store_view_ages_arrived(self, event: AgesArrived) -> None:
+        event.stop()
+        if event.index is self.index and self.secret_tree is not None:
+            self.secret_tree.index_changed()
+
     # ----- jumping to a secret (from the palette, the filter, a reference or the doctor)
 
     async def jump(self, name: str, key: str | None = None) -> None:
@@ -334,4 +395,6 @@ class StoreView(Vertical):
         if self.index is not None:
             count = len(self.index)
             title += f"  {count:,} secret{'' if count == 1 else 's'}" + ("…" if self.listing else "")
+        if self.secret_tree is not None and self.secret_tree.by_age:
+            title += "  · newest first"
         self.border_title = safe_text(title)  # Text, not a str: a str title is parsed as markup
