@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import os
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
     from dapr_secrets.backends.kubernetes_resources import KubeContext
 
 # Diagnostics of a cluster that could not be read at all: a switch that meets one is not made.
+TERMINATED_GRACE = 2.0  # seconds Textual gets to restore the terminal after SIGTERM/SIGHUP
 CLUSTER_UNREADABLE = frozenset({"kube-unauthorized", "kube-unreachable", "kube-timeout", "kube-config"})
 
 
@@ -315,6 +318,11 @@ class DaprSecretsApp(App[None]):
     def _terminated(self) -> None:
         self.clipboard_service.clear()
         self.exit(return_code=143)
+        # Textual's shutdown can wait forever on a terminal that is gone (after `e` suspended the app,
+        # closing the window left the process blocked in its writer thread): end it regardless.
+        watchdog = threading.Timer(TERMINATED_GRACE, os._exit, (143,))
+        watchdog.daemon = True
+        watchdog.start()
 
     async def action_quit(self) -> None:
         self.clipboard_service.clear()  # do not leave a copied secret behind

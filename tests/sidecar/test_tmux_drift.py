@@ -43,4 +43,4 @@ def test_the_drift_view_in_a_real_terminal(tmp_path, daprd: FakeDaprd):
             assert planted in screen
         assert CANARY not in screen and "files-key" not in screen
     finally:
-        term.run("kill-server")
+        term.close()

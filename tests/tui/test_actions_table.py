@@ -8,8 +8,9 @@ from dapr_secrets.tui.actions import ACTIONS, app_bindings, help_rows, main_scre
 from dapr_secrets.tui.app import DaprSecretsApp
 from dapr_secrets.tui.commands import ActionsProvider
 from dapr_secrets.tui.screens.doctor import DoctorScreen
+from dapr_secrets.tui.screens.help import HelpScreen
 from dapr_secrets.tui.screens.main import MainScreen
-from tests.helpers.tui import component_yaml, make_app, notifications, open_store, settle
+from tests.helpers.tui import component_yaml, make_app, open_store, settle
 from tests.tui.stores import MemoryStore
 
 SIZE = (120, 36)
@@ -52,9 +53,11 @@ async def test_app_wide_keys_work_over_the_doctor_and_main_screen_keys_do_not(re
         await pilot.press("d")
         await settle(pilot)
         assert isinstance(app.screen, DoctorScreen)
-        await pilot.press("ctrl+r")  # app-wide: refreshes under the doctor
+        await pilot.press("question_mark")  # app-wide: help opens over the doctor
         await settle(pilot)
-        assert "Refreshing: reading the component files and stores again…" in notifications(app)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")  # (ctrl+r is app-wide too, but the live doctor takes it: it runs again)
+        await settle(pilot)
         await pilot.press("slash")  # the filter is the main screen's: nothing happens here
         await settle(pilot)
         assert isinstance(app.screen, DoctorScreen) and not app.main_screen.query_one("#filter").display

@@ -35,7 +35,8 @@ def aged_store(resources, separator: str = "") -> None:
 async def show_store(pilot, store: str):
     """Show a store without focusing its tree: no cursor, so the detail pane reads no value."""
     pilot.app.query_one(Sidebar).highlight_component(store)
-    await wait_for(pilot, lambda: store in pilot.app.main_screen.views and pilot.app.main_screen.views[store].listed, what=f"{store} listed")
+    views = pilot.app.main_screen.views
+    await wait_for(pilot, lambda: store in views and views[store].listed, what=f"{store} listed")
     await settle(pilot)
     return tree_of(pilot.app, store)
 

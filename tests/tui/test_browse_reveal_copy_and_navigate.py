@@ -629,6 +629,9 @@ async def test_help_lists_every_key(resources):
         await pilot.press("question_mark")
         await pilot.pause()
         text = screen_text(app)
+        await pilot.press("end")  # the help scrolls when it is longer than the terminal
+        await pilot.pause()
+        text += screen_text(app)
         for key in ("x", "c", "/", "ctrl+p", "ctrl+r", "d", "tab", "j / k", "q"):
             assert key in text
         await pilot.press("escape")

@@ -28,7 +28,7 @@ def terminal():
     try:
         yield term
     finally:
-        term.run("kill-server")
+        term.close()
 
 
 def test_the_app_runs_in_a_terminal_and_copies_through_osc52(terminal):
@@ -94,7 +94,7 @@ def test_a_copied_secret_is_cleared_when_the_app_is_killed(how):
             time.sleep(0.2)
         assert "dapr-secrets" not in term.run("list-buffers", "-F", "#{buffer_name}").split()
     finally:
-        term.run("kill-server")
+        term.close()
 
 
 def test_a_crafted_component_cannot_write_the_terminal_title_or_clipboard(tmp_path):
@@ -118,4 +118,4 @@ def test_a_crafted_component_cannot_write_the_terminal_title_or_clipboard(tmp_pa
         for name in term.run("list-buffers", "-F", "#{buffer_name}").split():
             assert "pwned" not in term.run("show-buffer", "-b", name)
     finally:
-        term.run("kill-server")
+        term.close()

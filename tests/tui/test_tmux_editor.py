@@ -57,4 +57,4 @@ def test_e_opens_the_finding_in_editor_at_its_line_and_the_app_comes_back(tmp_pa
         term.wait_for("No problems found.")  # and it saw the edit by itself
         term.keys("q")
     finally:
-        term.run("kill-server")
+        term.close()
