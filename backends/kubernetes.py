@@ -3,6 +3,9 @@
 All API calls go through the `kubernetes` package's ApiClient (auth, TLS, kubeconfig handling) with
 `_preload_content=False`: we parse the JSON ourselves, which is faster than the generated models, lets
 us ask for metadata-only lists, and keeps secret data out of the client's debug log of response bodies.
+
+A little over 500 lines: the store and the client it shares with Kubernetes mode (kubernetes_resources)
+change together; splitting them would scatter one API's error wording over two modules.
 """
 
 from __future__ import annotations

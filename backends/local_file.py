@@ -3,6 +3,10 @@ does it, quirks included (dapr-behaviour.md §3.1).
 
 Go decodes the file into `map[string]interface{}` (numbers become float64) and stores every leaf as
 `fmt.Sprintf("%s", leaf)`, so a JSON number `123` is the secret `%!s(float64=123)`, not `123`.
+
+About 600 lines: Go's decoding quirks, the flattening and the fast paths that list a large file's
+names without the value map (issue #16) must agree exactly; the property tests compare them, and they
+are easier to keep in step in one module.
 """
 
 from __future__ import annotations

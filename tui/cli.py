@@ -1,6 +1,9 @@
 """The `dapr-secrets` command: the TUI by default, or a headless command that answers like daprd.
 
 Headless commands import neither Textual nor any store SDK they do not use.
+
+Over 500 lines: the parser and the small commands (get, bulk, list, refs, doctor, drift) that share its
+options and exit codes; the larger commands live in cli_audit.py, cli_diff.py and completion.py.
 """
 
 from __future__ import annotations
