@@ -36,6 +36,7 @@ from dapr_secrets.tui.screens.scopes import ScopesScreen
 from dapr_secrets.tui.search import SearchService
 from dapr_secrets.tui.value_keys import ValueKeys
 from dapr_secrets.tui.widgets.component_view import ComponentView
+from dapr_secrets.tui.widgets.copy_badge import CopyBadge
 from dapr_secrets.tui.widgets.detail import DetailPane, ValueTable
 from dapr_secrets.tui.widgets.filter import FilterInput, FilterResults
 from dapr_secrets.tui.widgets.header import HeaderLine
@@ -75,7 +76,9 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         app = self.dapr_app
-        yield HeaderLine(id="header")
+        with Horizontal(id="top"):
+            yield HeaderLine(id="header")
+            yield CopyBadge(app.clipboard_service, id="copy-badge")  # while a copied secret waits to be cleared
         with Horizontal(id="main"):
             yield Sidebar(id="sidebar")
             with Vertical(id="content"):
