@@ -288,3 +288,13 @@ async def test_a_revealed_multi_line_value_scrolls(resources, size):
         await pilot.press("pagedown")
         await pilot.pause()
         assert detail.scroll_y > 0
+
+
+def test_a_long_name_in_the_badge_keeps_its_end_the_secrets_name():
+    from dapr_secrets.tui.clipboard import PendingCopy
+    from dapr_secrets.tui.widgets.copy_badge import NAME_WIDTH, badge_text
+
+    pending = PendingCopy(f"{STORE}/database:password", clears_at=124.2, confirmed=True)
+    text = badge_text(pending, now=100.0).plain
+    assert text == f"c …{f'{STORE}/database:password'[-(NAME_WIDTH - 1):]} 25s"
+    assert text.endswith("/database:password 25s")

@@ -6,19 +6,27 @@ untrusted text, escaped by whoever copied it and shown as plain text (no markup)
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from rich.text import Text
 from textual.timer import Timer
 from textual.widgets import Static
 
 from dapr_secrets.tui.clipboard import ClipboardService, PendingCopy
-from dapr_secrets.tui.widgets.detail_text import cut
 
 NAME_WIDTH = 32  # cells of the name at most: the header beside it keeps the app id readable
 
 
+def tail(what: str, width: int) -> Text:
+    """`what` in at most `width` characters, starting with "…" when cut: the secret's name is at
+    the end (`store/name [key]`), the part worth keeping."""
+    if len(what) <= width:
+        return Text(what, end="")
+    return Text.assemble(("…", "dim"), what[len(what) - width + 1 :], end="")
+
+
 def badge_text(pending: PendingCopy, now: float) -> Text:
-    text = Text.assemble(("c ", "bold"), cut(Text(pending.what), NAME_WIDTH), end="")
+    text = Text.assemble(("c ", "bold"), tail(pending.what, NAME_WIDTH), end="")
     if pending.clears_at is not None:
         text.append(f" {max(0, math.ceil(pending.clears_at - now))}s", style="bold")
     if not pending.confirmed:
@@ -37,8 +45,8 @@ class CopyBadge(Static):
     }
     """
 
-    def __init__(self, service: ClipboardService, **kwargs: object) -> None:
-        super().__init__(markup=False, **kwargs)  # type: ignore[arg-type]  # Static's keyword arguments, passed through
+    def __init__(self, service: ClipboardService, **kwargs: Any) -> None:
+        super().__init__(markup=False, **kwargs)
         self.service = service
         self._ticker: Timer | None = None
 

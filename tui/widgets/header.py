@@ -6,6 +6,7 @@ then the Configuration goes; the app id is cut only when it alone is wider than 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from rich.text import Text
 from textual.widgets import Static
@@ -59,8 +60,8 @@ class HeaderLine(Static):
     HeaderLine { height: auto; max-height: 2; }
     """
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]  # Static's keyword arguments, passed through
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self._where = Text()
         self._facts: list[Text | None] = [None, None]
         self._note: Text | None = None
