@@ -250,7 +250,9 @@ async def test_a_long_why_wraps_and_the_status_stays_in_sight(resources, size):
         assert table.rows[next(iter(table.rows))].height > 1  # the long value / why wrap in a taller row
 
 
-async def test_a_secret_key_ref_without_key_shows_that_the_key_is_the_name(resources):
+async def test_rule_secret_key_ref_without_key_reads_the_key_named_like_the_secret_shown_as_eq_name(resources):
+    # daprd: pkg/runtime/processor/secret/secret.go ProcessResource ("Use the SecretKeyRef.Name key if
+    # SecretKeyRef.Key is not given"; the operator does the same). The view says so instead of repeating the name.
     long_names_setup(resources)
     app = make_app(resources.runtime())
     async with app.run_test(size=LARGE) as pilot:
@@ -264,6 +266,12 @@ async def test_a_secret_key_ref_without_key_shows_that_the_key_is_the_name(resou
         await settle(pilot)
         refs = app.query_one("#refs")
         assert "token  key =name" in refs.get_option_at_index(0).prompt.plain
+        await cursor_to(pilot, tree, "database:password")  # broken-binding writes its key: shown as written
+        await settle(pilot)
+        app.main_screen.jump_to_component("broken-binding")
+        await settle(pilot)
+        table = app.main_screen.views["broken-binding"].query_one("#metadata")
+        assert "[a-missing-key-with-a-rather-long-name-indeed]" in table.get_row_at(0)[1].plain.replace("\n", "")
 
 
 @pytest.mark.parametrize("size", [SMALL, LARGE])

@@ -42,7 +42,7 @@ def reference_prompt(ref: Reference, status: ReferenceStatus | None) -> Text:
     text.append("\n  ")
     text.append_text(safe_text(ref.field))
     text.append("  key ", style="dim")
-    if ref.key == ref.secret:  # no `key` (or the same): daprd reads the key named like the secret (§2.6)
+    if not ref.key_written:  # no `key`: daprd reads the key named like the secret (§2.6)
         text.append("=name", style="italic")
     else:
         text.append_text(safe_text(ref.key))
