@@ -9,6 +9,7 @@ that a widget (or Textual) handles; a row without `key` is a palette-only action
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
@@ -134,9 +135,29 @@ def palette_help(row: Action) -> str:
     return f"{row.shown_key}: {row.summary}" if row.key else row.summary
 
 
-def help_rows(kubernetes_mode: bool) -> list[tuple[str, str]]:
-    """(keys, what they do) for `?`: Kubernetes-only keys last, and only in Kubernetes mode."""
+def help_rows(kubernetes_mode: bool, keymap: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """(keys, what they do) for `?`: Kubernetes-only keys last, and only in Kubernetes mode. `keymap`
+    (the app's, binding id -> keys): a key the user rebound shows as bound, not as in the table."""
     rows = [row for row in ACTIONS if row.help]
-    general = [(row.shown_key, row.help) for row in rows if row.needs != Needs.KUBERNETES]
-    kubernetes = [(row.shown_key, row.help) for row in rows if row.needs == Needs.KUBERNETES]
+    general = [(bound_keys(row, keymap or {}), row.help) for row in rows if row.needs != Needs.KUBERNETES]
+    kubernetes = [(bound_keys(row, keymap or {}), row.help) for row in rows if row.needs == Needs.KUBERNETES]
     return general + (kubernetes if kubernetes_mode else [])
+
+
+def bound_keys(row: Action, keymap: Mapping[str, str]) -> str:
+    """The row's keys as bound now: the user's override (plus the priority keys it leaves alone,
+    such as ctrl+c for quit), else the table's."""
+    override = keymap.get(KEYMAP_PREFIX + row.action) if row.action and row.key else None
+    if not override:
+        return row.shown_key
+    kept = [other.key for other in ACTIONS if other.action == row.action and other.priority]
+    return " / ".join(_key_shown(key.strip()) for key in [*override.split(","), *kept] if key.strip())
+
+
+def _key_shown(key: str) -> str:
+    from textual.keys import key_to_character
+
+    if key in KEY_NAMES:
+        return KEY_NAMES[key]
+    character = key_to_character(key)
+    return character if character and character.isprintable() and not character.isspace() else key

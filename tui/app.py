@@ -140,7 +140,10 @@ class DaprSecretsApp(App[None]):
             self._set_cluster_note(Text(f"✗ {escape_control(unreadable[0].message)}", style="bold red"))
         self.call_after_refresh(self._notify_problems)  # toasts after the first frame: it comes sooner
 
-    def header_text(self) -> Text:
+    def header_parts(self) -> tuple[Text, list[Text | None], Text | None]:
+        """What the header says (tui/widgets/header.py lays it out): where the components come from
+        (cut first when narrow), then the app id, the Configuration in force and `reveal off`; and a
+        switch under way, or why one failed (on a second line)."""
         options = self.runtime.options
         where = self.runtime.describe_source()
         mode = "sidecar" if options.sidecar_url else "kubernetes" if options.kubernetes else "self-hosted"
@@ -150,14 +153,11 @@ class DaprSecretsApp(App[None]):
         namespace = options.daprd_namespace()
         if namespace:
             text.append(f"  ns: {escape_control(namespace)}", style="cyan")
-        if self._cluster_note is not None:
-            text.append("  ")
-            text.append_text(self._cluster_note)
-        if options.app_id:
-            text.append(f"  app: {escape_control(options.app_id)}", style="cyan")
-        if self.settings.no_reveal:
-            text.append("  reveal off", style="yellow")
-        return text  # the footer shows ^p palette and ? help
+        app = Text(f"app: {escape_control(options.app_id)}", style="cyan", end="") if options.app_id else None
+        configs = ", ".join(Path(name).name for name in options.config_files) or "none"
+        config = None if options.sidecar_url else Text(f"config: {escape_control(configs)}", style="cyan", end="")
+        reveal = Text("reveal off", style="yellow", end="") if self.settings.no_reveal else None
+        return text, [app, config, reveal], self._cluster_note  # the footer shows ^p palette and ? help
 
     def _notify_problems(self) -> None:
         """Cluster problems one by one, with their hint; other configuration errors counted."""

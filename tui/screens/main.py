@@ -36,8 +36,10 @@ from dapr_secrets.tui.screens.scopes import ScopesScreen
 from dapr_secrets.tui.search import SearchService
 from dapr_secrets.tui.value_keys import ValueKeys
 from dapr_secrets.tui.widgets.component_view import ComponentView
+from dapr_secrets.tui.widgets.copy_badge import CopyBadge
 from dapr_secrets.tui.widgets.detail import DetailPane, ValueTable
 from dapr_secrets.tui.widgets.filter import FilterInput, FilterResults
+from dapr_secrets.tui.widgets.header import HeaderLine
 from dapr_secrets.tui.widgets.references import ReferencesPane
 from dapr_secrets.tui.widgets.secret_tree import NodeData, NodeKind, SecretTree
 from dapr_secrets.tui.widgets.sidebar import Sidebar
@@ -74,7 +76,9 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         app = self.dapr_app
-        yield Static(app.header_text(), id="header")
+        with Horizontal(id="top"):
+            yield HeaderLine(id="header")
+            yield CopyBadge(app.clipboard_service, id="copy-badge")  # while a copied secret waits to be cleared
         with Horizontal(id="main"):
             yield Sidebar(id="sidebar")
             with Vertical(id="content"):
@@ -104,10 +108,14 @@ class MainScreen(Screen[None]):
         self._show_lower(False)
         sidebar.set_components(self.runtime.components, self._group_by_namespace(), self.runtime.scoped_out_components())
         sidebar.focus()
+        self.update_header()
         self.call_after_refresh(self._open_all)  # first frame first: opening competes for the GIL
 
     def update_header(self) -> None:
-        self.query_one("#header", Static).update(self.dapr_app.header_text())
+        self.query_one(HeaderLine).show(*self.dapr_app.header_parts(), states=self.query_one(Sidebar).states())
+
+    def on_sidebar_states_changed(self) -> None:
+        self.update_header()  # the header counts what is wrong
 
     def _group_by_namespace(self) -> bool:
         """Namespace headings in the sidebar: always for a cluster, and when files span namespaces."""
