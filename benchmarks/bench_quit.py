@@ -155,6 +155,12 @@ def _drain(terminal: int) -> None:
         pass
 
 
+def _verdict(label: str, seconds: float) -> str:
+    if label.startswith("baseline"):
+        return "(Textual's own driver: the floor this session removed)"
+    return "met" if seconds <= TARGET else "**not met**"
+
+
 def median_latency(folder: Path | None, wait: float, before: tuple[str, ...] = (), key: str = "q") -> float:
     return statistics.median(quit_latency(folder, wait, before, key) for _ in range(RUNS))
 
@@ -182,11 +188,11 @@ def main() -> int:
         million = Path(tmp) / "million"
         million.mkdir()
         bench_million.write_store(million)
-        rows.append(("1,000,000 names loading (0.3 s after start: the file being read and decoded)",
-                     median_latency(million / "components", 0.3)))
+        rows.append(("1,000,000 names loading (0.1 s after start: the file being read and decoded)",
+                     median_latency(million / "components", 0.1)))
         rows.append(("1,000,000 names loading (1.5 s after start: names arriving)", median_latency(million / "components", 1.5)))
     table = "".join(
-        f"| {label} | {seconds * 1000:,.0f} ms | {'met' if seconds <= TARGET else '**not met**'} |\n" for label, seconds in rows
+        f"| {label} | {seconds * 1000:,.0f} ms | {_verdict(label, seconds)} |\n" for label, seconds in rows
     )
     text = (
         "## `q` to exit, in every state (issue #16)\n\n"
