@@ -159,6 +159,7 @@ class PlainNames:
         self.count = 0
         self._groups: list[tuple[str, Collection[str], Iterable[str]]] = []  # (prefix, keys, values)
         self._names: list[str] | None = None
+        self._building = threading.Lock()  # two threads asking at once build the million strings once
 
     def add(self, prefix: str, keys: Collection[str], values: Iterable[str], count: int) -> None:
         self._groups.append((prefix, keys, values))
@@ -168,15 +169,16 @@ class PlainNames:
     def names(self) -> list[str]:
         """Every name (prefix + key), built once. In steps of _BULK: a million names never hold
         the GIL long (the UI thread may run between steps)."""
-        names = self._names
-        if names is None:
-            names = []
-            for prefix, keys, _ in self._groups:
-                members = iter(keys)
-                for _ in range(0, len(keys), _BULK):
-                    names += map(prefix.__add__, islice(members, _BULK)) if prefix else islice(members, _BULK)
-            self._names = names
-        return names
+        if self._names is None:
+            with self._building:
+                if self._names is None:
+                    names: list[str] = []
+                    for prefix, keys, _ in self._groups:
+                        members = iter(keys)
+                        for _ in range(0, len(keys), _BULK):
+                            names += map(prefix.__add__, islice(members, _BULK)) if prefix else islice(members, _BULK)
+                    self._names = names
+        return self._names
 
     def text(self) -> str:
         """Every name, one per line (no final newline), without building the name strings."""
