@@ -46,6 +46,8 @@ from dapr_secrets.tui.user_config import UserConfig
 from dapr_secrets.tui.widgets.value_actions import ValueServices
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from dapr_secrets.backends.drift import DriftRow
     from dapr_secrets.backends.kubernetes_resources import KubeContext
 
@@ -119,6 +121,15 @@ class DaprSecretsApp(App[None]):
         return self.runtime.cluster_info.get("context") or self.runtime.options.kube_context
 
     # ----- startup
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's Linux driver, whose input thread ends at once on quit (tui/terminal_driver.py)."""
+        driver = super().get_driver_class()
+        if driver.__module__ == "textual.drivers.linux_driver" and driver.__name__ == "LinuxDriver":
+            from dapr_secrets.tui.terminal_driver import PromptLinuxDriver
+
+            return PromptLinuxDriver
+        return driver
 
     def on_load(self) -> None:
         # Workers in daemon threads that quitting does not wait for (tui/threads.py).
