@@ -348,6 +348,49 @@ class SecretTree(Tree[NodeData]):
                 found += self._secret_nodes(name, child)
         return found
 
+    # ----- h / l, g / G and collapse-all (the main screen's keys, tui/actions.py, call these)
+
+    def collapse_or_parent(self) -> None:
+        """h / left: close the open node under the cursor; on a closed one or a leaf, go to its parent."""
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and node.is_expanded:
+            node.collapse()
+        elif node.parent is not None and not node.parent.is_root:
+            self._put_cursor(node.parent)
+
+    def expand_or_child(self) -> None:
+        """l / right: open the node under the cursor; on an open one, go to its first child."""
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and not node.is_expanded:
+            node.expand()
+        elif node.is_expanded and node.children:
+            self._put_cursor(node.children[0])
+
+    def cursor_to_end(self, last: bool) -> None:
+        """g / G: the first or the last line."""
+        if self.last_line >= 0:
+            self.cursor_line = self.last_line if last else 0
+            self.scroll_to_line(self.cursor_line)
+
+    def collapse_everything(self) -> None:
+        """Close every open level; the cursor goes to the top-level node it was under."""
+        node = self.cursor_node
+        while node is not None and node.parent is not None and not node.parent.is_root:
+            node = node.parent
+        for child in self.root.children:
+            child.collapse_all()
+        if node is not None and not node.is_root:
+            self._put_cursor(node)
+
+    def _put_cursor(self, node: TreeNode[NodeData]) -> None:
+        _ = self.last_line  # rebuild the line index so the node's line is current
+        self.move_cursor(node)
+        self.scroll_to_node(node, animate=False)
+
     # ----- jumping
 
     async def select_secret(self, name: str, key: str | None = None) -> bool:
