@@ -122,16 +122,20 @@ class Navigation:
                 self._select_row_later(place.component, place.row)
 
     def _select_row_later(self, component: str, row: str) -> None:
-        def select() -> None:
-            view = self.screen.views.get(component)
-            if isinstance(view, ComponentView):
-                table = view.query_one(MetadataTable)
-                try:
-                    table.move_cursor(row=table.get_row_index(row), animate=False)
-                except RowDoesNotExist:
-                    pass
+        """Once the view has its rows (a view the jump created gets them when it mounts)."""
+        view = self.screen.views.get(component)
+        if not isinstance(view, ComponentView):
+            return
 
-        self.screen.call_after_refresh(select)
+        def select() -> None:
+            tables = view.query(MetadataTable)
+            try:
+                if tables:
+                    tables.first().move_cursor(row=tables.first().get_row_index(row), animate=False)
+            except RowDoesNotExist:
+                pass
+
+        view.call_after_refresh(select)
 
     # ----- ] and [: the users of a secret, or a component's secretKeyRefs
 

@@ -219,12 +219,16 @@ class MainScreen(Screen[None]):
     def _focus_view(self) -> None:
         """Focus the shown component's tree or table (after the refresh that composes a new view)."""
 
-        def focus() -> None:
+        def focus(tries: int = 5) -> None:
             view = self.views.get(self.current or "")
             if isinstance(view, StoreView):
                 view.focus_tree()
             elif isinstance(view, ComponentView):
-                view.query(DataTable).focus()
+                tables = view.query(DataTable)
+                if tables:
+                    tables.focus()
+                elif tries:  # a view this jump created is not composed yet: after its own first refresh
+                    view.call_after_refresh(focus, tries - 1)
 
         self.call_after_refresh(focus)
 
