@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 from textual.widgets import DataTable, OptionList, Tree
 from textual.widgets.data_table import RowDoesNotExist
 
-from dapr_secrets.tui.escape import escape_control
 from dapr_secrets.tui.history import History, Place
+from dapr_secrets.tui.safe_text import safe_text
 from dapr_secrets.tui.used_by import UsedBy
 from dapr_secrets.tui.widgets.component_view import ComponentView, MetadataTable
 from dapr_secrets.tui.widgets.secret_tree import NodeKind, SecretTree
@@ -50,6 +50,7 @@ class Navigation:
         self.walk: Walk | None = None
         self.zoomed: str | None = None  # the pane `z` zoomed, one of PANES
         self._used_by: UsedBy | None = None
+        self._walk_view: ComponentView | None = None  # the view whose subtitle says where the walk is
 
     def reset(self) -> None:
         """Another runtime, or the files were read again: places and users are rebuilt."""
@@ -178,12 +179,18 @@ class Navigation:
         row = _reference_row(self.screen, ref)
         if row is not None:
             self._select_row_later(ref.component, row)
-        what = escape_control(f"{walk.store}/{walk.secret}" + (f"[{walk.key}]" if walk.key else ""))
-        self.screen.notify(
-            f"{walk.index + 1} of {len(walk.refs)} using {what}: {escape_control(ref.component)} ({escape_control(ref.field)}). "
-            "] next · [ previous · esc back",
-            markup=False, timeout=4,
-        )
+        view = self.screen.views.get(ref.component)
+        if isinstance(view, ComponentView):  # where the walk is, on screen as long as the view shows it
+            what = f"{walk.store}/{walk.secret}" + (f"[{walk.key}]" if walk.key else "")
+            view.border_subtitle = safe_text(f"user {walk.index + 1} of {len(walk.refs)} of {what} · ] next · [ previous · esc back")
+            self._walk_view = view
+
+    def shown(self, component: str) -> None:
+        """Another component is shown: the walk's note leaves the view it was on."""
+        view = self._walk_view
+        if view is not None and self.screen.views.get(component) is not view:
+            view.border_subtitle = ""
+            self._walk_view = None
 
     def _next_reference_row(self, view: ComponentView, step: int) -> None:
         """In a component reached otherwise: the cursor to its next (previous) secretKeyRef row."""

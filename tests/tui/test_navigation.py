@@ -118,6 +118,8 @@ async def test_brackets_hop_through_every_user_of_a_secret_and_escape_returns_to
         await settle(pilot)
         assert current(app) == "billing" and metadata_row(app, "billing") == "redisPassword"
         assert isinstance(app.focused, MetadataTable)  # the row is highlighted in a focused table
+        billing = app.main_screen.views["billing"]
+        assert str(billing.border_subtitle).startswith(f"user 1 of 3 of shop/{SECRET}")
         await pilot.press("right_square_bracket")
         await settle(pilot)
         assert current(app) == "orders" and metadata_row(app, "orders") == "redisPassword"  # row 2, not the first
@@ -134,6 +136,7 @@ async def test_brackets_hop_through_every_user_of_a_secret_and_escape_returns_to
         await settle(pilot)
         assert current(app) == "shop" and tree_cursor(app) == SECRET
         assert isinstance(app.focused, SecretTree)
+        assert not str(app.main_screen.views["reports"].border_subtitle)  # the walk's note left with it
         await pilot.press("right_square_bracket")  # from the secret again: the next user
         await settle(pilot)
         assert current(app) == "billing"

@@ -182,6 +182,7 @@ class MainScreen(Screen[None]):
         if isinstance(previous, ComponentView) and self.current != name:
             previous.mask()
         view = self.ensure_view(name)
+        self.navigation.shown(name)
         self.current = name
         self.query_one("#views", ContentSwitcher).current = view.id
         self._show_lower(isinstance(view, StoreView))
