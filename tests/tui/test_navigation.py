@@ -106,6 +106,18 @@ async def test_secrets_in_the_tree_say_how_many_components_use_them(resources):
         assert "used by" not in tree.cursor_node.label.plain
 
 
+async def test_the_badge_follows_the_files_after_a_refresh(resources):
+    app = make_app(shared_setup(resources))
+    async with app.run_test(size=SIZE) as pilot:
+        tree = await open_store(pilot, "shop")
+        await tree.select_secret("api:token")
+        await settle(pilot)
+        assert "used by 1" in tree.cursor_node.label.plain
+        resources.write("cron.yaml", component_yaml("cron", "bindings.cron", {"token": ref("api:token")}, auth="shop"))
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: "used by 2" in tree.cursor_node.label.plain, what="the new count")
+
+
 # ----- ] / [ and back / forward
 
 
@@ -166,7 +178,10 @@ async def test_back_and_forward_after_jumps_from_references_and_components(resou
         await pilot.press("ctrl+o")
         await settle(pilot)
         assert current(app) == "shop" and tree_cursor(app) == SECRET
-        await pilot.press("alt+right")  # forward (ctrl+i arrives as tab in most terminals)
+        await pilot.press("tab")  # what most terminals send for ctrl+i: still the next pane, never forward
+        await settle(pilot)
+        assert current(app) == "shop"
+        await pilot.press("alt+right")  # forward where ctrl+i arrives as tab
         await settle(pilot)
         assert current(app) == "orders"
         await pilot.press("ctrl+i")  # where the terminal tells it from tab

@@ -504,6 +504,8 @@ class MainScreen(Screen[None]):
                 view.remove()
             elif isinstance(view, StoreView):
                 view.component = component
+                if view.secret_tree is not None:
+                    view.secret_tree.relabel_secrets()  # "used by N" as the files now say
         self.query_one(Sidebar).set_components(self.runtime.components, self._group_by_namespace(), self.runtime.scoped_out_components())
         current = self.current if self.current in names else None
         if current is not None:

@@ -46,6 +46,7 @@ class NodeData:
     count: int = 0
     keys_loaded: bool = False  # SECRET: its keys were fetched
     age: str = ""  # SECRET: the age shown in its label ("" while ages are not shown)
+    label: str = ""  # SECRET: its part of the name at this level, to label it again
 
     @property
     def secret(self) -> str | None:
@@ -54,7 +55,7 @@ class NodeData:
 
 def data_from_entry(entry: Entry) -> NodeData:
     kind = {EntryKind.GROUP: NodeKind.GROUP, EntryKind.BUCKET: NodeKind.BUCKET, EntryKind.SECRET: NodeKind.SECRET}[entry.kind]
-    return NodeData(kind, entry.key, entry.path, entry.bucket, count=entry.count)
+    return NodeData(kind, entry.key, entry.path, entry.bucket, count=entry.count, label=entry.label)
 
 
 class SecretTree(Tree[NodeData]):
@@ -285,6 +286,15 @@ class SecretTree(Tree[NodeData]):
         if node.data.count != entry.count or node.data.age != cell:
             node.data.count, node.data.age = entry.count, cell
             node.set_label(self.label_for(entry))
+
+    def relabel_secrets(self) -> None:
+        """What follows the names changed (the files were read again: who uses what): every built
+        secret node gets its label again."""
+        for level in [self.root, *self.open_levels(self.root)]:
+            for child in level.children:
+                data = child.data
+                if data is not None and data.kind == NodeKind.SECRET:
+                    child.set_label(self.label_for(Entry(EntryKind.SECRET, data.key, data.label, data.path)))
 
     def _age_cell(self, name: str) -> str:
         """The age column of a secret: "3h"; "…" until known; "-" where the store does not say."""
