@@ -383,3 +383,24 @@ async def test_y_menu_copies_value_name_snippet_or_url_and_only_the_value_is_aud
         await pilot.press("y", "escape")
         await settle(pilot)
         assert not isinstance(app.screen, CopyMenu) and native.content.endswith("%2Fx")
+
+
+async def test_y_on_a_plain_value_in_a_component_file_offers_only_the_value(resources):
+    native = FakeNativeClipboard()
+    resources.write("legacy.yaml", component_yaml("legacy", "bindings.http", {"url": "https://x", "password": "plain-canary-2c"}))
+    app = DaprSecretsApp(resources.runtime(), UiSettings(), native_clipboard=native, clock=lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        app.query_one(Sidebar).highlight_component("legacy")
+        await settle(pilot)
+        table = app.main_screen.views["legacy"].query_one(MetadataTable)
+        table.focus()
+        table.move_cursor(row=1)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, CopyMenu) and [c.action for c in app.screen.choices] == ["copy"]
+        await pilot.press("n")  # not offered here: nothing happens
+        await settle(pilot)
+        assert isinstance(app.screen, CopyMenu) and native.content == ""
+        await pilot.press("v")
+        await settle(pilot)
+        assert native.content == "plain-canary-2c"

@@ -5,8 +5,9 @@ shown, what the cursor points at, jumps, the filter, refresh, and which actions 
 It shows the app's current runtime (`app.runtime`: switching namespace or context swaps it, then
 calls `reset_views`). The keys come from the one table in tui/actions.py.
 
-A little over 500 lines: every route between the panes is here on purpose, in one place; the value
-keys (tui/value_keys.py), scopes, search and the palette's facade live in their own modules.
+About 600 lines: every route between the panes is here on purpose, in one place; the value keys
+(tui/value_keys.py), moving around (tui/navigation.py), scopes, search and the palette's facade live
+in their own modules.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ from dapr_secrets.tui.messages import JumpToComponent, JumpToSecret
 from dapr_secrets.tui.navigation import Navigation
 from dapr_secrets.tui.scopes import Scopes
 from dapr_secrets.tui.screens.compare import CompareProvider, CompareScreen, CompareTarget
-from dapr_secrets.tui.screens.copy_menu import FOR_SECRET, VALUE, CopyChoice, CopyMenu
 from dapr_secrets.tui.screens.doctor import DoctorScreen
 from dapr_secrets.tui.screens.scopes import ScopesScreen
 from dapr_secrets.tui.search import SearchService
@@ -455,26 +455,7 @@ class MainScreen(Screen[None]):
         self.navigation.toggle_zoom()
 
     def action_copy_menu(self) -> None:
-        """y: value, name, secretKeyRef snippet or API URL (a component's plain value: value only)."""
-        view = self.current_view()
-        choices: tuple[CopyChoice, ...] = FOR_SECRET
-        if isinstance(view, ComponentView):
-            _, item = view.highlighted_plain_row()
-            if item is None:
-                self.notify("Highlight a masked plain value first.", severity="warning", markup=False)
-                return
-            what, choices = escape_control(f"{view.component.name}/{item.name}"), (VALUE,)
-        else:
-            target = self.values.value_target()
-            if target is None:
-                self.notify("Highlight a secret (or one of its keys) first.", severity="warning", markup=False)
-                return
-            what = target.label()
-        self.app.push_screen(CopyMenu(what, choices), self._copy_picked)
-
-    def _copy_picked(self, action: str | None) -> None:
-        if action is not None:
-            getattr(self, f"action_{action}")()
+        self.values.copy_menu()
 
     # ----- refresh (ctrl+r is app-wide: the app asks the main screen)
 
