@@ -30,7 +30,7 @@ class CopyChoice:
 VALUE = CopyChoice("v", "copy", "value", "masked, cleared after the clipboard timeout")
 NAME = CopyChoice("n", "copy_name", "name")
 REFERENCE = CopyChoice("s", "copy_reference", "secretKeyRef snippet", "YAML for a component's metadata")
-URL = CopyChoice("u", "copy_url", "Dapr API URL", "GET http://localhost:3500/v1.0/secrets/<store>/<name>")
+URL = CopyChoice("u", "copy_url", "Dapr API URL", "http://localhost:3500/v1.0/secrets/…")
 FOR_SECRET = (VALUE, NAME, REFERENCE, URL)
 
 
