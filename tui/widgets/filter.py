@@ -79,7 +79,7 @@ class FilterResults(OptionList):
             options.append(Option(Text(f"Not searched: {names}", style="dim italic"), disabled=True))
         if query.strip() and keys_read_only:
             stores = ", ".join(escape_control(store) for store in keys_read_only)
-            note = f"Keys searched only in secrets you opened: {stores} (their listing does not say; reading says the values too)"
+            note = f"Keys searched only in secrets you opened: {stores} (listing keys there would read values)"
             options.append(Option(Text(note, style="dim italic"), disabled=True))
         self.set_options(options)
         return total
