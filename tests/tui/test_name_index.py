@@ -137,6 +137,13 @@ def test_a_stores_own_separator_matches_slash_and_colon():
     assert dotted.search("db:password").names == ["db.password"]
 
 
+def test_a_page_is_folded_whole_yet_a_name_holding_a_newline_stays_one_name():
+    index = NameIndex(":")
+    index.add(["line\nBreak:Key", "Straße:x", "plain"])  # names are untrusted: any character
+    assert index.search("break/key").names == ["line\nBreak:Key"]
+    assert index.search("strasse").names == ["Straße:x"] and index.search("plain").names == ["plain"]
+
+
 def test_every_word_must_appear_in_any_order():
     index = NameIndex(":")
     index.add(["prod:redis:password", "prod:redis:user", "dev:password"])
