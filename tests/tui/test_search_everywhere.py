@@ -48,7 +48,7 @@ async def test_colon_and_slash_match_each_other_in_the_filter(resources):
         assert await filter_for(pilot, "DB:PASS") == ["files  db:password"]
 
 
-async def test_keys_listed_by_a_multivalued_file_are_searchable_at_once_and_enter_jumps(resources):
+async def test_keys_listed_by_a_multivalued_file_are_searchable_at_once_and_enter_opens_the_key(resources):
     stores(resources)
     app = make_app(resources.runtime())
     async with app.run_test(size=SIZE) as pilot:
@@ -65,7 +65,7 @@ async def test_keys_listed_by_a_multivalued_file_are_searchable_at_once_and_ente
         await settle(pilot)
         tree = tree_of(app, "multi")
         assert app.main_screen.current == "multi"
-        assert tree.cursor_node.data.path == "redis"  # on the key once the tree shows keys (read when opened)
+        assert tree.cursor_node.data.path == "redis" and tree.cursor_node.data.secret_key == "password"
 
 
 async def test_keys_only_a_read_tells_are_not_read_to_search(resources):

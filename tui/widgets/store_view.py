@@ -467,6 +467,14 @@ class StoreView(Vertical):
         self._pending_jump = None
         if self.secret_tree is not None and self.index is not None and name in self.index:
             await self.secret_tree.select_secret(name, key)
+            node = self.secret_tree.cursor_node
+            known = self.index.keys(name) if key is not None else None
+            if known is not None and key in known and node is not None and node.data is not None and node.data.path == name \
+                    and node.data.secret_key != key:
+                # keys the index knows without a read (a search hit): shown, so the cursor lands on the key
+                self.secret_tree.set_keys(name, known)
+                node.expand()
+                await self.secret_tree.select_secret(name, key)
             return
         folder = self._unlisted_folder(name)
         if folder is not None and not self.listing:
