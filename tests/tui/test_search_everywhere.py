@@ -13,7 +13,7 @@ from dapr_secrets.tui.commands import LISTING_SCORE
 from dapr_secrets.tui.widgets.filter import FilterResults
 from dapr_secrets.tui.widgets.store_view import StoreView
 from tests.helpers.tui import SIZE, component_yaml, make_app, settle, tree_of, wait_for
-from tests.tui.stores import GatedStore, MemoryStore
+from tests.tui.stores import FolderStore, GatedStore, MemoryStore
 
 
 def stores(resources):
@@ -166,3 +166,22 @@ async def test_a_title_counts_names_arriving_in_pages_and_never_stays_loading(re
         await settle(pilot)
         assert str(view.border_title).endswith("test.gated  5 secrets")
         assert view.secret_tree._status_node() is None  # no "loading names" left behind
+
+
+async def test_after_a_refresh_search_still_finds_secrets_in_folders_never_expanded(resources):
+    FolderStore.tree = {"": ["team/"], "team/": ["team/deep/"], "team/deep/": ["team/deep/needle"]}
+    resources.write("f.yaml", component_yaml("folders", "secretstores.test.folders"))
+    app = make_app(resources.runtime())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert await filter_for(pilot, "needle") == ["folders  team/deep/needle"]
+        FolderStore.tree = {**FolderStore.tree, "team/deep/": ["team/deep/needle", "team/deep/needle-new"]}
+        FolderStore.listed.clear()
+        view = app.main_screen.views["folders"]
+        app.action_refresh()  # ctrl+r: the store is listed again, every folder of it too (search asked once)
+        await wait_for(pilot, lambda: not view.complete, what="the refresh to start")
+        await wait_for(pilot, lambda: view.complete, what="complete again")
+        await settle(pilot)
+        assert sorted(set(FolderStore.listed)) == ["", "team/", "team/deep/"]
+        assert str(view.border_title).endswith("test.folders  2 secrets")
+        assert await filter_for(pilot, "needle") == ["folders  team/deep/needle", "folders  team/deep/needle-new"]

@@ -344,7 +344,7 @@ class StoreView(Vertical):
         return self.listed and not self.listing and (not hierarchical or self.crawled or bool(self.list_error))
 
     def progress(self) -> str:
-        """How far listing has come, for "still being listed": "1,204 names so far, 31 folders"."""
+        """How far listing has come, for "still being listed": "1,204 so far, 31 folders listed"."""
         count = len(self.index) if self.index is not None else 0
         text = f"{count:,} so far"
         if self.crawling:
