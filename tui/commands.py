@@ -153,10 +153,14 @@ class SecretsProvider(_HostProvider):
         host = self.host
         indexes = host.search.indexes()
         store_only, rest = split_store(query, list(indexes))
-        listing, _ = host.search.progress()
+        listing, unsearched = host.search.progress()
         listing = [(store, how) for store, how in listing if store_only in (None, store)]
         if listing:
             yield Hit(LISTING_SCORE, Text(still_listing(listing, detail=False), style="dim italic"), _nothing, text="still listing")
+        unsearched = [(store, why) for store, why in unsearched if store_only in (None, store)]
+        if unsearched:
+            names = ", ".join(f"{escape_control(store)} ({escape_control(why)})" for store, why in unsearched)
+            yield Hit(LISTING_SCORE * 0.8, Text(f"not searched: {names}", style="dim italic"), _nothing, text="not searched")
         keys_unknown = [store for store in host.search.keys_read_only() if store_only in (None, store)]
         if keys_unknown:
             note = f"keys searched only in secrets you opened: {escape_control(', '.join(keys_unknown))}"

@@ -173,6 +173,7 @@ async def test_the_palette_finds_secrets_of_stores_nobody_opened(resources):
         await pilot.pause()
         assert "folders: top-needle" in screen_text(app)
         assert "⋯ 1 store still being listed: slow: more may match" in screen_text(app)
+        assert "not searched: broken (error)" in screen_text(app)  # a store that cannot be listed says so
         await pilot.press("enter")
         await settle(pilot)
         assert app.main_screen.current == "folders" and tree_of(app, "folders").cursor_node.data.path == "top-needle"
