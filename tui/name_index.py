@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from dapr_secrets.backends.base import LastChanged
 
 LEVEL_LIMIT = 1000
+CHUNK = 1000  # names per searchable run of folded names (see _scan)
 FALLBACK_SEPARATOR = "/"
 SEARCH_SEPARATOR = "/"  # what every separator becomes for search
 _DIGITS = re.compile(r"(\d+)", re.ASCII)
@@ -101,6 +102,9 @@ class NameIndex:
         # What search scans: casefolded, every separator as "/" (the store's first: "::" before ":").
         self._search_separators = tuple(dict.fromkeys(s for s in (self.store_separator, ":") if s != SEARCH_SEPARATOR))
         self._folded: list[str] = []
+        # [start, end, the folded names start:end joined by "\n" (None: a name holds a newline)]: one
+        # C-speed `in` tells whether a whole run can hold a match, so a narrow query skips most names.
+        self._chunks: list[list] = []
         self._known: set[str] = set()
         self._keys: dict[str, list[str]] = {}  # secret -> its keys, where known without reading a value
         self._key_rows: list[tuple[str, str, str, str]] = []  # (name, key, folded name, folded "name/key")
@@ -130,7 +134,7 @@ class NameIndex:
                     self._known.add(name)
                     self._names.append(name)
                     new.append(name)
-            self._folded += self._fold_all(new)
+            self._add_folded(new)
             if self._pick_separator(new):
                 self._regroup()
             else:
@@ -145,12 +149,36 @@ class NameIndex:
             text = text.replace(separator, SEARCH_SEPARATOR)
         return text
 
-    def _fold_all(self, names: list[str]) -> list[str]:
-        """fold() of each name, in a few C calls over the whole page (a call per name costs 1M calls)."""
+    def _add_folded(self, names: list[str]) -> None:
+        """fold() every name, in a few C calls over the whole page (a call per name costs 1M calls),
+        and keep the folded page joined as a searchable run."""
+        if not names:
+            return
+        start = len(self._folded)
         joined = "\n".join(names)
-        if not names or joined.count("\n") != len(names) - 1:  # a name holding a newline: one at a time
-            return [self.fold(name) for name in names]
-        return self.fold(joined).split("\n")
+        if joined.count("\n") != len(names) - 1:  # a name holding a newline: one at a time, and no run
+            self._folded += [self.fold(name) for name in names]
+            self._chunks.append([start, len(self._folded), None])
+            return
+        blob = self.fold(joined)
+        self._folded += blob.split("\n")
+        last = self._chunks[-1] if self._chunks else None
+        if last is not None and last[2] is not None and last[1] - last[0] < CHUNK:  # small pages (a folder each): one run
+            last[1], last[2] = len(self._folded), last[2] + "\n" + blob
+        else:
+            self._chunks.append([start, len(self._folded), blob])
+
+    def _scan(self, needle: str) -> list[str]:
+        """Names whose folded form contains `needle` (no whitespace in it), in listing order."""
+        names, folded = self._names, self._folded
+        runs = [run for run in self._chunks if run[2] is None or needle in run[2]]
+        if len(runs) * 2 > len(self._chunks):  # most runs match: one pass over every name is cheaper
+            # a comprehension with `in`: about 2x faster on 1,000,000 names than compress(map(str.__contains__))
+            return [name for name, text in zip(names, folded, strict=True) if needle in text]
+        found: list[str] = []
+        for start, end, _ in runs:
+            found += [name for name, text in zip(names[start:end], folded[start:end], strict=True) if needle in text]
+        return found
 
     def add_keys(self, name: str, keys: Iterable[str]) -> None:
         """The keys of secret `name`, known without reading a value (a listing that says, or a read
@@ -329,9 +357,7 @@ class NameIndex:
             if not terms:
                 names = list(self._names)
             elif len(terms) == 1:
-                needle = terms[0]
-                # a comprehension with `in`: about 2x faster on 1,000,000 names than compress(map(str.__contains__))
-                names = [name for name, folded in zip(self._names, self._folded, strict=True) if needle in folded]
+                names = self._scan(terms[0])
             else:
                 first = terms[0]
                 pairs = [(name, folded) for name, folded in zip(self._names, self._folded, strict=True) if first in folded]

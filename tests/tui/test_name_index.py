@@ -231,3 +231,20 @@ def test_labels_sort_naturally():
     index = NameIndex(":")
     index.add(["key10", "key2", "Key1", "key1a", "a:x", "b10:x", "b9:x"])
     assert [e.label for e in index.entries()] == ["a", "b9", "b10", "Key1", "key1a", "key2", "key10"]
+
+
+def test_search_skips_runs_without_a_match_yet_finds_the_same_as_a_scan_of_every_name():
+    import random
+
+    rng = random.Random(14)
+    index = NameIndex(":")
+    names = [f"{rng.choice(['app', 'db', 'Ops'])}-{i}:{rng.choice(['pass', 'user', 'KEY'])}{rng.randrange(50)}" for i in range(5000)]
+    names.insert(1234, "odd\nname:key7")  # a page holding a newline is always scanned
+    start = 0
+    while start < len(names):  # pages of every size: one folder's few names, a store's thousand
+        size = rng.choice([1, 7, 300, 1000, 2500])
+        index.add(names[start : start + size])
+        start += size
+    for needle in ("key7", "ops-4", "db-49", "USER1", "app-4999:", "zzz", "d", "odd/name"):
+        expected = [name for name in names if index.fold(needle) in index.fold(name)]
+        assert index.search(needle).names == expected, needle
