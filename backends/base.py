@@ -184,6 +184,8 @@ class SecretStore(ABC):
     multi_valued: ClassVar[bool] = False
     # True when list_names(folder) returns folders (Vault). Flat stores leave grouping to the UI.
     hierarchical: ClassVar[bool] = False
+    # True when listed_keys tells the keys of every secret listed (no read needed to search keys).
+    keys_listed: ClassVar[bool] = False
     # The request metadata key that picks a version (exact, case-sensitive; Tencent's is VersionID).
     version_key: ClassVar[str] = "version_id"
 
@@ -225,6 +227,12 @@ class SecretStore(ABC):
         list_names."""
         names = self.loaded_names()
         return None if names is None else ("\n".join(names), len(names))
+
+    def listed_keys(self, names: list[str]) -> dict[str, list[str]]:
+        """The keys of these secrets where the store already holds them, so telling costs no read
+        (a file read whole); a secret left out has keys known only by reading it (get_secret,
+        which reads its values). Search indexes these keys, never values. Empty by default."""
+        return {}
 
     def describe(self, name: str) -> SecretDetails:
         """Value-free facts about one secret: versions, dates, labels. Empty by default."""

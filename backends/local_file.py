@@ -327,6 +327,17 @@ class LocalFileStore(SecretStore):
         for start in range(0, len(names), PAGE_SIZE):
             yield _entries(names[start : start + PAGE_SIZE], self._notes, self._changed)
 
+    @property
+    def keys_listed(self) -> bool:  # type: ignore[override]  # per instance: multiValued files hold their keys in memory
+        return self._multi_valued
+
+    def listed_keys(self, names: list[str]) -> dict[str, list[str]]:
+        # multiValued: the file is in memory already, objects and all. Otherwise a secret's one key is its name.
+        if not self._multi_valued:
+            return {}
+        secrets = self._secrets
+        return {name: list(value) for name in names if isinstance(value := secrets.get(name), dict)}
+
     def describe(self, name: str) -> SecretDetails:
         value = self._secrets.get(name)
         if value is None:

@@ -1,6 +1,12 @@
-"""Command palette providers: jump to a secret (every ready store's names: opening the palette lists
-the stores nobody opened yet, and results follow as names arrive), jump to a component, the app's
-actions that can work on what is shown, and (Kubernetes mode) the namespace and context pickers.
+"""Command palette providers: jump to a secret or one of its keys (every ready store's names: opening
+the palette lists the stores nobody opened yet, every folder of a hierarchical one too, and results
+follow as names arrive), jump to a component, the app's actions that can work on what is shown, and
+(Kubernetes mode) the namespace and context pickers.
+
+Ranking (one scale across providers, see `rank`): an exact name first, then whole segments
+(`password` in `db/password`), then substrings, then fuzzy hits; components above secrets at each
+step. A `store:` prefix (`vault:db`) keeps to one store. What a hit shows (`files: db[password]`,
+`component files`) typed back finds that hit first.
 Names are untrusted, so prompts are built as plain `Text` (Textual's `Matcher.highlight` and a
 hit's `help` would parse them as markup) and never contain a value.
 
@@ -23,6 +29,7 @@ from textual.widgets import Input
 from dapr_secrets.backends.base import StoreError
 from dapr_secrets.tui.actions import Action, palette_help
 from dapr_secrets.tui.escape import escape_control
+from dapr_secrets.tui.widgets.filter import still_listing
 
 if TYPE_CHECKING:
     from dapr_secrets.backends.kubernetes_resources import KubeContext
@@ -34,6 +41,9 @@ MATCH_STYLE = Style(bold=True, underline=True)
 FUZZY_LIMIT = 2_000  # above this many names in a store, candidates are pre-filtered by substring
 MAX_HITS_PER_STORE = 200
 LISTING_SCORE = 0.001  # the "still listing" line sorts below every match
+# Scores, highest first: the same scale for components and secrets (Textual sorts all hits by score).
+EXACT, SEGMENTS, SUBSTRING, FUZZY = 0.98, 0.9, 0.7, 0.45
+COMPONENT_BONUS = 0.02  # a component above a secret of the same rank
 NAMESPACE_NAME = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")  # a DNS-1123 label, as Kubernetes requires
 
 
@@ -88,9 +98,39 @@ class _HostProvider(Provider):
         return cast(HasPaletteHost, self.app).palette_host
 
 
+def rank(fold: Callable[[str], str], terms: list[str], target: str) -> float:
+    """How well the query's words (already folded) match `target` (a name, or `name/key`), on the
+    EXACT > SEGMENTS > SUBSTRING scale; 0 when some word is not in it. Shorter targets first."""
+    folded = fold(target)
+    if not terms or not all(term in folded for term in terms):
+        return 0.0
+    tie = min(len(target), 500) / 100_000  # at most 0.005: never crosses a rank
+    if " ".join(terms) == folded:
+        return EXACT - tie
+    bounded = "/" + folded + "/"
+    if all(f"/{term.strip('/')}/" in bounded for term in terms):
+        return SEGMENTS - tie
+    return SUBSTRING - tie
+
+
+def split_store(query: str, stores: Sequence[str]) -> tuple[str | None, str]:
+    """`vault:db` or `vault: db` -> ("vault", "db") when `vault` is a store; else (None, query)."""
+    head, colon, rest = query.partition(":")
+    wanted = head.strip().casefold()
+    if colon and rest.strip():
+        for store in stores:
+            if store.casefold() == wanted:
+                return store, rest.strip()
+    return None, query
+
+
+def shown_secret(name: str, key: str | None) -> str:
+    return name if key is None else f"{name}[{key}]"
+
+
 class SecretsProvider(_HostProvider):
-    """Jump to any secret of a ready store. Opening the palette lists the stores not indexed yet;
-    the palette searches again as their names arrive."""
+    """Jump to any secret (or a known key of one) of a ready store. Opening the palette lists the
+    stores not indexed yet; the palette searches again as their names arrive."""
 
     async def startup(self) -> None:
         self.host.search.open("palette", self._search_again)
@@ -108,30 +148,52 @@ class SecretsProvider(_HostProvider):
                 field.mutate_reactive(Input.value)
 
     async def search(self, query: str) -> AsyncIterator[Hit]:
-        if not query:
+        if not query.strip():
             return
-        matcher = self.matcher(query)
         host = self.host
-        listing, _ = host.search.progress()
+        indexes = host.search.indexes()
+        store_only, rest = split_store(query, list(indexes))
+        listing, unsearched = host.search.progress()
+        listing = [(store, how) for store, how in listing if store_only in (None, store)]
         if listing:
-            stores = escape_control(", ".join(listing))
-            yield Hit(LISTING_SCORE, Text(f"⋯ still listing names of {stores}: more may match", style="dim italic"),
-                      _nothing, text="still listing")
-        for store, index in host.search.indexes().items():
-            if len(index) <= FUZZY_LIMIT:
-                candidates = index.names()
-            else:
-                candidates, _ = index.search(query, limit=MAX_HITS_PER_STORE)
-            prefix = f"{escape_control(store)}: "
-            for name in candidates:
-                score = matcher.match(name)
-                if score > 0:
+            yield Hit(LISTING_SCORE, Text(still_listing(listing, detail=False), style="dim italic"), _nothing, text="still listing")
+        unsearched = [(store, why) for store, why in unsearched if store_only in (None, store)]
+        if unsearched:
+            names = ", ".join(f"{escape_control(store)} ({escape_control(why)})" for store, why in unsearched)
+            yield Hit(LISTING_SCORE * 0.8, Text(f"not searched: {names}", style="dim italic"), _nothing, text="not searched")
+        keys_unknown = [store for store in host.search.keys_read_only() if store_only in (None, store)]
+        if keys_unknown:
+            note = f"keys searched only in secrets you opened: {escape_control(', '.join(keys_unknown))}"
+            yield Hit(LISTING_SCORE / 2, Text(note, style="dim italic"), _nothing, text="keys searched only once read")
+        seen: set[tuple[str, str, str | None]] = set()
+        searches = [(store_only, rest)] + ([(None, query)] if store_only is not None else [])  # `redis:x` may be a name
+        for only, text in searches:
+            matcher = self.matcher(text)
+            for store, index in indexes.items():
+                if only not in (None, store):
+                    continue
+                terms = index.terms(text)
+                found = index.search(text, limit=MAX_HITS_PER_STORE)
+                rows: list[tuple[str, str | None]] = [(name, None) for name in found.names] + list(found.keys)
+                if len(index) <= FUZZY_LIMIT:  # fuzzy hits too, where a store is small enough to try every name
+                    rows += [(name, None) for name in index.names()]
+                for name, key in rows:
+                    if (store, name, key) in seen:
+                        continue
+                    target = name if key is None else f"{name}/{key}"
+                    score = rank(index.fold, terms, target)
+                    if not score and key is None:
+                        score = matcher.match(name) * FUZZY
+                    if score <= 0:
+                        continue
+                    seen.add((store, name, key))
+                    shown = shown_secret(name, key)
                     yield Hit(
                         score,
-                        highlighted(matcher, prefix, name),
-                        partial(host.jump_to_secret, store, name),
-                        text=escape_control(f"{store}: {name}"),
-                        help="jump to this secret",
+                        highlighted(matcher, f"{escape_control(store)}: ", shown),
+                        partial(host.jump_to_secret, store, name, key),
+                        text=escape_control(f"{store}: {shown}"),
+                        help="jump to this key" if key is not None else "jump to this secret",
                     )
 
 
@@ -155,11 +217,16 @@ class ComponentsProvider(_HostProvider):
             )
 
     async def search(self, query: str) -> AsyncIterator[Hit]:
+        query = query.strip()
+        if query.casefold().startswith("component "):  # what a hit shows, typed back
+            query = query[len("component "):].strip()
         matcher = self.matcher(query)
         app = self.host
+        terms = query.casefold().split()
         for name, kind in self._components():
-            score = matcher.match(name)
+            score = rank(str.casefold, terms, name) or matcher.match(name) * FUZZY
             if score > 0:
+                score += COMPONENT_BONUS
                 yield Hit(
                     score,
                     highlighted(matcher, "component ", name).append(f"  {kind}", style="dim"),

@@ -8,6 +8,11 @@ LEVEL_LIMIT entries is shown as buckets of a common label prefix (`secret-0…`,
 bucketed again when opened, so no tree level ever holds tens of thousands of nodes. Buckets are
 computed when a level is shown, never stored.
 
+Search (`search`) matches names and the keys known inside multi-valued secrets, never values. The
+separators are one character to search: `/`, `:` and the store's own separator all match each other
+(`db:password` finds `db/password`), and `name[key]` or `name key` find a key of `name`. Words
+separated by spaces must all appear.
+
 Thread-safe: a loader thread adds pages while the UI reads levels.
 """
 
@@ -19,7 +24,6 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
-from itertools import compress, repeat
 from os.path import commonprefix
 from typing import TYPE_CHECKING
 
@@ -27,7 +31,9 @@ if TYPE_CHECKING:
     from dapr_secrets.backends.base import LastChanged
 
 LEVEL_LIMIT = 1000
+CHUNK = 1000  # names per searchable run of folded names (see _scan)
 FALLBACK_SEPARATOR = "/"
+SEARCH_SEPARATOR = "/"  # what every separator becomes for search
 _DIGITS = re.compile(r"(\d+)", re.ASCII)
 
 
@@ -93,8 +99,16 @@ class NameIndex:
         self._store_separator_seen = False  # some name contains the store's separator
         self._root = _Level(loaded=not hierarchical)
         self._names: list[str] = []
-        self._folded: list[str] = []  # casefolded names, for search
+        # What search scans: casefolded, every separator as "/" (the store's first: "::" before ":").
+        self._search_separators = tuple(dict.fromkeys(s for s in (self.store_separator, ":") if s != SEARCH_SEPARATOR))
+        self._folded: list[str] = []
+        # [start, end, the folded names start:end joined by "\n" (None: a name holds a newline)]: one
+        # C-speed `in` tells whether a whole run can hold a match, so a narrow query skips most names.
+        self._chunks: list[list] = []
         self._known: set[str] = set()
+        self._keys: dict[str, list[str]] = {}  # secret -> its keys, where known without reading a value
+        self._key_rows: list[tuple[str, str, str, str]] = []  # (name, key, folded name, folded "name/key")
+        self.folders_unlisted = 0  # folders seen in a hierarchical listing, not listed themselves yet
         self.notes: dict[str, str] = {}  # name -> what the store says about it (no values)
         self.changed: dict[str, LastChanged | None] = {}  # name -> when it last changed (None: the store does not say)
         self._lock = threading.Lock()
@@ -119,14 +133,69 @@ class NameIndex:
                 if name not in self._known:
                     self._known.add(name)
                     self._names.append(name)
-                    self._folded.append(name.casefold())
                     new.append(name)
+            self._add_folded(new)
             if self._pick_separator(new):
                 self._regroup()
             else:
                 for name in new:
                     self._insert(name)
         return len(new)
+
+    def fold(self, text: str) -> str:
+        """`text` as search compares it: casefolded, every separator written "/"."""
+        text = text.casefold()
+        for separator in self._search_separators:
+            text = text.replace(separator, SEARCH_SEPARATOR)
+        return text
+
+    def _add_folded(self, names: list[str]) -> None:
+        """fold() every name, in a few C calls over the whole page (a call per name costs 1M calls),
+        and keep the folded page joined as a searchable run."""
+        if not names:
+            return
+        start = len(self._folded)
+        joined = "\n".join(names)
+        if joined.count("\n") != len(names) - 1:  # a name holding a newline: one at a time, and no run
+            self._folded += [self.fold(name) for name in names]
+            self._chunks.append([start, len(self._folded), None])
+            return
+        blob = self.fold(joined)
+        self._folded += blob.split("\n")
+        last = self._chunks[-1] if self._chunks else None
+        if last is not None and last[2] is not None and last[1] - last[0] < CHUNK:  # small pages (a folder each): one run
+            last[1], last[2] = len(self._folded), last[2] + "\n" + blob
+        else:
+            self._chunks.append([start, len(self._folded), blob])
+
+    def _scan(self, needle: str) -> list[str]:
+        """Names whose folded form contains `needle` (no whitespace in it), in listing order."""
+        names, folded = self._names, self._folded
+        runs = [run for run in self._chunks if run[2] is None or needle in run[2]]
+        if len(runs) * 2 > len(self._chunks):  # most runs match: one pass over every name is cheaper
+            # a comprehension with `in`: about 2x faster on 1,000,000 names than compress(map(str.__contains__))
+            return [name for name, text in zip(names, folded, strict=True) if needle in text]
+        found: list[str] = []
+        for start, end, _ in runs:
+            found += [name for name, text in zip(names[start:end], folded[start:end], strict=True) if needle in text]
+        return found
+
+    def add_keys(self, name: str, keys: Iterable[str]) -> None:
+        """The keys of secret `name`, known without reading a value (a listing that says, or a read
+        the user asked for): searchable from now on. Replaces what was known of `name`."""
+        with self._lock:
+            keys = list(keys)
+            if name in self._keys:
+                self._key_rows = [row for row in self._key_rows if row[0] != name]
+            self._keys[name] = keys
+            folded = self.fold(name)
+            self._key_rows += [(name, key, folded, folded + SEARCH_SEPARATOR + self.fold(key)) for key in keys]
+
+    def keys(self, name: str) -> list[str] | None:
+        """The keys of `name` known so far; None: not known without a read."""
+        with self._lock:
+            known = self._keys.get(name)
+            return None if known is None else list(known)
 
     def _pick_separator(self, new: list[str]) -> bool:
         """Group at the store's separator once a name contains it; until then at "/" when names
@@ -170,6 +239,8 @@ class NameIndex:
         with self._lock:
             level = self._level(path, create=True)
             if level is not None:
+                if not level.loaded and level is not self._root:
+                    self.folders_unlisted -= 1
                 level.loaded = True
 
     def is_loaded(self, path: str = "") -> bool:
@@ -181,6 +252,7 @@ class NameIndex:
         child = level.groups.get(segment)
         if child is None:
             child = level.groups[segment] = _Level(loaded=not self.hierarchical)
+            self.folders_unlisted += self.hierarchical
         return child
 
     def _level(self, path: str, create: bool = False) -> _Level | None:
@@ -272,16 +344,40 @@ class NameIndex:
                 return route
             path, rest = found.path, tail
 
-    def search(self, query: str, limit: int | None = None) -> tuple[list[str], int]:
-        """Names containing `query` (case-insensitive), in listing order: (first `limit`, total)."""
-        needle = query.casefold()
+    def terms(self, query: str) -> list[str]:
+        """The words of a query, folded as names are: `db:password[user]` -> ["db/password/user"]."""
+        return self.fold(query.replace("[", SEARCH_SEPARATOR).replace("]", " ")).split()
+
+    def search(self, query: str, limit: int | None = None) -> SearchResult:
+        """Names (in listing order) and then keys of secrets matching every word of `query`
+        (substrings; case and separators do not matter), the first `limit` of them, and how many
+        there are. A key is listed only where its secret's name alone does not match."""
+        terms = self.terms(query)
         with self._lock:
-            if not needle:
-                matches = list(self._names)
+            if not terms:
+                names = list(self._names)
+            elif len(terms) == 1:
+                names = self._scan(terms[0])
             else:
-                # compress/map run the scan in C: about 1.5x faster than a comprehension on 1,000,000 names
-                matches = list(compress(self._names, map(str.__contains__, self._folded, repeat(needle))))
-        return (matches if limit is None else matches[:limit]), len(matches)
+                first = terms[0]
+                pairs = [(name, folded) for name, folded in zip(self._names, self._folded, strict=True) if first in folded]
+                names = [name for name, folded in pairs if all(term in folded for term in terms[1:])]
+            keys = [
+                (name, key) for name, key, folded_name, folded in self._key_rows
+                if terms and all(term in folded for term in terms) and not all(term in folded_name for term in terms)
+            ]
+        total = len(names) + len(keys)
+        if limit is not None:
+            names = names[:limit]
+            keys = keys[: max(limit - len(names), 0)]
+        return SearchResult(names, keys, total)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    names: list[str]  # matching secret names
+    keys: list[tuple[str, str]]  # (secret, key) of matching keys
+    total: int  # how many matched in all (beyond a limit too)
 
 
 class _Range:

@@ -152,13 +152,14 @@ async def test_the_filter_lists_every_ready_store_and_says_which_are_still_listi
         shown = results(app)
         assert "mem  mem-needle" in shown and "slow  mem-needle" in shown
         assert "slow  slow-needle-late" not in shown
-        assert "⋯ still listing names: slow (1 so far)" in shown
+        assert "⋯ 1 store still being listed: slow (1 so far): more may match" in shown
         assert "Not searched: broken (error)" in shown
-        assert FolderStore.listed == [""]  # a hierarchical store: its top level only
+        assert "folders  team/deep-needle" in shown  # a folder nobody expanded: crawled for search (#14)
+        assert sorted(set(FolderStore.listed)) == ["", "team/"]
         assert "broken" not in app.main_screen.views  # not ready: not listed
         GatedStore.gate.set()
         await wait_for(pilot, lambda: "slow  slow-needle-late" in results(app), what="the rest of slow")
-        assert not any(line.startswith("⋯ still listing") for line in results(app))
+        assert not any(line.startswith("⋯") for line in results(app))
 
 
 async def test_the_palette_finds_secrets_of_stores_nobody_opened(resources):
@@ -171,7 +172,8 @@ async def test_the_palette_finds_secrets_of_stores_nobody_opened(resources):
         await asyncio.sleep(0.6)  # the app asks the palette to search again once names arrived
         await pilot.pause()
         assert "folders: top-needle" in screen_text(app)
-        assert "⋯ still listing names of slow" in screen_text(app)
+        assert "⋯ 1 store still being listed: slow: more may match" in screen_text(app)
+        assert "not searched: broken (error)" in screen_text(app)  # a store that cannot be listed says so
         await pilot.press("enter")
         await settle(pilot)
         assert app.main_screen.current == "folders" and tree_of(app, "folders").cursor_node.data.path == "top-needle"

@@ -107,10 +107,86 @@ def test_route_leads_through_groups_and_buckets_to_the_secret():
 def test_search_is_case_insensitive_substring_with_a_total():
     index = NameIndex(":")
     index.add(["db:Password", "api:key", "cache:password-old"])
-    matches, total = index.search("PASSWORD")
-    assert matches == ["db:Password", "cache:password-old"] and total == 2
-    first, total = index.search("", limit=1)
-    assert first == ["db:Password"] and total == 3
+    found = index.search("PASSWORD")
+    assert found.names == ["db:Password", "cache:password-old"] and found.total == 2
+    first = index.search("", limit=1)
+    assert first.names == ["db:Password"] and first.total == 3
+
+
+# ----- issue #14: separators match each other, keys are searchable (never values), words AND
+
+
+def test_slash_and_colon_match_each_other_in_both_directions():
+    files = NameIndex(":")  # local.file: nestedSeparator ":" by default
+    files.add(["db:password", "db-password"])
+    assert files.search("db/password").names == ["db:password"]
+    assert files.search("DB:PASS").names == ["db:password"]
+    vault = NameIndex("/", hierarchical=True)
+    vault.add(["db/password"])
+    assert vault.search("db:password").names == ["db/password"]
+
+
+def test_a_stores_own_separator_matches_slash_and_colon():
+    # contrib:secretstores/local/file/filestore.go: nestedSeparator joins nested keys (any string: "::", ".")
+    index = NameIndex("::")
+    index.add(["db::password", "db:password"])
+    assert index.search("db/password").names == ["db::password", "db:password"]
+    assert index.search("db::password").names == ["db::password", "db:password"]
+    dotted = NameIndex(".")
+    dotted.add(["db.password"])
+    assert dotted.search("db:password").names == ["db.password"]
+
+
+def test_a_page_is_folded_whole_yet_a_name_holding_a_newline_stays_one_name():
+    index = NameIndex(":")
+    index.add(["line\nBreak:Key", "Straße:x", "plain"])  # names are untrusted: any character
+    assert index.search("break/key").names == ["line\nBreak:Key"]
+    assert index.search("strasse").names == ["Straße:x"] and index.search("plain").names == ["plain"]
+
+
+def test_every_word_must_appear_in_any_order():
+    index = NameIndex(":")
+    index.add(["prod:redis:password", "prod:redis:user", "dev:password"])
+    assert index.search("redis password").names == ["prod:redis:password"]
+    assert index.search("password redis").names == ["prod:redis:password"]
+    assert index.search("  ").total == 3  # only spaces: everything, as an empty query
+
+
+def test_keys_are_searched_by_name_key_and_by_words_never_by_value():
+    index = NameIndex("/")
+    index.add(["redis", "db"])
+    index.add_keys("redis", ["user", "password"])
+    for query in ("redis password", "redis/password", "redis:password", "redis[password]", "PASSWORD"):
+        found = index.search(query)
+        assert found.keys == [("redis", "password")] and found.names == [], query
+    found = index.search("redis")  # the secret itself; its keys are not listed again
+    assert found.names == ["redis"] and found.keys == []
+    assert index.keys("redis") == ["user", "password"] and index.keys("db") is None
+    index.add_keys("redis", ["token"])  # read again: what the store says now
+    assert index.search("password").total == 0 and index.search("token").keys == [("redis", "token")]
+
+
+def test_a_limit_counts_names_then_keys_and_the_total_counts_all():
+    index = NameIndex(":")
+    index.add(["pass-1", "pass-2"])
+    index.add_keys("db", ["pass"])
+    found = index.search("pass", limit=2)
+    assert found.names == ["pass-1", "pass-2"] and found.keys == [] and found.total == 3
+
+
+def test_folders_not_listed_are_counted_until_listed():
+    index = NameIndex("/", hierarchical=True)
+    index.add_folder("a/")
+    index.add_folder("b/")
+    index.mark_loaded("")
+    assert index.folders_unlisted == 2
+    index.add_folder("a/c/")
+    index.mark_loaded("a/")
+    assert index.folders_unlisted == 2  # b/ and a/c/
+    index.mark_loaded("a/")  # twice: no change
+    index.mark_loaded("b/")
+    index.mark_loaded("a/c/")
+    assert index.folders_unlisted == 0
 
 
 def test_hierarchical_folders_are_known_before_they_are_listed():
@@ -155,3 +231,20 @@ def test_labels_sort_naturally():
     index = NameIndex(":")
     index.add(["key10", "key2", "Key1", "key1a", "a:x", "b10:x", "b9:x"])
     assert [e.label for e in index.entries()] == ["a", "b9", "b10", "Key1", "key1a", "key2", "key10"]
+
+
+def test_search_skips_runs_without_a_match_yet_finds_the_same_as_a_scan_of_every_name():
+    import random
+
+    rng = random.Random(14)
+    index = NameIndex(":")
+    names = [f"{rng.choice(['app', 'db', 'Ops'])}-{i}:{rng.choice(['pass', 'user', 'KEY'])}{rng.randrange(50)}" for i in range(5000)]
+    names.insert(1234, "odd\nname:key7")  # a page holding a newline is always scanned
+    start = 0
+    while start < len(names):  # pages of every size: one folder's few names, a store's thousand
+        size = rng.choice([1, 7, 300, 1000, 2500])
+        index.add(names[start : start + size])
+        start += size
+    for needle in ("key7", "ops-4", "db-49", "USER1", "app-4999:", "zzz", "d", "odd/name"):
+        expected = [name for name in names if index.fold(needle) in index.fold(name)]
+        assert index.search(needle).names == expected, needle

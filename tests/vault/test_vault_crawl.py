@@ -54,3 +54,15 @@ def test_crawl_stopped_early_does_not_wait_for_lists_in_flight(make_store) -> No
         assert next(pages)[0] == ""
         pages.close()  # the consumer moved on: returns at once, the daemon workers finish alone
         assert pages.gi_frame is None
+
+
+def test_crawl_for_search_reports_a_failing_folder_and_lists_the_others(make_store) -> None:
+    # Search (the UI) wants every folder it can get: a policy denying one branch must not hide the rest.
+    with VaultFault(_folders(3, 1) | {"dapr/f01/deeper/s": {"k": "v"}}) as vault:
+        vault.fail(403, ["permission denied"], method="LIST", path_contains="f01")
+        store = make_store({"vaultAddr": vault.url, "vaultToken": "root"})
+        failures: list[tuple[str, str]] = []
+        names = [name for _, entries in crawl(store, workers=2, failed=lambda folder, error: failures.append((folder, error.message)))
+                 for name in (entry.name for entry in entries) if not name.endswith("/")]
+    assert sorted(names) == ["f00/s0", "f02/s0"]
+    assert [folder for folder, _ in failures] == ["f01/"] and "403" in failures[0][1]

@@ -353,7 +353,7 @@ class MainScreen(Screen[None]):
     def _update_filter(self) -> None:
         listing, unsearched = self.search.progress()
         query = self.query_one("#filter", FilterInput).value
-        self.query_one(FilterResults).show_matches(query, self.search.indexes(), listing, unsearched)
+        self.query_one(FilterResults).show_matches(query, self.search.indexes(), listing, unsearched, self.search.keys_read_only())
 
     def on_store_view_index_changed(self, event: StoreView.IndexChanged) -> None:
         """More names: the open filter or palette shows them (the search service paces it)."""

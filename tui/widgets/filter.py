@@ -2,7 +2,8 @@
 
 It works on the stores' in-memory name indexes, never on tree widgets, and shows at most
 MAX_SHOWN matches, so a keystroke costs a scan of the names and nothing more. Stores still being
-listed are searched as far as their names have arrived, and named below the matches.
+listed are searched as far as their names have arrived, and named below the matches ("N stores
+still being listed"), as are stores that cannot be searched and where keys are searched only once read.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dapr_secrets.tui.messages import JumpToSecret
 from dapr_secrets.tui.name_index import NameIndex
 from dapr_secrets.tui.safe_text import escape_control, safe_text
 
-MAX_SHOWN = 500
+MAX_SHOWN = 200  # a screen shows ~30; each shown match costs the OptionList ~0.1 ms to lay out
 
 
 class FilterInput(Input):
@@ -39,28 +40,31 @@ class FilterResults(OptionList):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(markup=False, **kwargs)
-        self._matches: list[tuple[str, str]] = []
+        self._matches: list[tuple[str, str, str | None]] = []  # (store, secret, key or None)
 
     def show_matches(
         self,
         query: str,
         indexes: dict[str, NameIndex],
-        listing: Sequence[str] = (),
+        listing: Sequence[tuple[str, str]] = (),
         unsearched: Sequence[tuple[str, str]] = (),
+        keys_read_only: Sequence[str] = (),
     ) -> int:
-        """List the names containing `query` in every indexed store; returns how many matched.
-        `listing`: stores whose names are still arriving; `unsearched`: (store, why) for stores
-        that cannot be listed (not ready, or the listing failed)."""
+        """List the names (and known keys) matching `query` in every indexed store; returns how
+        many matched. `listing`: (store, how far) for stores whose names are still arriving;
+        `unsearched`: (store, why) for stores that cannot be listed (not ready, or the listing
+        failed); `keys_read_only`: stores whose keys are searched only once read."""
         self._matches = []
         total = 0
         for store, index in indexes.items():
-            room = MAX_SHOWN - len(self._matches)
-            matches, found = index.search(query, limit=max(room, 0))
-            total += found
-            self._matches += [(store, name) for name in matches]
+            room = max(MAX_SHOWN - len(self._matches), 0)
+            found = index.search(query, limit=room)
+            total += found.total
+            self._matches += [(store, name, None) for name in found.names]
+            self._matches += [(store, name, key) for name, key in found.keys]
         options: list[Option | None] = [
-            Option(Text.assemble((escape_control(store), "dim"), "  ", safe_text(name), end=""), id=str(i))
-            for i, (store, name) in enumerate(self._matches)
+            Option(Text.assemble((escape_control(store), "dim"), "  ", _shown(name, key), end=""), id=str(i))
+            for i, (store, name, key) in enumerate(self._matches)
         ]
         if total > len(self._matches):
             more = Text(f"… and {total - len(self._matches):,} more: type more to narrow", style="dim italic")
@@ -69,11 +73,14 @@ class FilterResults(OptionList):
             empty = "No match so far." if listing else "No name matches." if indexes else "No store is ready yet."
             options.append(Option(Text(empty, style="dim"), disabled=True))
         if listing:
-            still = ", ".join(_progress(store, indexes.get(store)) for store in listing)
-            options.append(Option(Text(f"⋯ still listing names: {still}", style="dim italic"), disabled=True))
+            options.append(Option(Text(still_listing(listing, detail=True), style="dim italic"), disabled=True))
         if unsearched:
             names = ", ".join(f"{escape_control(store)} ({escape_control(why)})" for store, why in unsearched)
             options.append(Option(Text(f"Not searched: {names}", style="dim italic"), disabled=True))
+        if query.strip() and keys_read_only:
+            stores = ", ".join(escape_control(store) for store in keys_read_only)
+            note = f"Keys searched only in secrets you opened: {stores} (listing keys there would read values)"
+            options.append(Option(Text(note, style="dim italic"), disabled=True))
         self.set_options(options)
         return total
 
@@ -81,13 +88,24 @@ class FilterResults(OptionList):
         """Jump to the highlighted match (or the given one)."""
         position = self.highlighted if index is None else index
         if position is not None and 0 <= position < len(self._matches):
-            store, name = self._matches[position]
-            self.post_message(JumpToSecret(store, name))
+            store, name, key = self._matches[position]
+            self.post_message(JumpToSecret(store, name, key))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.choose(event.option_index)
 
 
-def _progress(store: str, index: NameIndex | None) -> str:
-    return escape_control(store) + (f" ({len(index):,} so far)" if index is not None else "")
+def _shown(name: str, key: str | None) -> Text:
+    """`db:password`, or a key of a secret as `db[password]` (how the app writes a key everywhere)."""
+    text = safe_text(name)
+    if key is not None:
+        text.append("[", style="dim").append_text(safe_text(key)).append("]", style="dim")
+    return text
+
+
+def still_listing(listing: Sequence[tuple[str, str]], detail: bool) -> str:
+    """"⋯ 2 stores still being listed: vault (1,204 so far, 31 folders listed), slow (1 so far)"."""
+    count = len(listing)
+    stores = ", ".join(escape_control(store) + (f" ({escape_control(how)})" if detail else "") for store, how in listing)
+    return f"⋯ {count} store{'' if count == 1 else 's'} still being listed: {stores}: more may match"

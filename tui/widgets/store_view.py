@@ -6,7 +6,9 @@ tree catches up. A failure shows in place and in a notification (again only when
 other stores are not affected.
 
 A view may exist without being shown: `/` and the palette create one for every ready store so its
-names are listed and searchable (IndexChanged tells the app when more arrived).
+names are listed and searchable (IndexChanged tells the app when more arrived), and ask for every
+name (`index_everything`): a hierarchical store's folders are then all listed in the background
+(backends/crawl.py, several LISTs at once), as if each had been expanded.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from dapr_secrets.backends.base import SecretStore, StoreError
+from dapr_secrets.backends.crawl import crawl
 from dapr_secrets.backends.runtime import ComponentStatus, State
 from dapr_secrets.components.model import Component
 from dapr_secrets.tui.name_index import NameIndex
@@ -69,6 +72,13 @@ class StoreView(Vertical):
             self.error = error
             self.hint = hint
 
+    class CrawlDone(Message):
+        def __init__(self, view: StoreView, generation: int, error: str = "") -> None:
+            super().__init__()
+            self.view = view
+            self.generation = generation
+            self.error = error  # a failure that ended the crawl (failing folders are in crawl_failures)
+
     class AgesArrived(Message):
         def __init__(self, view: StoreView, index: NameIndex) -> None:
             super().__init__()
@@ -89,6 +99,11 @@ class StoreView(Vertical):
         self.listing = False
         self.listed = False  # the whole listing (or top folder) arrived at least once
         self.list_error = ""  # why the last listing failed
+        self.complete_wanted = False  # search asked for every name: crawl every folder of a hierarchical store
+        self.crawling = False
+        self.crawled = False  # every folder was listed (some may have failed: crawl_failures)
+        self.crawl_folders = 0  # folders listed by the crawl so far
+        self.crawl_failures: list[tuple[str, str]] = []  # (folder, why) for folders that could not be listed
         self._told: dict[str, str] = {}  # failure notified, by what failed: said again only when it changes
         self._generation = 0
         self._cursor_keys: list[str] = []  # where the cursor was before a refresh
@@ -134,6 +149,7 @@ class StoreView(Vertical):
         self._generation_stale = True
         self._generation += 1  # results of a listing still running are stale
         self.listing = False
+        self.crawling = self.crawled = False  # crawled again into the new index, if search still wants it
         if self.secret_tree is not None:
             self._cursor_keys = self.secret_tree.cursor_path()
 
@@ -218,6 +234,8 @@ class StoreView(Vertical):
                                 if dated and entry.changed is not None:  # the listing said: no call per secret later
                                     index.changed[entry.name] = entry.changed
                         index.add(names)
+                        for name, keys in store.listed_keys(names).items():  # known without a read
+                            index.add_keys(name, keys)
                         gc.freeze()  # this page's objects too: later full collections skip them (see start_listing)
                         if live:
                             self.post_message(self.NamesArrived(self, generation))
@@ -240,7 +258,8 @@ class StoreView(Vertical):
         event.stop()
         if event.generation == self._generation and self.secret_tree is not None and self.index is not None:
             self.secret_tree.index_changed()
-            self.secret_tree.set_status(Text(f"⋯ loading names… {len(self.index):,} so far", style="dim italic"))
+            if self.listing:  # not while folders are crawled: the tree's names are usable then
+                self.secret_tree.set_status(Text(f"⋯ loading names… {len(self.index):,} so far", style="dim italic"))
             self._update_title()
             self.post_message(self.IndexChanged(self))
 
@@ -265,6 +284,7 @@ class StoreView(Vertical):
             self.secret_tree.index_changed()
         self._update_title()
         self.post_message(self.IndexChanged(self))
+        self._crawl_if_wanted()
         await self._retry_jump(bool(event.error))
 
     async def on_store_view_folder_done(self, event: FolderDone) -> None:
@@ -274,6 +294,7 @@ class StoreView(Vertical):
         if event.error:
             self._notify_failure(f"could not list folder {event.path}", event.error, event.hint)
         self.secret_tree.index_changed()
+        self._update_title()
         self.post_message(self.IndexChanged(self))
         await self._retry_jump(bool(event.error))
 
@@ -299,15 +320,103 @@ class StoreView(Vertical):
         def read_keys() -> None:
             try:
                 keys = sorted(store.get_secret(name, {}) or {})  # values are dropped right here
+                read = True
             except Exception:  # noqa: BLE001 - the detail pane shows the error for this secret
-                keys = []
-            self.app.call_from_thread(self._keys_read, name, keys)
+                keys, read = [], False
+            self.app.call_from_thread(self._keys_read, name, keys, read)
 
         self.run_worker(read_keys, thread=True, group="keys", exit_on_error=False, description=f"keys of {self.store_name}/{name}")
 
-    def _keys_read(self, name: str, keys: list[str]) -> None:
+    def _keys_read(self, name: str, keys: list[str], read: bool) -> None:
         if self.secret_tree is not None:
             self.secret_tree.set_keys(name, keys)
+        if read and self.index is not None:  # the user read it: its keys are searchable now
+            self.index.add_keys(name, keys)
+            self.post_message(self.IndexChanged(self))
+
+    # ----- every name, for search (a hierarchical store's folders all listed)
+
+    @property
+    def complete(self) -> bool:
+        """Every name the store has is in the index (as far as it could be listed)."""
+        store = self._store()
+        hierarchical = store is not None and store.hierarchical
+        return self.listed and not self.listing and (not hierarchical or self.crawled or bool(self.list_error))
+
+    def progress(self) -> str:
+        """How far listing has come, for "still being listed": "1,204 so far, 31 folders listed"."""
+        count = len(self.index) if self.index is not None else 0
+        text = f"{count:,} so far"
+        if self.crawling:
+            text += f", {self.crawl_folders:,} folder{'' if self.crawl_folders == 1 else 's'} listed"
+        return text
+
+    def index_everything(self) -> None:
+        """Search wants every name: a hierarchical store's folders are crawled once listed."""
+        self.complete_wanted = True
+        self._crawl_if_wanted()
+
+    def _crawl_if_wanted(self) -> None:
+        store, index = self._store(), self.index
+        if (store is None or index is None or not store.hierarchical or not self.complete_wanted
+                or self.crawling or self.crawled or self.listing or not self.listed or self.list_error):
+            return
+        self.crawling, self.crawl_folders, self.crawl_failures = True, 0, []
+        generation = self._generation
+        failures: list[tuple[str, str]] = []
+
+        def failed(folder: str, error: StoreError) -> None:
+            failures.append((folder, error.message))
+
+        def crawl_folders() -> None:
+            worker = get_current_worker()
+            told = time.monotonic()
+            error = ""
+            try:
+                for folder, entries in crawl(store, failed=failed):
+                    if worker.is_cancelled or generation != self._generation:
+                        return
+                    names = []
+                    for entry in entries:
+                        if entry.is_folder:
+                            index.add_folder(entry.name)
+                        else:
+                            names.append(entry.name)
+                            if entry.note:
+                                index.notes[entry.name] = entry.note
+                    index.add(names)
+                    index.mark_loaded(folder)
+                    self.crawl_folders += 1
+                    if time.monotonic() - told > 0.1:  # a message per folder would flood the UI on 1,000 folders
+                        told = time.monotonic()
+                        self.post_message(self.NamesArrived(self, generation))
+                    time.sleep(0)  # let the UI thread take the GIL now
+            except StoreError as failure:
+                error = failure.message
+            except Exception as failure:  # noqa: BLE001 - a backend bug must not crash the app
+                error = f"unexpected {type(failure).__name__} while listing folders"
+            self.crawl_failures = failures
+            self.post_message(self.CrawlDone(self, generation, error))
+
+        self.run_worker(crawl_folders, thread=True, group="crawl", exclusive=True, exit_on_error=False,
+                        description=f"list every folder of {self.store_name}")
+        self._update_title()
+
+    def on_store_view_crawl_done(self, event: CrawlDone) -> None:
+        event.stop()
+        if event.generation != self._generation:
+            return
+        self.crawling, self.crawled = False, True
+        if event.error:
+            self.crawl_failures.append(("", event.error))
+        for folder, why in self.crawl_failures[:1]:  # one notification; the filter names them all
+            more = len(self.crawl_failures) - 1
+            what = f"could not list folder {folder or '(top)'}" + (f" and {more} more" if more else "")
+            self._notify_failure(what, why, "")
+        if self.secret_tree is not None:
+            self.secret_tree.index_changed()
+        self._update_title()
+        self.post_message(self.IndexChanged(self))
 
     # ----- ages (the app's `a`): read only for the secrets shown, never their values
 
@@ -358,6 +467,14 @@ class StoreView(Vertical):
         self._pending_jump = None
         if self.secret_tree is not None and self.index is not None and name in self.index:
             await self.secret_tree.select_secret(name, key)
+            node = self.secret_tree.cursor_node
+            known = self.index.keys(name) if key is not None else None
+            if known is not None and key in known and node is not None and node.data is not None and node.data.path == name \
+                    and node.data.secret_key != key:
+                # keys the index knows without a read (a search hit): shown, so the cursor lands on the key
+                self.secret_tree.set_keys(name, known)
+                node.expand()
+                await self.secret_tree.select_secret(name, key)
             return
         folder = self._unlisted_folder(name)
         if folder is not None and not self.listing:
@@ -392,9 +509,18 @@ class StoreView(Vertical):
 
     def _update_title(self) -> None:
         title = f"{self.store_name}  {short_type(self.component)}"
-        if self.index is not None:
-            count = len(self.index)
-            title += f"  {count:,} secret{'' if count == 1 else 's'}" + ("…" if self.listing else "")
+        index = self.index
+        if index is not None:
+            count = len(index)
+            unlisted = index.folders_unlisted if index.hierarchical else 0  # folders whose LIST failed stay unlisted
+            if count or not unlisted:  # never "0 secrets" for a store whose folders hold names
+                title += f"  {count:,}{'+' if unlisted else ''} secret{'' if count == 1 and not unlisted else 's'}"
+            if unlisted:
+                title += f"{'  ' if not count else ', '}{unlisted:,} folder{'' if unlisted == 1 else 's'} not listed"
+            if self.listing or self.crawling:
+                title += "…"
+            if self.crawling:
+                title += f" listing folders ({self.crawl_folders:,} done)"
         if self.secret_tree is not None and self.secret_tree.by_age:
             title += "  · newest first"
         self.border_title = safe_text(title)  # Text, not a str: a str title is parsed as markup
