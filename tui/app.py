@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import cached_property, partial
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -79,16 +79,15 @@ def daprd_options(options: RuntimeOptions, namespace: str | None, context: str |
 
 # The first frame needs none of the main screen's modules (its panes, the palette's providers, the
 # other screens): they are imported when first used, after it (issue #16, cold start).
+APP_CSS = Path(__file__).with_name("app.tcss")
+
+
 def _main_screen() -> Screen[Any]:
     from dapr_secrets.tui.screens.main import MainScreen
 
-    return MainScreen()
-
-
-def _start_screen(options: RuntimeOptions) -> Screen[Any]:
-    from dapr_secrets.tui.screens.start import StartScreen
-
-    return StartScreen(options)
+    screen = MainScreen()
+    screen.css_path = [APP_CSS]  # read with the main screen when the app started without it (the start screen has its own)
+    return screen
 
 
 def _secrets_provider() -> type[Provider]:
@@ -110,7 +109,7 @@ def _actions_provider() -> type[Provider]:
 
 
 class DaprSecretsApp(App[None]):
-    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere find it too
+    CSS_PATH = APP_CSS  # absolute: subclasses elsewhere find it too
     TITLE = "dapr-secrets"
     COMMANDS = App.COMMANDS | {_secrets_provider, _components_provider, _actions_provider}
     BINDINGS: ClassVar[list[BindingType]] = list(app_bindings())  # refresh, help, quit: on every screen
@@ -126,18 +125,28 @@ class DaprSecretsApp(App[None]):
         thread after it (issue #16)."""
         self._pending: RuntimeOptions | None = runtime if isinstance(runtime, RuntimeOptions) else None
         if self._pending is not None:
-            self.DEFAULT_MODE = "start"  # type: ignore[misc]  # read by App.__init__: the start screen first, this app only
+            # Textual's own first screen (`get_default_screen`), not a mode: installing a mode's screen
+            # re-parses all the CSS before the first frame (App._init_mode).
+            self.DEFAULT_MODE = "_default"  # type: ignore[misc]  # read by App.__init__, for this app only
         super().__init__()
         if isinstance(runtime, Runtime):
             self.runtime = runtime
         else:
-            self.add_mode("start", partial(_start_screen, runtime))  # until the runtime is loaded
+            self.css_path = []  # the main screen brings it: the first frame does not wait for its parsing
         self.start_error: StoreError | None = None  # the components could not be loaded: the app ended
         self.clock = clock  # "now", for ages: tests and snapshots fix it
         self.settings = settings
         self.audit = audit if audit is not None else AuditLog(None)  # None: no trail (tests, embedding)
         self.clipboard_service = ClipboardService(self, settings.clipboard_mode, settings.clipboard_timeout, native_clipboard)
         self._cluster_note: Text | None = None  # in the header: a switch under way, or why one failed
+
+    def get_default_screen(self) -> Screen[Any]:
+        """The first screen of an app given options: drawn while the components load."""
+        if self._pending is None:
+            return super().get_default_screen()
+        from dapr_secrets.tui.screens.start import StartScreen
+
+        return StartScreen(self._pending)
 
     @property
     def started(self) -> bool:
@@ -224,8 +233,7 @@ class DaprSecretsApp(App[None]):
     def _first_runtime_loaded(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self._pending = None
-        self.switch_mode("main")
-        self.remove_mode("start")  # a screen pushed over it meanwhile (help) goes with it
+        self.switch_mode("main")  # the start screen stays behind, in the default mode, unused
         self._runtime_shown()
 
     def _start_failed(self, error: StoreError) -> None:
