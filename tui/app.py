@@ -124,9 +124,10 @@ class DaprSecretsApp(App[None]):
         line): then the first frame shows the start screen, and the components are read in a
         thread after it (issue #16)."""
         self._pending: RuntimeOptions | None = runtime if isinstance(runtime, RuntimeOptions) else None
+        self._started_with_runtime = self._pending is None
         if self._pending is not None:
-            # Textual's own first screen (`get_default_screen`), not a mode: installing a mode's screen
-            # re-parses all the CSS before the first frame (App._init_mode).
+            # The start screen is Textual's default screen (`get_default_screen`), not a mode's:
+            # installing a mode's screen re-parses all the CSS before the first frame (App._init_mode).
             self.DEFAULT_MODE = "_default"  # type: ignore[misc]  # read by App.__init__, for this app only
         super().__init__()
         if isinstance(runtime, Runtime):
@@ -141,7 +142,7 @@ class DaprSecretsApp(App[None]):
         self._cluster_note: Text | None = None  # in the header: a switch under way, or why one failed
 
     def get_default_screen(self) -> Screen[Any]:
-        """The first screen of an app given options: drawn while the components load."""
+        """The start screen, at the bottom of the stack of an app given options."""
         if self._pending is None:
             return super().get_default_screen()
         from dapr_secrets.tui.screens.start import StartScreen
@@ -166,7 +167,7 @@ class DaprSecretsApp(App[None]):
         palette, the doctor, help) when a worker's result arrives."""
         from dapr_secrets.tui.screens.main import MainScreen  # loaded by now: this only looks it up
 
-        screen = self.screen_stack[0]
+        screen = self.screen_stack[0 if self._started_with_runtime else 1]  # 0: the start screen
         assert isinstance(screen, MainScreen)
         return screen
 
@@ -232,8 +233,12 @@ class DaprSecretsApp(App[None]):
 
     def _first_runtime_loaded(self, runtime: Runtime) -> None:
         self.runtime = runtime
-        self._pending = None
-        self.switch_mode("main")  # the start screen stays behind, in the default mode, unused
+        while len(self.screen_stack) > 1:  # help, opened over the start screen meanwhile
+            self.pop_screen()
+        # Over the start screen, which stays below it unseen (Textual cannot replace the bottom
+        # screen); pushing reads app.tcss once, where a mode's screen would parse all CSS 3 times.
+        self.push_screen(_main_screen())
+        self._pending = None  # started: the main screen is screen_stack[1]
         self._runtime_shown()
 
     def _start_failed(self, error: StoreError) -> None:
