@@ -77,11 +77,11 @@ def daprd_options(options: RuntimeOptions, namespace: str | None, context: str |
     return replace(options, namespace=namespace, kube_context=context)
 
 
-# The first frame needs none of the main screen's modules (its panes, the palette's providers, the
-# other screens): they are imported when first used, after it (issue #16, cold start).
 APP_CSS = Path(__file__).with_name("app.tcss")
 
 
+# The first frame needs none of the main screen's modules (its panes, the palette's providers, the
+# other screens): they are imported when first used, after it (issue #16, cold start).
 def _main_screen() -> Screen[Any]:
     from dapr_secrets.tui.screens.main import MainScreen
 
@@ -243,7 +243,7 @@ class DaprSecretsApp(App[None]):
 
     def _start_failed(self, error: StoreError) -> None:
         self.start_error = error
-        self.exit(return_code=2)
+        self.exit(return_code=2)  # the CLI's code for inputs that cannot be loaded (tui/cli.py EXIT_USAGE)
 
     def header_text(self) -> Text:
         options = self.runtime.options
@@ -286,6 +286,10 @@ class DaprSecretsApp(App[None]):
     def action_refresh(self) -> None:
         if self.started:  # while the components load, there is nothing to refresh yet
             self.main_screen.refresh_all()
+
+    def action_command_palette(self) -> None:
+        if self.started:  # its providers search what the main screen shows
+            super().action_command_palette()
 
     def action_help(self) -> None:
         from dapr_secrets.tui.screens.help import HelpScreen

@@ -290,8 +290,8 @@ def _drift(args: argparse.Namespace) -> int:
 
 
 def _run_tui(runtime: Runtime | RuntimeOptions, args: argparse.Namespace, user: UserConfig) -> int:
-    """The terminal UI; given options, it loads the runtime itself and, if it cannot (the cluster is
-    unreachable), ends and says why here, as the headless commands do (exit code 2)."""
+    """The terminal UI. Given options, it loads the runtime itself, after its first frame; if that
+    fails (a StoreError), it ends and the reason is printed here, as for the headless commands (exit 2)."""
     from dapr_secrets.tui.app import run_app
 
     return run_app(runtime, ui_settings(args, user), cli_audit.audit_log_from_args(args), report=_fail)
