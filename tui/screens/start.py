@@ -39,10 +39,8 @@ class StartScreen(Screen[None]):
         background: $panel;
     }
     StartScreen #start-body {
-        width: 30%;
-        min-width: 22;
-        max-width: 34;
-        height: 1fr;
+        width: auto;
+        height: auto;  /* a few lines: every line drawn costs the first frame */
         padding: 0 1;
         border: round $primary 35%;
         border-title-color: $foreground-muted;
