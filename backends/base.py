@@ -219,6 +219,13 @@ class SecretStore(ABC):
         so a caller that wants names only skips building listing rows; None: use list_names."""
         return None
 
+    def loaded_names_text(self) -> tuple[str, int] | None:
+        """`loaded_names()` joined by newlines, and how many, for a caller that prints them all (a
+        store that keeps its names in groups joins them without one string per name); None: use
+        list_names."""
+        names = self.loaded_names()
+        return None if names is None else ("\n".join(names), len(names))
+
     def describe(self, name: str) -> SecretDetails:
         """Value-free facts about one secret: versions, dates, labels. Empty by default."""
         return SecretDetails()

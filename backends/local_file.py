@@ -17,7 +17,7 @@ import math
 import os
 import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from itertools import chain, islice, repeat
 from types import MappingProxyType
@@ -151,15 +151,44 @@ def _add_texts(values: dict[str, str], prefix: str, members: dict[str, Any]) -> 
 
 
 class PlainNames:
-    """A file's names in `flatten`'s order, and where their values are, in the same order."""
+    """A file's names in `flatten`'s order, kept as groups (a prefix and the keys of one object, or
+    one key), and where their values are, in the same order. The name strings are built on first
+    use: printing every name (`list`) joins each group at C speed without one string per name."""
 
     def __init__(self) -> None:
-        self.names: list[str] = []
-        self._sources: list[Iterable[str]] = []  # dict value views and one-string tuples
+        self.count = 0
+        self._groups: list[tuple[str, Collection[str], Iterable[str]]] = []  # (prefix, keys, values)
+        self._names: list[str] | None = None
+        self._building = threading.Lock()  # two threads asking at once build the million strings once
+
+    def add(self, prefix: str, keys: Collection[str], values: Iterable[str], count: int) -> None:
+        self._groups.append((prefix, keys, values))
+        self.count += count
+
+    @property
+    def names(self) -> list[str]:
+        """Every name (prefix + key), built once. In steps of _BULK: a million names never hold
+        the GIL long (the UI thread may run between steps)."""
+        if self._names is None:
+            with self._building:
+                if self._names is None:
+                    names: list[str] = []
+                    for prefix, keys, _ in self._groups:
+                        members = iter(keys)
+                        for _ in range(0, len(keys), _BULK):
+                            names += map(prefix.__add__, islice(members, _BULK)) if prefix else islice(members, _BULK)
+                    self._names = names
+        return self._names
+
+    def text(self) -> str:
+        """Every name, one per line (no final newline), without building the name strings."""
+        return "\n".join(
+            prefix + ("\n" + prefix).join(keys) if prefix else "\n".join(keys) for prefix, keys, _ in self._groups if keys
+        )
 
     def values(self) -> dict[str, str]:
         """The {name: value} map `flatten` would build, made from the same name strings."""
-        return dict(zip(self.names, chain.from_iterable(self._sources), strict=True))
+        return dict(zip(self.names, chain.from_iterable(values for _, _, values in self._groups), strict=True))
 
 
 def plain_names(document: JsonObject, separator: str) -> PlainNames | None:
@@ -168,7 +197,6 @@ def plain_names(document: JsonObject, separator: str) -> PlainNames | None:
     can meet and no leaf needs a note, so the map can wait until a value is asked for. None: the
     file needs the full walk (arrays, non-string leaves, a key holding the separator)."""
     result = PlainNames()
-    names, sources = result.names, result._sources
     added = _add_plain(result, "", document, separator)
     if added is not False:
         return result if added else None
@@ -178,8 +206,7 @@ def plain_names(document: JsonObject, separator: str) -> PlainNames | None:
         for key, value in members:
             kind = type(value)
             if kind is str:
-                names.append(prefix + key)
-                sources.append((value,))
+                result.add(prefix, (key,), (value,), 1)
             elif kind is dict:
                 if not value:  # empty objects vanish, as in flatten
                     continue
@@ -198,7 +225,7 @@ def plain_names(document: JsonObject, separator: str) -> PlainNames | None:
 
 
 def _add_plain(result: PlainNames, prefix: str, members: JsonObject, separator: str) -> bool | None:
-    """An object of strings only, its names added at C speed: True. False when it holds anything
+    """An object of strings only, its keys added as one group: True. False when it holds anything
     else (walk it member by member); None when one of its keys holds the separator."""
     keys, texts = iter(members), iter(members.values())
     for _ in range(0, len(members), _BULK):  # in steps: a million-member object never holds the GIL long
@@ -207,10 +234,7 @@ def _add_plain(result: PlainNames, prefix: str, members: JsonObject, separator: 
     for _ in range(0, len(members), _BULK):
         if not _TEXT_ONLY.issuperset(map(type, islice(texts, _BULK))):
             return False
-    keys = iter(members)
-    for _ in range(0, len(members), _BULK):  # in steps, like _add_texts: the UI may take the GIL between them
-        result.names += map(prefix.__add__, islice(keys, _BULK)) if prefix else islice(keys, _BULK)
-    result._sources.append(members.values())
+    result.add(prefix, members, members.values(), len(members))
     return True
 
 
@@ -292,6 +316,11 @@ class LocalFileStore(SecretStore):
 
     def loaded_names(self) -> list[str]:
         return list(self._plain.names if self._plain is not None else self._secrets)
+
+    def loaded_names_text(self) -> tuple[str, int]:
+        if self._plain is not None:
+            return self._plain.text(), self._plain.count
+        return "\n".join(self._secrets), len(self._secrets)
 
     def list_names(self, folder: str = "") -> Iterator[list[SecretEntry]]:
         names = self.loaded_names()

@@ -225,14 +225,17 @@ class Runtime:
         note = scope_note(owner) if owner is not None else "scoped to other apps"
         return ReferenceStatus("scoped-out", f"{note}: daprd for app {self.options.app_id} does not load it")
 
-    def scoped_out_references_to(self, store: str, secret: str) -> list[Reference]:
+    def scoped_out_references(self) -> list[Reference]:
         """secretKeyRefs of resources daprd does not load for this app (their scopes leave it out):
         other apps use the secret through them, so rotating it concerns them too."""
         if self._scoped_out_references is None:
             from dapr_secrets.components.references import build_references
 
             self._scoped_out_references = build_references(self.scoped_out, self.options.kubernetes)
-        return [r for r in self._scoped_out_references if r.store == store and r.secret == secret]
+        return list(self._scoped_out_references)
+
+    def scoped_out_references_to(self, store: str, secret: str) -> list[Reference]:
+        return [r for r in self.scoped_out_references() if r.store == store and r.secret == secret]
 
     def scope_decision(self, store: str, secret: str) -> ScopeDecision:
         from dapr_secrets.components.config import decide

@@ -185,6 +185,7 @@ class Reference:
     has_fallback_value: bool = False  # a literal `value` next to the ref (used when the ref fails)
     source: Source | None = None
     kind: str = "Component"  # the kind of the resource that holds the ref (HTTPEndpoint, MCPServer, ...)
+    key_written: bool = True  # False: no `key` in the file, so daprd reads the key named like the secret (§2.6)
 
     @property
     def owner(self) -> str:

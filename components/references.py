@@ -38,6 +38,7 @@ def build_references(components: Iterable[Component], kubernetes_mode: bool) -> 
                     store=store,
                     secret=ref.name,
                     key=ref.effective_key,
+                    key_written=bool(ref.key),
                     has_fallback_value=item.value is not None,
                     source=Source(component.source.file, item.line or component.source.line),
                     kind=component.kind,

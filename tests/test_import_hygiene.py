@@ -47,6 +47,28 @@ def test_looking_up_an_aws_store_does_not_import_boto3():
     assert not top_level(modules_after(code)) & {"boto3", "botocore"}
 
 
+def test_the_headless_list_of_a_file_store_imports_no_ui_no_toml_parser_and_no_store_sdk(tmp_path):
+    """`dapr-secrets list` on a local.file store, run whole: nothing the listing does not use (issue #16).
+    tomllib only loads when a user config file exists; none does here."""
+    (tmp_path / "secrets.json").write_text('{"a": {"b": "1"}}')
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "s.yaml").write_text(
+        "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata: {name: s}\nspec:\n  type: secretstores.local.file\n"
+        f"  metadata:\n  - name: secretsFile\n    value: {tmp_path / 'secrets.json'}\n"
+    )
+    code = (
+        "import io, os, contextlib\n"
+        f"os.environ['XDG_CONFIG_HOME'] = {str(tmp_path / 'no-config')!r}\n"
+        "from dapr_secrets.tui.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        f"    assert main(['list', 's', '--resources-path', {str(tmp_path / 'c')!r}]) == 0\n"
+        "assert out.getvalue() == 'a:b\\n', out.getvalue()\n"
+    )
+    loaded = top_level(modules_after(code))
+    assert "dapr_secrets" in loaded  # the check below can fail
+    assert not loaded & {*UI_MODULES, *SDK_MODULES, "tomllib"}, loaded & {*UI_MODULES, *SDK_MODULES, "tomllib"}
+
+
 FIRST_FRAME_MODULES = """
 import asyncio, json, sys
 from textual.screen import Screen

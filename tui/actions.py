@@ -9,6 +9,7 @@ that a widget (or Textual) handles; a row without `key` is a palette-only action
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
@@ -24,6 +25,8 @@ class Needs(str, Enum):
     SECRET = "secret"  # a secret store shown
     KUBERNETES = "kubernetes"  # Kubernetes mode
     SIDECAR = "sidecar"  # attached to a running sidecar
+    TREE = "tree"  # a store's tree has the focus
+    LIST = "list"  # a list or tree has the focus
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,8 @@ class Action:
         return self.help_keys or KEY_NAMES.get(self.key, self.key)
 
 
-KEY_NAMES = {"equals_sign": "=", "slash": "/", "question_mark": "?"}
+KEY_NAMES = {"equals_sign": "=", "slash": "/", "question_mark": "?", "minus": "-", "left_square_bracket": "[",
+             "right_square_bracket": "]"}
 
 ACTIONS: tuple[Action, ...] = (
     Action("reveal", "x", "Reveal", "Reveal / hide value", "show the highlighted value (re-masks on move and after a timeout)",
@@ -68,6 +72,10 @@ ACTIONS: tuple[Action, ...] = (
         "below the keys in the Secret pane (tab into it): moving the cursor reads that version, "
         "x / c act on it, and the pane says why a version cannot be read")),
     Action(help_keys="x / c", help="on a component's metadata: reveal / copy a credential written as a plain value in its file"),
+    Action("copy_menu", "y", "Copy…", "Copy…", "a menu: v value, n name, s secretKeyRef snippet, u Dapr API URL",
+           "copy menu: v the value (as c), n the name, s a secretKeyRef snippet, u the Dapr API URL; "
+           "only the value is secret (masked, cleared, audited); the others never contain it",
+           needs=Needs.VALUES, hidden=True),
     Action("copy_name", title="Copy name", summary="copy the highlighted secret's name", needs=Needs.SECRET),
     Action("copy_reference", title="Copy as secretKeyRef YAML", summary="a component metadata item that reads this secret",
            needs=Needs.SECRET),
@@ -95,12 +103,40 @@ ACTIONS: tuple[Action, ...] = (
            app_wide=True),
     Action(help_keys="tab / shift+tab", help="move between panes"),
     Action(help_keys="j / k, ↑ / ↓", help="move"),
+    Action("back", "ctrl+o,alt+left", "Back", "Back", "back to where you were before the last jump",
+           "back to where you were before the last jump (a reference, the palette, the filter, the doctor, ] / [)",
+           help_keys="ctrl+o / alt+←", hidden=True),
+    Action("forward", "ctrl+i,alt+right", "Forward", "Forward", "forward again, after going back",
+           "forward again after going back. ctrl+i only where the terminal tells it from tab (kitty keyboard protocol: "
+           "kitty, foot, WezTerm, Ghostty; not tmux): alt+→ works everywhere",
+           help_keys="ctrl+i / alt+→", hidden=True),
+    Action("close_filter", "escape", "Close filter", hidden=True),  # first: the filter's escape wins
+    Action("step_back", "escape", help_keys="esc",
+           help="close the filter or the zoom; else back from a jump, as ctrl+o (k9s)", hidden=True),
+    Action("next_reference", "right_square_bracket", "Next user", "Next user of this secret",
+           "the next component that references the highlighted secret; in a component, its next secretKeyRef",
+           "] / [: from a secret, the next / previous component that references it (its field highlighted; "
+           "again: the one after; esc returns to the secret); in a component, its next / previous secretKeyRef",
+           help_keys="] / [", hidden=True),
+    Action("previous_reference", "left_square_bracket", title="Previous user of this secret",
+           summary="the previous component that references the highlighted secret", hidden=True),
+    Action("tree_collapse", "h", help_keys="h / ←", help="in a tree: close the open node, else go to its parent",
+           needs=Needs.TREE, hidden=True),
+    Action("tree_collapse", "left", needs=Needs.TREE, hidden=True, priority=True),  # the tree would scroll sideways
+    Action("tree_expand", "l", help_keys="l / →", help="in a tree: open the node, else go to its first child",
+           needs=Needs.TREE, hidden=True),
+    Action("tree_expand", "right", needs=Needs.TREE, hidden=True, priority=True),
+    Action("top", "g", help_keys="g / G", help="first / last line of the focused list or tree", needs=Needs.LIST, hidden=True),
+    Action("bottom", "G", needs=Needs.LIST, hidden=True),
+    Action("collapse_all", "minus", "Collapse all", "Collapse all", "close every open folder and secret of the tree",
+           "collapse all: close every open folder and secret of the tree", needs=Needs.SECRET, hidden=True),
+    Action("zoom", "z", "Zoom", "Zoom pane", "the focused pane fills the screen; z or esc again restores",
+           "zoom: the focused pane fills the screen; z or esc restores the layout", hidden=True),
     Action(help_keys="enter / space", help="expand a group or secret; on a reference, jump to it"),
     Action("help", "question_mark", "Help", "Help", "every key", "this help", app_wide=True),
     Action("quit", "q", "Quit", help="quit (a copied value still waiting to be cleared is cleared first)", help_keys="q / ctrl+c",
            app_wide=True),
     Action("quit", "ctrl+c", app_wide=True, priority=True),  # quits like q, even from the filter
-    Action("close_filter", "escape", "Close filter", hidden=True),
 )
 
 ACTIONS_BY_NAME = {row.action: row for row in ACTIONS if row.action}  # the first row of an action (quit: q)
@@ -134,9 +170,29 @@ def palette_help(row: Action) -> str:
     return f"{row.shown_key}: {row.summary}" if row.key else row.summary
 
 
-def help_rows(kubernetes_mode: bool) -> list[tuple[str, str]]:
-    """(keys, what they do) for `?`: Kubernetes-only keys last, and only in Kubernetes mode."""
+def help_rows(kubernetes_mode: bool, keymap: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """(keys, what they do) for `?`: Kubernetes-only keys last, and only in Kubernetes mode. `keymap`
+    (the app's, binding id -> keys): a key the user rebound shows as bound, not as in the table."""
     rows = [row for row in ACTIONS if row.help]
-    general = [(row.shown_key, row.help) for row in rows if row.needs != Needs.KUBERNETES]
-    kubernetes = [(row.shown_key, row.help) for row in rows if row.needs == Needs.KUBERNETES]
+    general = [(bound_keys(row, keymap or {}), row.help) for row in rows if row.needs != Needs.KUBERNETES]
+    kubernetes = [(bound_keys(row, keymap or {}), row.help) for row in rows if row.needs == Needs.KUBERNETES]
     return general + (kubernetes if kubernetes_mode else [])
+
+
+def bound_keys(row: Action, keymap: Mapping[str, str]) -> str:
+    """The row's keys as bound now: the user's override (plus the priority keys it leaves alone,
+    such as ctrl+c for quit), else the table's."""
+    override = keymap.get(KEYMAP_PREFIX + row.action) if row.action and row.key else None
+    if not override:
+        return row.shown_key
+    kept = [other.key for other in ACTIONS if other.action == row.action and other.priority]
+    return " / ".join(_key_shown(key.strip()) for key in [*override.split(","), *kept] if key.strip())
+
+
+def _key_shown(key: str) -> str:
+    from textual.keys import key_to_character
+
+    if key in KEY_NAMES:
+        return KEY_NAMES[key]
+    character = key_to_character(key)
+    return character if character and character.isprintable() and not character.isspace() else key

@@ -42,6 +42,7 @@ from dapr_secrets.tui.user_config import UserConfig
 
 if TYPE_CHECKING:
     from textual.command import Provider
+    from textual.driver import Driver
 
     from dapr_secrets.backends.drift import DriftRow
     from dapr_secrets.backends.kubernetes_resources import KubeContext
@@ -189,6 +190,15 @@ class DaprSecretsApp(App[None]):
 
     # ----- startup
 
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's Linux driver, whose input thread ends at once on quit (tui/terminal_driver.py)."""
+        driver = super().get_driver_class()
+        if driver.__module__ == "textual.drivers.linux_driver" and driver.__name__ == "LinuxDriver":
+            from dapr_secrets.tui.terminal_driver import PromptLinuxDriver
+
+            return PromptLinuxDriver
+        return driver
+
     def on_load(self) -> None:
         # Workers in daemon threads that quitting does not wait for (tui/threads.py).
         asyncio.get_running_loop().set_default_executor(DaemonThreadExecutor())
@@ -245,7 +255,10 @@ class DaprSecretsApp(App[None]):
         self.start_error = error
         self.exit(return_code=2)  # the CLI's code for inputs that cannot be loaded (tui/cli.py EXIT_USAGE)
 
-    def header_text(self) -> Text:
+    def header_parts(self) -> tuple[Text, list[Text | None], Text | None]:
+        """What the header says (tui/widgets/header.py lays it out): where the components come from
+        (cut first when narrow), then the app id, the Configuration in force and `reveal off`; and a
+        switch under way, or why one failed (on a second line)."""
         options = self.runtime.options
         where = self.runtime.describe_source()
         mode = "sidecar" if options.sidecar_url else "kubernetes" if options.kubernetes else "self-hosted"
@@ -255,14 +268,11 @@ class DaprSecretsApp(App[None]):
         namespace = options.daprd_namespace()
         if namespace:
             text.append(f"  ns: {escape_control(namespace)}", style="cyan")
-        if self._cluster_note is not None:
-            text.append("  ")
-            text.append_text(self._cluster_note)
-        if options.app_id:
-            text.append(f"  app: {escape_control(options.app_id)}", style="cyan")
-        if self.settings.no_reveal:
-            text.append("  reveal off", style="yellow")
-        return text  # the footer shows ^p palette and ? help
+        app = Text(f"app: {escape_control(options.app_id)}", style="cyan", end="") if options.app_id else None
+        configs = ", ".join(Path(name).name for name in options.config_files) or "none"
+        config = None if options.sidecar_url else Text(f"config: {escape_control(configs)}", style="cyan", end="")
+        reveal = Text("reveal off", style="yellow", end="") if self.settings.no_reveal else None
+        return text, [app, config, reveal], self._cluster_note  # the footer shows ^p palette and ? help
 
     def _notify_problems(self) -> None:
         """Cluster problems one by one, with their hint; other configuration errors counted."""

@@ -13,7 +13,6 @@ import gc
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from dapr_secrets.backends import registry
 from dapr_secrets.backends.base import StoreError, walk_names
@@ -24,6 +23,8 @@ from dapr_secrets.tui.escape import escape_control, is_printable, json_text
 from dapr_secrets.tui.user_config import CLIPBOARD_MODES, UserConfig, load_user_config
 from dapr_secrets.tui.version import version_text
 
+# `typing` is for type checkers only: importing it costs every headless command ~2 ms.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dapr_secrets.backends.sidecar import SidecarRuntime
     from dapr_secrets.tui.app import UiSettings
@@ -105,7 +106,9 @@ def _common_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     cli_audit.add_audit_options(parser, suppress)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line. With `only`, the other commands get no options (they stay known,
+    so parsing is the same when `only` is the first word): ~4 ms less for every headless command."""
     parser = argparse.ArgumentParser(
         prog="dapr-secrets",
         description="Browse Dapr secret stores the way daprd sees them.",
@@ -127,7 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
-        _common_options(sub, suppress=True)
+        if only is None or name == only:
+            _common_options(sub, suppress=True)
         return sub
 
     get = command("get", "print what GET /v1.0/secrets/STORE/NAME would answer")
@@ -203,7 +207,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == [completion.CALLBACK]:  # the shell asks what TAB should offer
         return completion.main(argv[1:])
-    args = build_parser().parse_args(argv)
+    # The command written first (`dapr-secrets list x`, as scripts do): no option before it can
+    # take it as its value, so only its own options are needed.
+    args = build_parser(only=argv[0] if argv and not argv[0].startswith("-") else None).parse_args(argv)
     user = load_user_config()
     if args.command not in (None, "completion"):  # the TUI says it in a notification instead
         for problem in user.problems:
@@ -390,6 +396,14 @@ def _list(runtime: Runtime, args: argparse.Namespace) -> int:
         else:
             _fail(f"secret store {args.store!r} is not loaded ({status.state.value}): {status.message}", status.hint)
         return 1
+    if not args.json and not _scopes_name(runtime, args.store):  # the common case: print every name
+        joined = store.loaded_names_text()  # a file read whole: one string, no listing rows
+        if joined is not None:
+            text, count = joined
+            if _holds_control_characters(text, count):  # rare: escape name by name
+                text = "\n".join(escape_control(name) for name in store.loaded_names() or ())
+            sys.stdout.write(text + "\n" if count else "")
+            return 0
     names: list[str] = []
     gc.disable()  # 100,000 short-lived listing rows would set off ~150 collections that free nothing
     try:
@@ -429,10 +443,15 @@ def _list(runtime: Runtime, args: argparse.Namespace) -> int:
     return 0
 
 
+def _scopes_name(runtime: Runtime, store: str) -> bool:
+    """Whether a secret scope names this store (most do not): only then can a name be denied."""
+    return any(scope.store_name == store for scope in runtime.configuration.scopes)
+
+
 def _api_denied_names(runtime: Runtime, store: str, names: list[str]) -> dict[str, str]:
     """The names the secrets API would refuse (scopes), with the rule that refuses each; {} fast
     when no scope names this store, as for most stores."""
-    if not any(scope.store_name == store for scope in runtime.configuration.scopes):
+    if not _scopes_name(runtime, store):
         return {}
     decisions = ((name, runtime.scope_decision(store, name)) for name in names)
     return {name: decision.rule for name, decision in decisions if not decision.allowed}

@@ -11,6 +11,10 @@ blind; `App.clipboard` (Textual's in-process copy) is wiped too.
 Inside tmux, OSC 52 would leave the value in tmux's paste history for good, so the copy goes into
 a named tmux buffer instead (`load-buffer -w` also hands it to the outer terminal's clipboard), and
 clearing deletes that buffer. The value reaches tmux on stdin, never on a command line.
+
+While a copied secret waits to be cleared, `pending` says what it is (its name, never the value),
+when it will be cleared and whether the copy could be confirmed; `changed` fires when that changes
+(the copy badge, tui/widgets/copy_badge.py, shows it).
 """
 
 from __future__ import annotations
@@ -18,8 +22,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
+
+from textual.signal import Signal
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -101,6 +109,15 @@ class TmuxBuffer:
 
 
 @dataclass(frozen=True)
+class PendingCopy:
+    """A copied secret waiting to be cleared, as the badge shows it: never the value."""
+
+    what: str  # its name, already escaped by the caller (untrusted text)
+    clears_at: float | None  # the service's clock (monotonic) when it is cleared; None: on quit only
+    confirmed: bool  # the native clipboard or the tmux buffer took it; False: OSC 52 only, which is blind
+
+
+@dataclass(frozen=True)
 class CopyResult:
     osc52: bool  # written to the terminal (whether the terminal honours it cannot be known)
     native: bool  # the native clipboard accepted it
@@ -133,15 +150,20 @@ class ClipboardService:
         self._secret_channels: tuple[bool, bool, bool] = (False, False, False)
         self._timer: Timer | None = None
         self._told_native_problem = False  # "no native clipboard" is said once per session
+        self.clock: Callable[[], float] = time.monotonic  # tests move it on
+        self.pending: PendingCopy | None = None
+        self.changed: Signal[PendingCopy | None] = Signal(app, "clipboard-changed")  # pending changed
 
     @property
     def pending_clear(self) -> bool:
         return self._secret is not None
 
-    def copy(self, text: str, secret: bool) -> CopyResult:
-        """Copy `text`. A secret is cleared after the timeout; any copy replaces what we held."""
+    def copy(self, text: str, secret: bool, what: str = "") -> CopyResult:
+        """Copy `text` (named `what`, escaped, for the badge). A secret is cleared after the timeout;
+        any copy replaces what we held."""
         self._cancel_timer()
         self._secret = None
+        self._set_pending(None)
         if self.mode == "off":
             return CopyResult(False, False, "copying is off (--clipboard off)")
         terminal = self.mode in ("auto", "osc52")
@@ -162,12 +184,14 @@ class ClipboardService:
         self._secret_channels = (osc52, native, in_tmux)
         if self.timeout > 0:
             self._timer = self._app.set_timer(self.timeout, self.clear, name="clipboard-clear")
+        clears_at = self.clock() + self.timeout if self.timeout > 0 else None
+        self._set_pending(PendingCopy(what or "a secret", clears_at, confirmed=native or in_tmux))
         return CopyResult(osc52, native, problem, self.timeout if self.timeout > 0 else None, tmux=in_tmux)
 
     def copy_and_tell(self, text: str, what: str, secret: bool) -> bool:
         """Copy `text` and tell the user how it went, naming it `what` (already escaped, never the
         value). False when nothing could be copied."""
-        result = self.copy(text, secret=secret)
+        result = self.copy(text, secret=secret, what=what)
         if not result.copied:
             self._app.notify(f"Could not copy {what}: {result.native_problem or 'no clipboard'}", severity="error", markup=False)
             return False
@@ -185,6 +209,7 @@ class ClipboardService:
         self._cancel_timer()
         secret, (osc52, native, in_tmux) = self._secret, self._secret_channels
         self._secret = None
+        self._set_pending(None)
         if secret is None:
             return
         if native:
@@ -202,6 +227,14 @@ class ClipboardService:
             except OSError:  # the terminal is gone (SIGHUP)
                 pass
         self._app._clipboard = ""  # Textual's in-process copy: nothing left at all
+
+    def _set_pending(self, pending: PendingCopy | None) -> None:
+        if pending != self.pending:
+            self.pending = pending
+            try:
+                self.changed.publish(pending)
+            except Exception:  # noqa: BLE001 - the badge is extra: a copy or a clear must never fail on it
+                pass
 
     def _cancel_timer(self) -> None:
         if self._timer is not None:

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from dapr_secrets.backends.runtime import Runtime
 from dapr_secrets.tui.escape import escape_control
+from dapr_secrets.tui.widgets.status import API_DENIED
 from dapr_secrets.tui.widgets.store_view import StoreView
 
 
@@ -53,7 +54,7 @@ class Scopes:
         """A short mark after a secret's name in the tree: denied by scopes, or a store note."""
         parts = Text(end="")
         if self._scopes_shown() and not self._shown.runtime.scope_decision(store, name).allowed:
-            parts.append("  ⊘ API denied", style="red")
+            parts.append(f"  {API_DENIED[0]}", style=API_DENIED[1])  # neutral: the app's access, not the store's health
         view = self._shown.views.get(store)
         if isinstance(view, StoreView) and view.index is not None and name in view.index.notes:
             parts.append(f"  {escape_control(view.index.notes[name])}", style="yellow")

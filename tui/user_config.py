@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,13 +57,20 @@ def state_path(env: Mapping[str, str] | None = None) -> Path:
 
 
 def load_user_config(path: Path | None = None) -> UserConfig:
-    """The user config file; an empty UserConfig when there is none."""
+    """The user config file; an empty UserConfig when there is none (then no TOML parser is
+    imported: every headless command starts here)."""
     path = config_path() if path is None else path
     where = str(path)
     try:
+        if not path.exists():
+            return UserConfig()
+    except OSError:  # e.g. a folder on the way that cannot be entered: reading it below says why
+        pass
+    import tomllib
+
+    try:
         if not path.is_file():
-            return UserConfig() if not path.exists() else UserConfig(path=where, problems=(
-                f"{where} is not a regular file: it was ignored (defaults used)",))
+            return UserConfig(path=where, problems=(f"{where} is not a regular file: it was ignored (defaults used)",))
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:  # its text names the line and column, never the file's content
         return UserConfig(path=where, problems=(f"{where}: {error}: the file was ignored (defaults used); fix the TOML syntax",))

@@ -1,5 +1,5 @@
-"""The main screen's value keys: x (reveal), c (copy), = (verify), v (next version) and the copy
-variants of the palette. The screen only says what the cursor points at; the pane that shows the
+"""The main screen's value keys: x (reveal), c (copy), = (verify), v (next version), y (the copy
+menu) and the copy variants of the palette. The screen only says what the cursor points at; the pane that shows the
 value acts on it (tui/widgets/value_actions.py)."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from dapr_secrets.tui.escape import escape_control
 from dapr_secrets.tui.formats import api_url, secret_key_ref_yaml
+from dapr_secrets.tui.screens.copy_menu import FOR_SECRET, VALUE, CopyChoice, CopyMenu
 from dapr_secrets.tui.widgets.component_view import ComponentView
 from dapr_secrets.tui.widgets.detail import DetailPane, ValueTable
 from dapr_secrets.tui.widgets.secret_tree import NodeKind
@@ -101,3 +102,24 @@ class ValueKeys:
             version = detail.version if detail.target is not None and detail.target.name == target.name else None
             url = api_url(target.store, target.name, version, self.app.runtime.options.sidecar_url, detail.version_key)
             self.app.clipboard_service.copy_and_tell(url, f"the Dapr API URL of {target.label()}", secret=False)
+
+    def copy_menu(self) -> None:
+        """y: value, name, secretKeyRef snippet or API URL (a component's plain value: the value only)."""
+        view = self.screen.current_view()
+        choices: tuple[CopyChoice, ...] = FOR_SECRET
+        if isinstance(view, ComponentView):
+            _, item = view.highlighted_plain_row()
+            if item is None:
+                self.app.notify("Highlight a masked plain value first.", severity="warning", markup=False)
+                return
+            what, choices = escape_control(f"{view.component.name}/{item.name}"), (VALUE,)
+        elif (target := self._need_target()) is not None:
+            what = target.label()
+        else:
+            return
+        self.app.push_screen(CopyMenu(what, choices), self._copy_picked)
+
+    def _copy_picked(self, action: str | None) -> None:
+        """The menu's pick runs the main screen's action of that name (tui/actions.py)."""
+        if action is not None:
+            getattr(self.screen, f"action_{action}")()

@@ -422,6 +422,8 @@ def test_s3_1_names_before_values_give_the_flattened_result(document: dict, sepa
     plain = plain_names(document, separator)
     if plain is not None:
         assert plain.names == list(flat.values)
+        # what `list` prints, joined group by group without one string per name
+        assert (plain.text(), plain.count) == ("\n".join(flat.values), len(flat.values))
         assert list(plain.values().items()) == list(flat.values.items())
         assert not flat.collisions and not flat.odd_leaves
 

@@ -166,6 +166,23 @@ def test_list_escapes_hostile_names_and_keeps_one_name_per_line(capsys, tmp_path
     assert json.loads(out)["names"] == ["plain", "red\x1b[31m", "two\nlines"]
 
 
+
+def test_list_prints_nested_names_in_flatten_order_and_escapes_them(capsys, tmp_path):
+    """A file read whole is printed group by group (one join per object, not one string per name):
+    the lines are the names --json gives, in the same order, hostile keys escaped."""
+    document = {"b": {"x": "1", "y\x1b[2J": "2"}, "a": "3", "c": {"d": {"e": "4"}, "f": "5"}, "g": {}, "h": {"new\nline": "6"}}
+    (tmp_path / "secrets.json").write_text(json.dumps(document))
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "s.yaml").write_text(
+        "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata: {name: s}\nspec:\n  type: secretstores.local.file\n"
+        f"  metadata:\n  - name: secretsFile\n    value: {tmp_path / 'secrets.json'}\n"
+    )
+    code, out, _ = run(capsys, "list", "s", "--resources-path", str(tmp_path / "c"))
+    assert code == 0
+    assert out.splitlines() == ["b:x", "b:y\\e[2J", "a", "c:d:e", "c:f", "h:new\\nline"]
+    code, out, _ = run(capsys, "list", "s", "--json", "--resources-path", str(tmp_path / "c"))
+    assert json.loads(out)["names"] == ["b:x", "b:y\x1b[2J", "a", "c:d:e", "c:f", "h:new\nline"]
+
 # --- no false green for scripts and CI (README "Exit codes") ---------------------------------------
 
 

@@ -163,6 +163,13 @@ async def ages(pilot: Pilot) -> None:
     await _quiet(pilot)
 
 
+async def legend(pilot: Pilot) -> None:
+    """`?` scrolled to its end: the legend of every status mark."""
+    await help_screen(pilot)
+    await pilot.press("end")
+    await _quiet(pilot)
+
+
 SCENES: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "main": main,
     "revealed": revealed,
@@ -175,4 +182,12 @@ SCENES: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "compare": compare,
     "scopes": scopes,
     "ages": ages,
+}
+
+# The same screens on a small (80x24) and a large (160x45) terminal: the layout must hold at both.
+SIZES = {"80x24": (80, 24), "160x45": (160, 45)}
+SIZED_SCENES: dict[str, tuple[Callable[[Pilot], Awaitable[None]], tuple[int, int]]] = {
+    f"{name}-{label}": (scene, size)
+    for name, scene in {"main": main, "doctor": doctor, "scopes": scopes, "legend": legend}.items()
+    for label, size in SIZES.items()
 }

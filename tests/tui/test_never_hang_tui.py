@@ -28,7 +28,7 @@ async def test_a_store_whose_listing_failed_loses_the_ready_mark(resources):
             await wait_for(pilot, lambda name=name, views=views: name in views and views[name].listed, what=f"{name} listed")
         await pilot.pause()
         assert sidebar_line(app, "mem").startswith(" ● mem")
-        assert sidebar_line(app, "down").startswith(" ! down")  # the error mark, not ●
+        assert sidebar_line(app, "down").startswith(" ✗ down")  # the error mark, not ●
 
 
 async def test_the_app_asks_every_store_at_once(resources, monkeypatch):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.tui import DEMO_COMPONENTS, DEMO_ENV, ROOT, demo_runtime, make_app
-from tests.tui.scenes import REVEALED_ON_PURPOSE, SCENES, SIZE
+from tests.tui.scenes import REVEALED_ON_PURPOSE, SCENES, SIZE, SIZED_SCENES
 
 SNAPSHOTS = Path(__file__).parent / "__snapshots__"
 
@@ -24,6 +24,12 @@ def at_the_repository_root(monkeypatch):
 @pytest.mark.parametrize("scene", sorted(SCENES))
 def test_screen(scene, snap_compare):
     assert snap_compare(make_app(demo_runtime()), terminal_size=SIZE, run_before=SCENES[scene])
+
+
+@pytest.mark.parametrize("scene", sorted(SIZED_SCENES))
+def test_screen_at_size(scene, snap_compare):
+    run_before, size = SIZED_SCENES[scene]
+    assert snap_compare(make_app(demo_runtime()), terminal_size=size, run_before=run_before)
 
 
 def demo_values() -> dict[str, str]:

@@ -24,11 +24,13 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from dapr_secrets.backends.runtime import State
 from dapr_secrets.components.golang import go_quote
 from dapr_secrets.components.model import Diagnostic, Severity, Source
 from dapr_secrets.tui.editor import open_in_editor
 from dapr_secrets.tui.safe_text import escape_control, safe_text
 from dapr_secrets.tui.watch import watched_files
+from dapr_secrets.tui.widgets.status import GLYPHS
 
 if TYPE_CHECKING:
     from dapr_secrets.backends.runtime import Runtime
@@ -135,8 +137,8 @@ class DoctorScreen(Screen[Diagnostic | None]):
             open_in_editor(self.app, self.diagnostics[table.cursor_row].source)
 
     def _show(self, diagnostics: list[Diagnostic], error: str) -> None:
-        order = list(Severity)  # errors first, notes last; otherwise in the doctor's order
-        diagnostics = sorted(diagnostics, key=lambda d: order.index(d.severity))
+        order = list(Severity)  # parked first (the worst), then errors, notes last; otherwise in the doctor's order
+        diagnostics = sorted(diagnostics, key=lambda d: (order.index(d.severity), d.code != "parked-forever"))
         self.diagnostics = diagnostics
         self.shown_runs = self.runs
         table = self.query_one(DiagnosticTable)
@@ -144,6 +146,8 @@ class DoctorScreen(Screen[Diagnostic | None]):
         table.clear()
         for index, diagnostic in enumerate(diagnostics):
             word, style = SEVERITY_STYLE[diagnostic.severity]
+            if diagnostic.code == "parked-forever":  # the worst: the sidebar's loudest mark here too
+                word, style = f"{GLYPHS[State.WAITING][0]} parked", GLYPHS[State.WAITING][1]
             where = diagnostic.component or ""
             if diagnostic.secret:
                 where += f" / {diagnostic.secret}"

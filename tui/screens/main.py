@@ -5,8 +5,9 @@ shown, what the cursor points at, jumps, the filter, refresh, and which actions 
 It shows the app's current runtime (`app.runtime`: switching namespace or context swaps it, then
 calls `reset_views`). The keys come from the one table in tui/actions.py.
 
-A little over 500 lines: every route between the panes is here on purpose, in one place; the value
-keys (tui/value_keys.py), scopes, search and the palette's facade live in their own modules.
+About 600 lines: every route between the panes is here on purpose, in one place; the value keys
+(tui/value_keys.py), moving around (tui/navigation.py), scopes, search and the palette's facade live
+in their own modules.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static, Tree
+from textual.widgets import ContentSwitcher, DataTable, Footer, Input, OptionList, Static, Tree
 from textual.worker import get_current_worker
 
 from dapr_secrets.backends.runtime import ComponentStatus, Runtime, State
@@ -29,6 +30,7 @@ from dapr_secrets.tui.actions import ACTIONS_BY_NAME, Needs, main_screen_binding
 from dapr_secrets.tui.commands import ContextProvider, NamespaceProvider
 from dapr_secrets.tui.escape import escape_control
 from dapr_secrets.tui.messages import JumpToComponent, JumpToSecret
+from dapr_secrets.tui.navigation import Navigation
 from dapr_secrets.tui.scopes import Scopes
 from dapr_secrets.tui.screens.compare import CompareProvider, CompareScreen, CompareTarget
 from dapr_secrets.tui.screens.doctor import DoctorScreen
@@ -36,8 +38,10 @@ from dapr_secrets.tui.screens.scopes import ScopesScreen
 from dapr_secrets.tui.search import SearchService
 from dapr_secrets.tui.value_keys import ValueKeys
 from dapr_secrets.tui.widgets.component_view import ComponentView
+from dapr_secrets.tui.widgets.copy_badge import CopyBadge
 from dapr_secrets.tui.widgets.detail import DetailPane, ValueTable
 from dapr_secrets.tui.widgets.filter import FilterInput, FilterResults
+from dapr_secrets.tui.widgets.header import HeaderLine
 from dapr_secrets.tui.widgets.references import ReferencesPane
 from dapr_secrets.tui.widgets.secret_tree import NodeData, NodeKind, SecretTree
 from dapr_secrets.tui.widgets.sidebar import Sidebar
@@ -61,6 +65,8 @@ class MainScreen(Screen[None]):
         self.search = SearchService(self, self.set_timer)
         self.scopes = Scopes(self)
         self.values = ValueKeys(self)
+        self.navigation = Navigation(self)  # back / forward, ] / [, the tree's keys, z
+        self._lower_wanted = False  # the detail and references panes belong to what is shown
 
     @property
     def dapr_app(self) -> DaprSecretsApp:
@@ -74,7 +80,9 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         app = self.dapr_app
-        yield Static(app.header_text(), id="header")
+        with Horizontal(id="top"):
+            yield HeaderLine(id="header")
+            yield CopyBadge(app.clipboard_service, id="copy-badge")  # while a copied secret waits to be cleared
         with Horizontal(id="main"):
             yield Sidebar(id="sidebar")
             with Vertical(id="content"):
@@ -104,10 +112,14 @@ class MainScreen(Screen[None]):
         self._show_lower(False)
         sidebar.set_components(self.runtime.components, self._group_by_namespace(), self.runtime.scoped_out_components())
         sidebar.focus()
+        self.update_header()
         self.call_after_refresh(self._open_all)  # first frame first: opening competes for the GIL
 
     def update_header(self) -> None:
-        self.query_one("#header", Static).update(self.dapr_app.header_text())
+        self.query_one(HeaderLine).show(*self.dapr_app.header_parts(), states=self.query_one(Sidebar).states())
+
+    def on_sidebar_states_changed(self) -> None:
+        self.update_header()  # the header counts what is wrong
 
     def _group_by_namespace(self) -> bool:
         """Namespace headings in the sidebar: always for a cluster, and when files span namespaces."""
@@ -178,6 +190,7 @@ class MainScreen(Screen[None]):
         if isinstance(previous, ComponentView) and self.current != name:
             previous.mask()
         view = self.ensure_view(name)
+        self.navigation.shown(name)
         self.current = name
         self.query_one("#views", ContentSwitcher).current = view.id
         self._show_lower(isinstance(view, StoreView))
@@ -194,7 +207,8 @@ class MainScreen(Screen[None]):
             self._view_ids += 1
             view_id = f"view-{self._view_ids}"
             if loaded is not None and loaded.is_secret_store:  # a scoped-out store has nothing to list
-                view = StoreView(self.runtime, component, self.scopes.mark, self.dapr_app.clock, self.by_age, id=view_id, classes="view")
+                view = StoreView(self.runtime, component, self.navigation.decorate, self.dapr_app.clock, self.by_age,
+                                 id=view_id, classes="view")
             else:
                 view = ComponentView(self.runtime, component, self.dapr_app.value_services, id=view_id, classes="view")
             self.views[name] = view
@@ -204,17 +218,26 @@ class MainScreen(Screen[None]):
         return view
 
     def _show_lower(self, show: bool) -> None:
-        self.query_one("#lower").display = show
+        self._lower_wanted = show
+        self.query_one("#lower").display = show and self.navigation.zoomed in (None, "detail", "refs")
+
+    def zoom_changed(self) -> None:
+        """`z` zoomed a pane or restored the layout (the classes in app.tcss hide the others)."""
+        self._show_lower(self._lower_wanted)
 
     def _focus_view(self) -> None:
         """Focus the shown component's tree or table (after the refresh that composes a new view)."""
 
-        def focus() -> None:
+        def focus(tries: int = 5) -> None:
             view = self.views.get(self.current or "")
             if isinstance(view, StoreView):
                 view.focus_tree()
             elif isinstance(view, ComponentView):
-                view.query(DataTable).focus()
+                tables = view.query(DataTable)
+                if tables:
+                    tables.focus()
+                elif tries:  # a view this jump created is not composed yet: after its own first refresh
+                    view.call_after_refresh(focus, tries - 1)
 
         self.call_after_refresh(focus)
 
@@ -310,6 +333,7 @@ class MainScreen(Screen[None]):
     # ----- filter
 
     def action_filter(self) -> None:
+        self.navigation.unzoom()
         field = self.query_one("#filter", FilterInput)
         field.display = True
         field.focus()
@@ -364,19 +388,24 @@ class MainScreen(Screen[None]):
     def on_jump_to_component(self, message: JumpToComponent) -> None:
         self.jump_to_component(message.component)
 
-    def jump_to_component(self, name: str) -> None:
+    def jump_to_component(self, name: str, record: bool = True) -> None:
+        """Show a component (`record`: back returns to where this leaves)."""
         if self.runtime.component(name) is None and self.runtime.scoped_out_component(name) is None:
             self.notify(f"There is no component named {escape_control(name)}.", severity="warning", markup=False)
             return
+        if record:
+            self.navigation.record_jump()
         self.query_one(Sidebar).highlight_component(name)
         self.show_component(name)
         self._focus_view()
 
-    async def jump_to_secret(self, store: str, name: str, key: str | None = None) -> None:
+    async def jump_to_secret(self, store: str, name: str, key: str | None = None, record: bool = True) -> None:
         component = self.runtime.component(store)
         if component is None or not component.is_secret_store:
             self.notify(f"There is no secret store named {escape_control(store)}.", severity="warning", markup=False)
             return
+        if record:
+            self.navigation.record_jump()
         self.query_one(Sidebar).highlight_component(store)
         self.show_component(store)
         view = self.views[store]
@@ -393,6 +422,48 @@ class MainScreen(Screen[None]):
             await self.jump_to_secret(component.name, secret)
         else:
             self.jump_to_component(component_name)
+
+    # ----- moving around (tui/navigation.py): back / forward, ] / [, the tree's keys, z, y
+
+    async def action_back(self) -> None:
+        await self.navigation.back()
+
+    async def action_forward(self) -> None:
+        await self.navigation.forward()
+
+    async def action_step_back(self) -> None:
+        """escape: leave the zoom, else back from a jump (k9s); the filter's escape comes first."""
+        if not self.navigation.unzoom():
+            await self.navigation.back()
+
+    async def action_next_reference(self) -> None:
+        await self.navigation.walk_references(1)
+
+    async def action_previous_reference(self) -> None:
+        await self.navigation.walk_references(-1)
+
+    def action_tree_collapse(self) -> None:
+        if (tree := self.navigation.focused_tree()) is not None:
+            tree.collapse_or_parent()
+
+    def action_tree_expand(self) -> None:
+        if (tree := self.navigation.focused_tree()) is not None:
+            tree.expand_or_child()
+
+    def action_top(self) -> None:
+        self.navigation.to_end(last=False)
+
+    def action_bottom(self) -> None:
+        self.navigation.to_end(last=True)
+
+    def action_collapse_all(self) -> None:
+        self.navigation.collapse_all()
+
+    def action_zoom(self) -> None:
+        self.navigation.toggle_zoom()
+
+    def action_copy_menu(self) -> None:
+        self.values.copy_menu()
 
     # ----- refresh (ctrl+r is app-wide: the app asks the main screen)
 
@@ -414,6 +485,7 @@ class MainScreen(Screen[None]):
         if runtime is not self.runtime:  # switched namespace or context meanwhile
             return
         names = {c.name: c for c in self.runtime.components}
+        self.navigation.reset()  # the files were read again: who uses what may have changed
         for name, view in list(self.views.items()):
             component = names.get(name)
             if component is None or isinstance(view, ComponentView) or component.is_secret_store != isinstance(view, StoreView):
@@ -421,6 +493,8 @@ class MainScreen(Screen[None]):
                 view.remove()
             elif isinstance(view, StoreView):
                 view.component = component
+                if view.secret_tree is not None:
+                    view.secret_tree.relabel_secrets()  # "used by N" as the files now say
         self.query_one(Sidebar).set_components(self.runtime.components, self._group_by_namespace(), self.runtime.scoped_out_components())
         current = self.current if self.current in names else None
         if current is not None:
@@ -434,6 +508,9 @@ class MainScreen(Screen[None]):
     def reset_views(self) -> None:
         """Show the (new) runtime from scratch: no view, pane or status of the previous one survives."""
         self.close_filter()
+        self.navigation.unzoom()
+        self.navigation.reset()
+        self.navigation.history.clear()  # places of another runtime
         for view in self.views.values():
             view.remove()
         self.views.clear()
@@ -476,7 +553,16 @@ class MainScreen(Screen[None]):
         view = self.current_view()
         if needs in (Needs.VALUES, Needs.NO_REVEAL):
             shows_values = isinstance(view, StoreView) or (isinstance(view, ComponentView) and view.has_plain_values)
-            return shows_values and (action == "copy" or (needs == Needs.NO_REVEAL) == self.dapr_app.settings.no_reveal)
+            copies = action in ("copy", "copy_menu")  # copying works with reveal off too
+            return shows_values and (copies or (needs == Needs.NO_REVEAL) == self.dapr_app.settings.no_reveal)
+        if needs == Needs.TREE:
+            return self.navigation.focused_tree() is not None
+        if needs == Needs.LIST:
+            return isinstance(self.focused, (Tree, DataTable, OptionList))
+        if action == "close_filter":
+            return bool(self.query_one("#filter").display)
+        if action == "step_back":  # escape, only when nothing else takes it (the filter, above)
+            return not self.query_one("#filter").display and (self.navigation.zoomed is not None or self.navigation.history.can_go_back)
         if needs == Needs.SECRET:
             return isinstance(view, StoreView)
         if needs == Needs.SIDECAR:

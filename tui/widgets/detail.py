@@ -116,7 +116,30 @@ class VersionTable(DataTable[Text]):
 
 
 class RevealedValue(Static):
+    """Revealed values in full. Focusable (tab) while shown, so a long or multi-line value can be
+    scrolled with the keys (the pane scrolls; the mouse wheel works anywhere in it)."""
+
     ALLOW_SELECT = False
+    can_focus = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "scroll('down')", "Scroll", show=False),
+        Binding("up,k", "scroll('up')", "Scroll", show=False),
+        Binding("pagedown", "scroll('page_down')", "Page", show=False),
+        Binding("pageup", "scroll('page_up')", "Page", show=False),
+        Binding("home,g", "scroll('top')", "Top", show=False),
+        Binding("end,G", "scroll('bottom')", "End", show=False),
+    ]
+
+    def action_scroll(self, where: str) -> None:
+        pane = self.parent
+        if not isinstance(pane, DetailPane):
+            return
+        if where == "top":  # of the revealed values, not of the pane
+            pane.scroll_to(y=self.virtual_region.y, animate=False)
+        elif where == "bottom":
+            pane.scroll_to(y=max(0, self.virtual_region.bottom - pane.scrollable_content_region.height), animate=False)
+        else:
+            getattr(pane, f"scroll_{where}")(animate=False)
 
 
 class DetailPane(VerticalScroll):

@@ -16,6 +16,7 @@ from dapr_secrets.backends.runtime import scope_note
 from dapr_secrets.components.model import Component, Reference
 from dapr_secrets.tui.messages import JumpToComponent
 from dapr_secrets.tui.safe_text import escape_control, safe_text
+from dapr_secrets.tui.widgets.detail_text import cut
 
 if TYPE_CHECKING:
     from dapr_secrets.backends.runtime import ReferenceStatus, Runtime
@@ -41,7 +42,10 @@ def reference_prompt(ref: Reference, status: ReferenceStatus | None) -> Text:
     text.append("\n  ")
     text.append_text(safe_text(ref.field))
     text.append("  key ", style="dim")
-    text.append_text(safe_text(ref.key))
+    if not ref.key_written:  # no `key`: daprd reads the key named like the secret (§2.6)
+        text.append("=name", style="italic")
+    else:
+        text.append_text(safe_text(ref.key))
     if status is not None and not status.ok:
         text.append("\n  ")
         text.append_text(safe_text(status.message, "dim"))
@@ -175,13 +179,20 @@ class ReferencesPane(OptionList):
             self.post_message(JumpToComponent(self.references[index].component))
 
 
+TYPE_WIDTH = 24  # cells of a component's type next to its name: longer types end in "…" rather than wrap
+
+
+def _type(component: Component) -> Text:
+    return cut(Text(f"  {escape_control(component.type)}", style="dim", end=""), TYPE_WIDTH)
+
+
 def _scoped_out_prompt(component: Component) -> Text:
-    text = Text.assemble(safe_text(component.name, "dim bold"), (f"  {escape_control(component.type)}", "dim"), end="")
+    text = Text.assemble(safe_text(component.name, "dim bold"), _type(component), end="")
     text.append(f"\n  {escape_control(scope_note(component))}: not loaded for this app", style="dim")
     return text
 
 
 def _user_prompt(component: Component, refs: int) -> Text:
-    text = Text.assemble(safe_text(component.name, "bold"), (f"  {escape_control(component.type)}", "dim"), end="")
+    text = Text.assemble(safe_text(component.name, "bold"), _type(component), end="")
     text.append(f"\n  {refs} secretKeyRef{'' if refs == 1 else 's'}" if refs else "\n  no secretKeyRef", style="dim")
     return text

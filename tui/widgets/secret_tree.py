@@ -46,6 +46,7 @@ class NodeData:
     count: int = 0
     keys_loaded: bool = False  # SECRET: its keys were fetched
     age: str = ""  # SECRET: the age shown in its label ("" while ages are not shown)
+    label: str = ""  # SECRET: its part of the name at this level, to label it again
 
     @property
     def secret(self) -> str | None:
@@ -54,7 +55,7 @@ class NodeData:
 
 def data_from_entry(entry: Entry) -> NodeData:
     kind = {EntryKind.GROUP: NodeKind.GROUP, EntryKind.BUCKET: NodeKind.BUCKET, EntryKind.SECRET: NodeKind.SECRET}[entry.kind]
-    return NodeData(kind, entry.key, entry.path, entry.bucket, count=entry.count)
+    return NodeData(kind, entry.key, entry.path, entry.bucket, count=entry.count, label=entry.label)
 
 
 class SecretTree(Tree[NodeData]):
@@ -286,6 +287,15 @@ class SecretTree(Tree[NodeData]):
             node.data.count, node.data.age = entry.count, cell
             node.set_label(self.label_for(entry))
 
+    def relabel_secrets(self) -> None:
+        """What follows the names changed (the files were read again: who uses what): every built
+        secret node gets its label again."""
+        for level in [self.root, *self.open_levels(self.root)]:
+            for child in level.children:
+                data = child.data
+                if data is not None and data.kind == NodeKind.SECRET:
+                    child.set_label(self.label_for(Entry(EntryKind.SECRET, data.key, data.label, data.path)))
+
     def _age_cell(self, name: str) -> str:
         """The age column of a secret: "3h"; "…" until known; "-" where the store does not say."""
         if not self.by_age:
@@ -347,6 +357,49 @@ class SecretTree(Tree[NodeData]):
             elif child.children and data is not None and data.kind in (NodeKind.GROUP, NodeKind.BUCKET):
                 found += self._secret_nodes(name, child)
         return found
+
+    # ----- h / l, g / G and collapse-all (the main screen's keys, tui/actions.py, call these)
+
+    def collapse_or_parent(self) -> None:
+        """h / left: close the open node under the cursor; on a closed one or a leaf, go to its parent."""
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and node.is_expanded:
+            node.collapse()
+        elif node.parent is not None and not node.parent.is_root:
+            self._put_cursor(node.parent)
+
+    def expand_or_child(self) -> None:
+        """l / right: open the node under the cursor; on an open one, go to its first child."""
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and not node.is_expanded:
+            node.expand()
+        elif node.is_expanded and node.children:
+            self._put_cursor(node.children[0])
+
+    def cursor_to_end(self, last: bool) -> None:
+        """g / G: the first or the last line."""
+        if self.last_line >= 0:
+            self.cursor_line = self.last_line if last else 0
+            self.scroll_to_line(self.cursor_line)
+
+    def collapse_everything(self) -> None:
+        """Close every open level; the cursor goes to the top-level node it was under."""
+        node = self.cursor_node
+        while node is not None and node.parent is not None and not node.parent.is_root:
+            node = node.parent
+        for child in self.root.children:
+            child.collapse_all()
+        if node is not None and not node.is_root:
+            self._put_cursor(node)
+
+    def _put_cursor(self, node: TreeNode[NodeData]) -> None:
+        _ = self.last_line  # rebuild the line index so the node's line is current
+        self.move_cursor(node)
+        self.scroll_to_node(node, animate=False)
 
     # ----- jumping
 

@@ -59,6 +59,11 @@ def namespace_heading(namespace: str) -> Text:
 
 
 class Sidebar(OptionList):
+    # One line a component: a long name or type ends in "…" instead of wrapping into lines that look
+    # like headings.
+    DEFAULT_CSS = """
+    Sidebar { text-wrap: nowrap; text-overflow: ellipsis; }
+    """
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
@@ -71,6 +76,9 @@ class Sidebar(OptionList):
             super().__init__()
             self.component = component
             self.chosen = chosen
+
+    class StatesChanged(Message):
+        """A component's state changed: the header's count may have."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(markup=False, **kwargs)
@@ -126,19 +134,28 @@ class Sidebar(OptionList):
                 " ", glyph(State.SCOPED_OUT), " ", escape_control(component.name), "  ", escape_control(scope_note(component)),
                 style="dim", end="",
             )
-        state = self._statuses.get(component.name, ComponentStatus(State.PENDING)).state
-        if state == State.READY and component.name in self._unlisted:
-            state = State.ERROR  # opened, but its names could not be listed: not "ready"
+        state = self._state(component.name)
         return Text.assemble(
             " ", glyph(state), " ", (escape_control(component.name), ""), "  ", (escape_control(short_type(component)), "dim"),
             end="",
         )
+
+    def _state(self, name: str) -> State:
+        state = self._statuses.get(name, ComponentStatus(State.PENDING)).state
+        if state == State.READY and name in self._unlisted:
+            state = State.ERROR  # opened, but its names could not be listed: not "ready"
+        return state
+
+    def states(self) -> list[State]:
+        """The state of every component daprd loads for the app, as the marks show it."""
+        return [self._state(name) for name in self._components if name not in self._scoped_out]
 
     def set_status(self, name: str, status: ComponentStatus) -> None:
         self._statuses[name] = status
         component = self._components.get(name)
         if component is not None and name in self._ids:
             self.replace_option_prompt(self._ids[name], self._prompt(component))
+        self.post_message(self.StatesChanged())
 
     def set_listing_failed(self, name: str, failed: bool) -> None:
         """A store's listing failed (or, after a refresh, worked again)."""
