@@ -67,3 +67,39 @@ def test_the_headless_list_of_a_file_store_imports_no_ui_no_toml_parser_and_no_s
     loaded = top_level(modules_after(code))
     assert "dapr_secrets" in loaded  # the check below can fail
     assert not loaded & {*UI_MODULES, *SDK_MODULES, "tomllib"}, loaded & {*UI_MODULES, *SDK_MODULES, "tomllib"}
+
+
+FIRST_FRAME_MODULES = """
+import asyncio, json, sys
+from textual.screen import Screen
+from dapr_secrets.tui.cli import build_parser, options_from_args
+from dapr_secrets.tui.app import DaprSecretsApp, UiSettings
+refresh, seen = Screen._compositor_refresh, []
+def first_frame(screen):
+    refresh(screen)
+    seen.append(seen or sorted(sys.modules))
+Screen._compositor_refresh = first_frame
+async def main():
+    args = build_parser().parse_args(["--resources-path", "examples/components"])
+    async with DaprSecretsApp(options_from_args(args), UiSettings(), None).run_test() as pilot:
+        while not seen:
+            await pilot.pause()
+asyncio.run(main())
+print(json.dumps(seen[0]))
+"""
+
+
+def test_the_tuis_first_frame_imports_no_store_sdk_no_yaml_and_not_the_main_screen():
+    """Started as the command line starts it, the first frame (the start screen) comes before any
+    component file is read (YAML) and before the main screen's modules are imported (issue #16)."""
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", FIRST_FRAME_MODULES], cwd=ROOT, capture_output=True, text=True, check=True)
+    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert not top_level(loaded) & set(SDK_MODULES + ("yaml",)), top_level(loaded) & set(SDK_MODULES + ("yaml",))
+    assert "textual.screen" in loaded and "dapr_secrets.tui.screens.start" in loaded  # the probe saw the first frame
+    late = {"dapr_secrets.tui.screens.main", "dapr_secrets.tui.commands", "dapr_secrets.tui.widgets.detail",
+            "dapr_secrets.components.loader"}
+    assert not loaded & late, loaded & late

@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -35,21 +36,19 @@ from dapr_secrets.components.model import Diagnostic, Severity
 from dapr_secrets.tui.actions import app_bindings
 from dapr_secrets.tui.ages import utc_now
 from dapr_secrets.tui.clipboard import ClipboardService, NativeClipboard
-from dapr_secrets.tui.commands import ActionsProvider, ComponentsProvider, PaletteHost, SecretsProvider
 from dapr_secrets.tui.escape import escape_control
-from dapr_secrets.tui.palette_host import AppPaletteHost
-from dapr_secrets.tui.screens.audit import AuditScreen
-from dapr_secrets.tui.screens.help import HelpScreen
-from dapr_secrets.tui.screens.main import MainScreen
 from dapr_secrets.tui.threads import DaemonThreadExecutor
 from dapr_secrets.tui.user_config import UserConfig
-from dapr_secrets.tui.widgets.value_actions import ValueServices
 
 if TYPE_CHECKING:
+    from textual.command import Provider
     from textual.driver import Driver
 
     from dapr_secrets.backends.drift import DriftRow
     from dapr_secrets.backends.kubernetes_resources import KubeContext
+    from dapr_secrets.tui.commands import PaletteHost
+    from dapr_secrets.tui.screens.main import MainScreen
+    from dapr_secrets.tui.widgets.value_actions import ValueServices
 
 # Diagnostics of a cluster that could not be read at all: a switch that meets one is not made.
 TERMINATED_GRACE = 2.0  # seconds Textual gets to restore the terminal after SIGTERM/SIGHUP
@@ -79,41 +78,110 @@ def daprd_options(options: RuntimeOptions, namespace: str | None, context: str |
     return replace(options, namespace=namespace, kube_context=context)
 
 
-class DaprSecretsApp(App[None]):
-    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere find it too
-    TITLE = "dapr-secrets"
-    COMMANDS = App.COMMANDS | {SecretsProvider, ComponentsProvider, ActionsProvider}
-    BINDINGS: ClassVar[list[BindingType]] = list(app_bindings())  # refresh, help, quit: on every screen
-    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {"main": MainScreen}  # the bottom of the stack
-    DEFAULT_MODE: ClassVar[str] = "main"
+APP_CSS = Path(__file__).with_name("app.tcss")
 
-    def __init__(self, runtime: Runtime, settings: UiSettings = UiSettings(), native_clipboard: NativeClipboard | None = None,
-                 audit: AuditLog | None = None, clock: Callable[[], datetime] = utc_now) -> None:
+
+# The first frame needs none of the main screen's modules (its panes, the palette's providers, the
+# other screens): they are imported when first used, after it (issue #16, cold start).
+def _main_screen() -> Screen[Any]:
+    from dapr_secrets.tui.screens.main import MainScreen
+
+    screen = MainScreen()
+    screen.css_path = [APP_CSS]  # read with the main screen when the app started without it (the start screen has its own)
+    return screen
+
+
+def _secrets_provider() -> type[Provider]:
+    from dapr_secrets.tui.commands import SecretsProvider
+
+    return SecretsProvider
+
+
+def _components_provider() -> type[Provider]:
+    from dapr_secrets.tui.commands import ComponentsProvider
+
+    return ComponentsProvider
+
+
+def _actions_provider() -> type[Provider]:
+    from dapr_secrets.tui.commands import ActionsProvider
+
+    return ActionsProvider
+
+
+class DaprSecretsApp(App[None]):
+    CSS_PATH = APP_CSS  # absolute: subclasses elsewhere find it too
+    TITLE = "dapr-secrets"
+    COMMANDS = App.COMMANDS | {_secrets_provider, _components_provider, _actions_provider}
+    BINDINGS: ClassVar[list[BindingType]] = list(app_bindings())  # refresh, help, quit: on every screen
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {"main": _main_screen}  # the bottom of the stack
+    DEFAULT_MODE: ClassVar[str] = "main"
+    runtime: Runtime  # what is shown; set once loaded when the app was given options
+
+    def __init__(self, runtime: Runtime | RuntimeOptions, settings: UiSettings = UiSettings(),
+                 native_clipboard: NativeClipboard | None = None, audit: AuditLog | None = None,
+                 clock: Callable[[], datetime] = utc_now) -> None:
+        """`runtime`: a loaded one (tests, embedding), or the options to load one with (the command
+        line): then the first frame shows the start screen, and the components are read in a
+        thread after it (issue #16)."""
+        self._pending: RuntimeOptions | None = runtime if isinstance(runtime, RuntimeOptions) else None
+        self._started_with_runtime = self._pending is None
+        if self._pending is not None:
+            # The start screen is Textual's default screen (`get_default_screen`), not a mode's:
+            # installing a mode's screen re-parses all the CSS before the first frame (App._init_mode).
+            self.DEFAULT_MODE = "_default"  # type: ignore[misc]  # read by App.__init__, for this app only
         super().__init__()
-        self.runtime = runtime
+        if isinstance(runtime, Runtime):
+            self.runtime = runtime
+        else:
+            self.css_path = []  # the main screen brings it: the first frame does not wait for its parsing
+        self.start_error: StoreError | None = None  # the components could not be loaded: the app ended
         self.clock = clock  # "now", for ages: tests and snapshots fix it
         self.settings = settings
         self.audit = audit if audit is not None else AuditLog(None)  # None: no trail (tests, embedding)
         self.clipboard_service = ClipboardService(self, settings.clipboard_mode, settings.clipboard_timeout, native_clipboard)
-        self.value_services = ValueServices(self.clipboard_service, self.audit_value, settings.reveal_timeout)  # for the panes' x, c, =
         self._cluster_note: Text | None = None  # in the header: a switch under way, or why one failed
+
+    def get_default_screen(self) -> Screen[Any]:
+        """The start screen, at the bottom of the stack of an app given options."""
+        if self._pending is None:
+            return super().get_default_screen()
+        from dapr_secrets.tui.screens.start import StartScreen
+
+        return StartScreen(self._pending)
+
+    @property
+    def started(self) -> bool:
+        """The runtime is loaded (the main screen shows it, or is about to)."""
+        return self._pending is None
+
+    @cached_property
+    def value_services(self) -> ValueServices:
+        """For the panes' x, c, =: imported with the first pane that needs it, after the first frame."""
+        from dapr_secrets.tui.widgets.value_actions import ValueServices
+
+        return ValueServices(self.clipboard_service, self.audit_value, self.settings.reveal_timeout)
 
     @property
     def main_screen(self) -> MainScreen:
         """The screen with the main layout: the bottom of the stack, whatever is on top of it (the
         palette, the doctor, help) when a worker's result arrives."""
-        screen = self.screen_stack[0]
+        from dapr_secrets.tui.screens.main import MainScreen  # loaded by now: this only looks it up
+
+        screen = self.screen_stack[0 if self._started_with_runtime else 1]  # 0: the start screen
         assert isinstance(screen, MainScreen)
         return screen
 
     @property
     def palette_host(self) -> PaletteHost:
         """What the palette's providers may see and do (tui/commands.py)."""
+        from dapr_secrets.tui.palette_host import AppPaletteHost
+
         return AppPaletteHost(self)
 
     @property
     def kubernetes_mode(self) -> bool:
-        return self.runtime.options.kubernetes
+        return (self._pending or self.runtime.options).kubernetes
 
     @property
     def current_context(self) -> str | None:
@@ -146,10 +214,46 @@ class DaprSecretsApp(App[None]):
 
         apply_user_config(self, self.settings.user)
         self._clear_clipboard_on_signals()
+        if self._pending is not None:
+            # Reading the component files (YAML) and importing the main screen wait for the first frame.
+            self.call_after_refresh(self._load_first_runtime, self._pending)
+        else:
+            self._runtime_shown()
+
+    def _runtime_shown(self) -> None:
+        """The runtime is on the main screen: what it tells at start-up."""
         unreadable = [d for d in cluster_problems(self.runtime) if d.code in CLUSTER_UNREADABLE]
         if unreadable:
             self._set_cluster_note(Text(f"✗ {escape_control(unreadable[0].message)}", style="bold red"))
         self.call_after_refresh(self._notify_problems)  # toasts after the first frame: it comes sooner
+
+    @work(thread=True, group="start", exit_on_error=False, description="load the components")
+    def _load_first_runtime(self, options: RuntimeOptions) -> None:
+        """The components of the command line, and the main screen's modules, off the event loop."""
+        try:
+            runtime = Runtime.load(options)
+            import dapr_secrets.tui.screens.main  # noqa: F401 - imported here so the event loop does not wait for it
+        except StoreError as error:  # e.g. the cluster is unreachable: said after the app ends, as before it started
+            self.call_from_thread(self._start_failed, error)
+            return
+        except Exception as error:  # noqa: BLE001 - a bug must not leave the app loading forever
+            self.call_from_thread(self._start_failed, StoreError(f"could not load the components: unexpected {type(error).__name__}"))
+            return
+        self.call_from_thread(self._first_runtime_loaded, runtime)
+
+    def _first_runtime_loaded(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        while len(self.screen_stack) > 1:  # help, opened over the start screen meanwhile
+            self.pop_screen()
+        # Over the start screen, which stays below it unseen (Textual cannot replace the bottom
+        # screen); pushing reads app.tcss once, where a mode's screen would parse all CSS 3 times.
+        self.push_screen(_main_screen())
+        self._pending = None  # started: the main screen is screen_stack[1]
+        self._runtime_shown()
+
+    def _start_failed(self, error: StoreError) -> None:
+        self.start_error = error
+        self.exit(return_code=2)  # the CLI's code for inputs that cannot be loaded (tui/cli.py EXIT_USAGE)
 
     def header_parts(self) -> tuple[Text, list[Text | None], Text | None]:
         """What the header says (tui/widgets/header.py lays it out): where the components come from
@@ -190,12 +294,21 @@ class DaprSecretsApp(App[None]):
     # ----- app-wide keys
 
     def action_refresh(self) -> None:
-        self.main_screen.refresh_all()
+        if self.started:  # while the components load, there is nothing to refresh yet
+            self.main_screen.refresh_all()
+
+    def action_command_palette(self) -> None:
+        if self.started:  # its providers search what the main screen shows
+            super().action_command_palette()
 
     def action_help(self) -> None:
+        from dapr_secrets.tui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(self.kubernetes_mode))
 
     def action_drift(self) -> None:
+        if not self.started:
+            return
         from dapr_secrets.tui.screens.drift import DriftScreen
 
         self.push_screen(DriftScreen(self.runtime), self._drift_closed)  # type: ignore[arg-type]  # can() offers it only for a SidecarRuntime
@@ -205,6 +318,8 @@ class DaprSecretsApp(App[None]):
             await self.main_screen.jump_to(row.component, row.secret)
 
     def action_audit_log(self) -> None:
+        from dapr_secrets.tui.screens.audit import AuditScreen
+
         self.push_screen(AuditScreen(self.audit.path))  # push_screen masks what is revealed
 
     # ----- audit trail (names and outcomes only, never a value)
@@ -294,7 +409,7 @@ class DaprSecretsApp(App[None]):
 
     def mask_values(self) -> None:
         """Hide every revealed value (another screen on top, the terminal lost focus)."""
-        if self.screen_stack:
+        if self.screen_stack and self.started:
             self.main_screen.mask_values()
 
     def copy_to_clipboard(self, text: str) -> None:
@@ -361,10 +476,17 @@ class DaprSecretsApp(App[None]):
         self._close_messages_no_wait()
 
 
-def run_app(runtime: Runtime, settings: UiSettings, audit: AuditLog | None = None) -> int:
+def run_app(runtime: Runtime | RuntimeOptions, settings: UiSettings, audit: AuditLog | None = None,
+            report: Callable[[str, str], None] | None = None) -> int:
+    """Run the app until it ends. Given options, the app loads the runtime itself (after its first
+    frame), closes it at the end, and reports with `report(message, hint)` why it could not."""
     app = DaprSecretsApp(runtime, settings, audit=audit)
     try:
         app.run()
     finally:
         app.clipboard_service.clear()  # the native clipboard still works after the terminal is gone
+        if isinstance(runtime, RuntimeOptions) and hasattr(app, "runtime"):
+            app.runtime.close()
+    if app.start_error is not None and report is not None:
+        report(app.start_error.message, app.start_error.hint)
     return app.return_code or 0

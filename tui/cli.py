@@ -224,6 +224,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _drift(args)
     if args.sidecar and args.command == "refs":  # a sidecar does not show its components' metadata
         print("note: refs reads the files; `drift --sidecar` compares them with the sidecar", file=sys.stderr)
+    if args.command is None and not args.sidecar:  # the TUI reads the components itself, after its first frame
+        return _run_tui(options_from_args(args), args, user)
     try:
         sidecar = args.sidecar and args.command != "refs"
         runtime = _sidecar_runtime(args) if sidecar else Runtime.load(options_from_args(args))
@@ -293,10 +295,12 @@ def _drift(args: argparse.Namespace) -> int:
     return 1 if document["summary"]["drift"] else 0
 
 
-def _run_tui(runtime: Runtime, args: argparse.Namespace, user: UserConfig) -> int:
+def _run_tui(runtime: Runtime | RuntimeOptions, args: argparse.Namespace, user: UserConfig) -> int:
+    """The terminal UI. Given options, it loads the runtime itself, after its first frame; if that
+    fails (a StoreError), it ends and the reason is printed here, as for the headless commands (exit 2)."""
     from dapr_secrets.tui.app import run_app
 
-    return run_app(runtime, ui_settings(args, user), cli_audit.audit_log_from_args(args))
+    return run_app(runtime, ui_settings(args, user), cli_audit.audit_log_from_args(args), report=_fail)
 
 
 def _unloaded_inputs(runtime: Runtime) -> list[Diagnostic]:
