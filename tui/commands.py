@@ -113,6 +113,13 @@ def rank(fold: Callable[[str], str], terms: list[str], target: str) -> float:
     return SUBSTRING - tie
 
 
+def fuzzy(matcher: Matcher, target: str) -> float:
+    """A fuzzy-only hit on the same scale, below every substring: Textual's `Matcher.match` is not
+    bounded by 1 (4.3 for "ord" in "Forward"), so it is squeezed into (0, FUZZY), order kept."""
+    score = matcher.match(target)
+    return FUZZY * score / (score + 1) if score > 0 else 0.0
+
+
 def split_store(query: str, stores: Sequence[str]) -> tuple[str | None, str]:
     """`vault:db` or `vault: db` -> ("vault", "db") when `vault` is a store; else (None, query)."""
     head, colon, rest = query.partition(":")
@@ -183,7 +190,7 @@ class SecretsProvider(_HostProvider):
                     target = name if key is None else f"{name}/{key}"
                     score = rank(index.fold, terms, target)
                     if not score and key is None:
-                        score = matcher.match(name) * FUZZY
+                        score = fuzzy(matcher, name)
                     if score <= 0:
                         continue
                     seen.add((store, name, key))
@@ -224,7 +231,7 @@ class ComponentsProvider(_HostProvider):
         app = self.host
         terms = query.casefold().split()
         for name, kind in self._components():
-            score = rank(str.casefold, terms, name) or matcher.match(name) * FUZZY
+            score = rank(str.casefold, terms, name) or fuzzy(matcher, name)
             if score > 0:
                 score += COMPONENT_BONUS
                 yield Hit(
@@ -250,8 +257,9 @@ class ActionsProvider(_HostProvider):
 
     async def search(self, query: str) -> AsyncIterator[Hit]:
         matcher = self.matcher(query)
+        terms = query.casefold().split()
         for title, help_text, action in self._actions():
-            score = matcher.match(title)
+            score = rank(str.casefold, terms, title) or fuzzy(matcher, title)  # the scale names use
             if score > 0:
                 yield Hit(score, matcher.highlight(title), action, text=title, help=help_text)
 

@@ -117,6 +117,21 @@ async def test_the_palette_ranks_components_and_whole_segments_above_fuzzy_hits(
         assert "files: redis:password" in shown
 
 
+async def test_actions_rank_on_the_same_scale_as_names(resources):
+    """An action's title matched fuzzily ("ord" in "Forward") must not outrank a component whose name
+    holds the query ("orders-state"): every provider scores on one scale (it did not: the actions'
+    raw fuzzy score beat the component, and enter ran "Forward")."""
+    stores(resources)
+    resources.write("o.yaml", component_yaml("orders-state", "state.redis", {"redisHost": "localhost"}))
+    app = make_app(resources.runtime())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = await palette_for(pilot, "ord")
+        assert shown[0] == "component orders-state", shown
+        assert "Forward" in shown  # still offered, below
+        assert (await palette_for(pilot, "doctor"))[0] == "Doctor", "an exact title still comes first"
+
+
 async def test_a_store_prefix_keeps_to_that_store(resources):
     stores(resources)
     app = make_app(resources.runtime())
