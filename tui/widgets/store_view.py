@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +26,7 @@ from textual.message import Message
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from dapr_secrets.backends.base import SecretStore, StoreError
+from dapr_secrets.backends.base import SecretEntry, SecretStore, StoreError
 from dapr_secrets.backends.crawl import crawl
 from dapr_secrets.backends.runtime import ComponentStatus, State
 from dapr_secrets.components.model import Component
@@ -223,19 +223,7 @@ class StoreView(Vertical):
                     for page in store.list_names(folder):
                         if worker.is_cancelled:
                             return
-                        names = []
-                        for entry in page:
-                            if entry.is_folder:
-                                index.add_folder(entry.name)
-                            else:
-                                names.append(entry.name)
-                                if entry.note:
-                                    index.notes[entry.name] = entry.note
-                                if dated and entry.changed is not None:  # the listing said: no call per secret later
-                                    index.changed[entry.name] = entry.changed
-                        index.add(names)
-                        for name, keys in store.listed_keys(names).items():  # known without a read
-                            index.add_keys(name, keys)
+                        add_page(store, index, page, dated)
                         gc.freeze()  # this page's objects too: later full collections skip them (see start_listing)
                         if live:
                             self.post_message(self.NamesArrived(self, generation))
@@ -376,15 +364,7 @@ class StoreView(Vertical):
                 for folder, entries in crawl(store, failed=failed):
                     if worker.is_cancelled or generation != self._generation:
                         return
-                    names = []
-                    for entry in entries:
-                        if entry.is_folder:
-                            index.add_folder(entry.name)
-                        else:
-                            names.append(entry.name)
-                            if entry.note:
-                                index.notes[entry.name] = entry.note
-                    index.add(names)
+                    add_page(store, index, entries, dated=True)
                     index.mark_loaded(folder)
                     self.crawl_folders += 1
                     if time.monotonic() - told > 0.1:  # a message per folder would flood the UI on 1,000 folders
@@ -524,3 +504,22 @@ class StoreView(Vertical):
         if self.secret_tree is not None and self.secret_tree.by_age:
             title += "  · newest first"
         self.border_title = safe_text(title)  # Text, not a str: a str title is parsed as markup
+
+
+def add_page(store: SecretStore, index: NameIndex, entries: Iterable[SecretEntry], dated: bool) -> None:
+    """One page of a listing (or one crawled folder) into the index: its folders, its names with
+    their notes, the dates the listing gave (`dated`: worth keeping, see `_list`) and the keys the
+    store knows without a read."""
+    names = []
+    for entry in entries:
+        if entry.is_folder:
+            index.add_folder(entry.name)
+            continue
+        names.append(entry.name)
+        if entry.note:
+            index.notes[entry.name] = entry.note
+        if dated and entry.changed is not None:  # the listing said: no call per secret later
+            index.changed[entry.name] = entry.changed
+    index.add(names)
+    for name, keys in store.listed_keys(names).items():  # known without a read
+        index.add_keys(name, keys)
