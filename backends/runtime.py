@@ -35,6 +35,7 @@ from dapr_secrets.components.model import (
     ScopeDecision,
     Source,
 )
+from dapr_secrets.components.record import Record
 
 # `typing` is for type checkers only: importing it costs the headless CLI's startup ~2 ms.
 TYPE_CHECKING = False
@@ -88,34 +89,44 @@ class State(str, Enum):
     SCOPED_OUT = "scoped-out"  # its scopes leave the app out: daprd does not load it (shown, greyed)
 
 
-@dataclass(frozen=True)
-class ComponentStatus:
+class ComponentStatus(Record):
+    __match_args__ = ("state", "message", "hint", "waiting_for", "source")
     state: State
-    message: str = ""
-    hint: str = ""
-    waiting_for: str | None = None
-    source: Source | None = None  # the metadata field at fault, when known (else the component's start)
+    message: str
+    hint: str
+    waiting_for: str | None
+    source: Source | None  # the metadata field at fault, when known (else the component's start)
+
+    def __init__(self, state: State, message: str = "", hint: str = "", waiting_for: str | None = None,
+                 source: Source | None = None) -> None:
+        self.__dict__.update(state=state, message=message, hint=hint, waiting_for=waiting_for, source=source)
 
 
-@dataclass(frozen=True)
-class ReferenceStatus:
+class ReferenceStatus(Record):
+    __match_args__ = ("code", "message", "hint")
     code: str  # ok | store-missing | no-auth-store | store-not-loaded | secret-not-found
     #            | key-not-found | empty-value | error | scoped-out (never checked: not loaded for this app)
-    message: str = ""
-    hint: str = ""  # what to do, when it depends on what the store holds (backends/hints.py)
+    message: str
+    hint: str  # what to do, when it depends on what the store holds (backends/hints.py)
+
+    def __init__(self, code: str, message: str = "", hint: str = "") -> None:
+        self.__dict__.update(code=code, message=message, hint=hint)
 
     @property
     def ok(self) -> bool:
         return self.code == "ok"
 
 
-@dataclass(frozen=True)
-class ApiResponse:
+class ApiResponse(Record):
     """What daprd's HTTP secrets API answers (§4)."""
 
+    __match_args__ = ("status", "body", "raw")
     status: int
-    body: dict[str, Any] | None = None
-    raw: str | None = None  # the body exactly as sent: a running sidecar's, or chi's plain-text 404
+    body: dict[str, Any] | None
+    raw: str | None  # the body exactly as sent: a running sidecar's, or chi's plain-text 404
+
+    def __init__(self, status: int, body: dict[str, Any] | None = None, raw: str | None = None) -> None:
+        self.__dict__.update(status=status, body=body, raw=raw)
 
     @property
     def ok(self) -> bool:
@@ -620,7 +631,7 @@ class Runtime:
             return component_value(secret[ref.effective_key]), ""
         if item.value is None:
             if item.env_ref:
-                return component_value(resolve_env_ref(replace(item, secret_key_ref=None), env) or ""), ""
+                return component_value(resolve_env_ref(item.replace(secret_key_ref=None), env) or ""), ""
             return None, f"{item.name}: Error decoding secret (Secret {ref.name!r} has no key {ref.effective_key!r})"
         try:
             decoded = base64.b64decode(item.value.encode(), validate=True)
