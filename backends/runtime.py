@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from dapr_secrets.backends import registry
@@ -52,19 +51,29 @@ POD_NAME_PLACEHOLDER = "<pod name>"  # {podName} in Kubernetes mode when POD_NAM
 DOCTOR_DEADLINE = DEFAULT_TIMEOUT + 2.0
 
 
-@dataclass(frozen=True)
-class RuntimeOptions:
-    resources_paths: tuple[str, ...] = (DEFAULT_RESOURCES_PATH,)
-    config_files: tuple[str, ...] = ()
-    app_id: str | None = None
-    namespace: str | None = None  # the NAMESPACE daprd would see; None -> env NAMESPACE
-    kubernetes: bool = False  # Kubernetes-mode rules: built-in `kubernetes` store, default auth store
-    resources_from_cluster: bool = False  # read Components/Configurations from the cluster, not files
-    kube_context: str | None = None
-    env: Mapping[str, str] | None = None  # daprd's environment; None -> os.environ
-    cwd: str | None = None  # daprd's working directory; None -> os.getcwd()
-    store_options: Mapping[str, bool] = field(default_factory=dict)  # StoreOptions the store types declare, by name
-    sidecar_url: str | None = None  # components and answers come from a running sidecar (issue #18)
+class RuntimeOptions(Record):
+    __match_args__ = ("resources_paths", "config_files", "app_id", "namespace", "kubernetes", "resources_from_cluster", "kube_context",
+                      "env", "cwd", "store_options", "sidecar_url")
+    resources_paths: tuple[str, ...]
+    config_files: tuple[str, ...]
+    app_id: str | None
+    namespace: str | None  # the NAMESPACE daprd would see; None -> env NAMESPACE
+    kubernetes: bool  # Kubernetes-mode rules: built-in `kubernetes` store, default auth store
+    resources_from_cluster: bool  # read Components/Configurations from the cluster, not files
+    kube_context: str | None
+    env: Mapping[str, str] | None  # daprd's environment; None -> os.environ
+    cwd: str | None  # daprd's working directory; None -> os.getcwd()
+    store_options: Mapping[str, bool]  # StoreOptions the store types declare, by name
+    sidecar_url: str | None  # components and answers come from a running sidecar (issue #18)
+
+    def __init__(self, resources_paths: tuple[str, ...] = (DEFAULT_RESOURCES_PATH,), config_files: tuple[str, ...] = (),
+                 app_id: str | None = None, namespace: str | None = None, kubernetes: bool = False, resources_from_cluster: bool = False,
+                 kube_context: str | None = None, env: Mapping[str, str] | None = None, cwd: str | None = None,
+                 store_options: Mapping[str, bool] | None = None, sidecar_url: str | None = None) -> None:
+        store_options = {} if store_options is None else store_options  # a new dict each, as field(default_factory=dict) gave
+        self.__dict__.update(resources_paths=resources_paths, config_files=config_files, app_id=app_id, namespace=namespace,
+                             kubernetes=kubernetes, resources_from_cluster=resources_from_cluster, kube_context=kube_context, env=env,
+                             cwd=cwd, store_options=store_options, sidecar_url=sidecar_url)
 
     def daprd_env(self) -> Mapping[str, str]:
         """daprd's environment: --namespace stands for its NAMESPACE variable."""
@@ -165,7 +174,7 @@ class Runtime:
         except in cluster mode where the components come from the API server."""
         runtime = cls.__new__(cls)
         if options.resources_from_cluster and options.namespace is None:
-            options = replace(options, namespace=cluster_namespace(options))
+            options = options.replace(namespace=cluster_namespace(options))
         runtime.options = options
         runtime._from_options = True
         runtime._install(read_resources(options))
