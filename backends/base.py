@@ -17,11 +17,11 @@ import re
 from abc import ABC, abstractmethod
 from collections import namedtuple
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import MappingProxyType
 
 from dapr_secrets.components.model import Diagnostic, Source
+from dapr_secrets.components.record import Record
 
 # `typing` is for type checkers only: importing it costs the headless CLI's startup ~3 ms.
 TYPE_CHECKING = False
@@ -78,12 +78,15 @@ class MissingExtra(ImportError):
         self.install = install
 
 
-@dataclass(frozen=True)
-class LastChanged:
+class LastChanged(Record):
     """When a secret last changed, as far as the store says without reading its value."""
 
+    __match_args__ = ("when", "source")
     when: datetime  # aware, UTC
     source: str  # what that time is, in the store's words: "updated", "file modified", ...
+
+    def __init__(self, when: datetime, source: str) -> None:
+        self.__dict__.update(when=when, source=source)
 
     def __repr__(self) -> str:  # short, for logs and test output (the datetime's repr is long)
         return f"LastChanged({self.when.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}, {self.source!r})"
@@ -134,47 +137,64 @@ class SecretEntry(
     __slots__ = ()
 
 
-@dataclass(frozen=True)
-class SecretVersion:
+class SecretVersion(Record):
+    __match_args__ = ("id", "created", "state")
     id: str
-    created: str = ""
-    state: str = ""  # "", "current", "deleted", "destroyed", "disabled", ...
+    created: str
+    state: str  # "", "current", "deleted", "destroyed", "disabled", ...
+
+    def __init__(self, id: str, created: str = "", state: str = "") -> None:
+        self.__dict__.update(id=id, created=created, state=state)
 
 
-@dataclass(frozen=True)
-class SecretDetails:
+class SecretDetails(Record):
     """What the store says about a secret without its value."""
 
-    attributes: Mapping[str, str] = field(default_factory=dict)
-    versions: tuple[SecretVersion, ...] = ()
-    notes: tuple[str, ...] = ()  # Dapr surprises worth showing next to the secret
-    last_changed: LastChanged | None = None  # where the store knows it
+    __match_args__ = ("attributes", "versions", "notes", "last_changed")
+    attributes: Mapping[str, str]
+    versions: tuple[SecretVersion, ...]
+    notes: tuple[str, ...]  # Dapr surprises worth showing next to the secret
+    last_changed: LastChanged | None  # where the store knows it
+
+    def __init__(self, attributes: Mapping[str, str] | None = None, versions: tuple[SecretVersion, ...] = (),
+                 notes: tuple[str, ...] = (), last_changed: LastChanged | None = None) -> None:
+        attributes = {} if attributes is None else attributes  # a new dict each, as field(default_factory=dict) gave
+        self.__dict__.update(attributes=attributes, versions=versions, notes=notes, last_changed=last_changed)
 
 
-@dataclass(frozen=True)
-class StoreOption:
+class StoreOption(Record):
     """An on/off command-line option a store type declares for itself (as harlequin adapters declare
     theirs): shared code asks the registry for every type's options and never names one. Declared
     in the backend package's `__init__` as `OPTIONS`, so asking imports no store module and no SDK."""
 
+    __match_args__ = ("name", "help")
     name: str  # the key in StoreContext.options; the flag is --name-with-dashes
     help: str
+
+    def __init__(self, name: str, help: str) -> None:
+        self.__dict__.update(name=name, help=help)
 
     @property
     def flag(self) -> str:
         return "--" + self.name.replace("_", "-")
 
 
-@dataclass(frozen=True)
-class StoreContext:
+class StoreContext(Record):
     """What a store may know about the daprd process it stands in for, and the user's options."""
 
+    __match_args__ = ("env", "cwd", "kubernetes_mode", "component_source", "options", "kube_context")
     env: Mapping[str, str]  # daprd's environment (local.env reads it; NAMESPACE; AZURE_* ...)
     cwd: str  # daprd's working directory: relative paths in metadata resolve against it
-    kubernetes_mode: bool = False
-    component_source: Source | None = None  # where the component was defined, for hints
-    options: Mapping[str, bool] = field(default_factory=dict)  # the user's StoreOption choices, by name
-    kube_context: str | None = None  # --context, for Kubernetes mode
+    kubernetes_mode: bool
+    component_source: Source | None  # where the component was defined, for hints
+    options: Mapping[str, bool]  # the user's StoreOption choices, by name
+    kube_context: str | None  # --context, for Kubernetes mode
+
+    def __init__(self, env: Mapping[str, str], cwd: str, kubernetes_mode: bool = False, component_source: Source | None = None,
+                 options: Mapping[str, bool] | None = None, kube_context: str | None = None) -> None:
+        options = {} if options is None else options  # a new dict each, as field(default_factory=dict) gave
+        self.__dict__.update(env=env, cwd=cwd, kubernetes_mode=kubernetes_mode, component_source=component_source, options=options,
+                             kube_context=kube_context)
 
 
 class SecretStore(ABC):

@@ -5,7 +5,6 @@ one deadline, so dead stores cost one timeout together (Runtime.doctor calls it)
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from functools import partial
 
 from dapr_secrets.backends.base import StoreError
@@ -179,7 +178,7 @@ def _component_diagnostics(runtime: Runtime, component: Component) -> list[Diagn
     if store is None:
         return []
     try:
-        return [replace(d, component=d.component or component.name) for d in store.diagnostics()]
+        return [d.replace(component=d.component or component.name) for d in store.diagnostics()]
     except StoreError as error:
         message = f"{component.name}: {error.message}"
         return [Diagnostic(Severity.ERROR, f"store-{error.kind}", message, error.hint, component.source, component.name)]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import replace
 
 from dapr_secrets.backends.base import LastChanged, SecretDetails, SecretEntry, SecretStore, StoreError
 from dapr_secrets.components.model import Diagnostic, Source
@@ -63,8 +62,7 @@ class Redactor:
         source = diagnostic.source
         if source is not None:
             source = Source(self.whole(source.file), source.line)
-        return replace(
-            diagnostic,
+        return diagnostic.replace(
             message=self.text(diagnostic.message),
             hint=self.text(diagnostic.hint),
             source=source,
@@ -118,8 +116,7 @@ class RedactedStore:
             details = self._store.describe(name)
         except StoreError as error:
             raise self._redact.error(error) from None
-        return replace(
-            details,
+        return details.replace(
             attributes={k: self._redact.whole(v) for k, v in details.attributes.items()},
             notes=tuple(self._redact.text(n) for n in details.notes),
         )

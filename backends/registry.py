@@ -5,9 +5,9 @@
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 
 from dapr_secrets.backends.base import SecretStore, StoreOption
+from dapr_secrets.components.record import Record
 
 # Registered secret store types (without the "secretstores." prefix) -> "module:Class", or None
 # where daprd knows the type but this tool cannot open it yet.
@@ -28,13 +28,16 @@ SECRET_STORE_TYPES: dict[str, str | None] = {
 _DEFAULT_VERSIONS = ("", "v0", "v1")
 
 
-@dataclass(frozen=True)
-class Lookup:
+class Lookup(Record):
     """The outcome of looking a type up: a class path, or why there is none."""
 
+    __match_args__ = ("target", "known_to_dapr", "message")
     target: str | None  # "module:Class" when we can open it
     known_to_dapr: bool  # False: daprd's Init fails ("couldn't find secret store ...")
-    message: str = ""
+    message: str
+
+    def __init__(self, target: str | None, known_to_dapr: bool, message: str = "") -> None:
+        self.__dict__.update(target=target, known_to_dapr=known_to_dapr, message=message)
 
     @property
     def supported(self) -> bool:

@@ -4,10 +4,10 @@ Components and Configurations (dapr-behaviour.md §1). Read once per Runtime.loa
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 
 from dapr_secrets.backends.base import StoreError
 from dapr_secrets.components.model import Component, Configuration, Diagnostic, Severity
+from dapr_secrets.components.record import MutableRecord
 
 # `typing` is for type checkers only: importing it costs the headless CLI's startup ~2 ms.
 TYPE_CHECKING = False
@@ -17,14 +17,19 @@ if TYPE_CHECKING:
     from dapr_secrets.backends.runtime import RuntimeOptions
 
 
-@dataclass
-class LoadedResources:
-    components: list[Component]
-    diagnostics: list[Diagnostic]
-    configuration: Configuration
-    extra: dict[str, Any] = field(default_factory=dict)  # e.g. the cluster context in Kubernetes mode
-    other_resources: list[Component] = field(default_factory=list)  # HTTPEndpoints, MCPServers
-    scoped_out: list[Component] = field(default_factory=list)  # left out by their scopes: not loaded
+class LoadedResources(MutableRecord):
+    __match_args__ = ("components", "diagnostics", "configuration", "extra", "other_resources", "scoped_out")
+
+    def __init__(self, components: list[Component], diagnostics: list[Diagnostic], configuration: Configuration,
+                 extra: dict[str, Any] | None = None, other_resources: list[Component] | None = None,
+                 scoped_out: list[Component] | None = None) -> None:
+        self.components = components
+        self.diagnostics = diagnostics
+        self.configuration = configuration
+        # None: a new dict or list each, as field(default_factory=...) gave
+        self.extra: dict[str, Any] = {} if extra is None else extra  # e.g. the cluster context in Kubernetes mode
+        self.other_resources: list[Component] = [] if other_resources is None else other_resources  # HTTPEndpoints, MCPServers
+        self.scoped_out: list[Component] = [] if scoped_out is None else scoped_out  # left out by their scopes: not loaded
 
 
 def read_resources(options: RuntimeOptions) -> LoadedResources:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from dapr_secrets.backends import registry
@@ -35,6 +34,7 @@ from dapr_secrets.components.model import (
     ScopeDecision,
     Source,
 )
+from dapr_secrets.components.record import Record
 
 # `typing` is for type checkers only: importing it costs the headless CLI's startup ~2 ms.
 TYPE_CHECKING = False
@@ -51,19 +51,29 @@ POD_NAME_PLACEHOLDER = "<pod name>"  # {podName} in Kubernetes mode when POD_NAM
 DOCTOR_DEADLINE = DEFAULT_TIMEOUT + 2.0
 
 
-@dataclass(frozen=True)
-class RuntimeOptions:
-    resources_paths: tuple[str, ...] = (DEFAULT_RESOURCES_PATH,)
-    config_files: tuple[str, ...] = ()
-    app_id: str | None = None
-    namespace: str | None = None  # the NAMESPACE daprd would see; None -> env NAMESPACE
-    kubernetes: bool = False  # Kubernetes-mode rules: built-in `kubernetes` store, default auth store
-    resources_from_cluster: bool = False  # read Components/Configurations from the cluster, not files
-    kube_context: str | None = None
-    env: Mapping[str, str] | None = None  # daprd's environment; None -> os.environ
-    cwd: str | None = None  # daprd's working directory; None -> os.getcwd()
-    store_options: Mapping[str, bool] = field(default_factory=dict)  # StoreOptions the store types declare, by name
-    sidecar_url: str | None = None  # components and answers come from a running sidecar (issue #18)
+class RuntimeOptions(Record):
+    __match_args__ = ("resources_paths", "config_files", "app_id", "namespace", "kubernetes", "resources_from_cluster", "kube_context",
+                      "env", "cwd", "store_options", "sidecar_url")
+    resources_paths: tuple[str, ...]
+    config_files: tuple[str, ...]
+    app_id: str | None
+    namespace: str | None  # the NAMESPACE daprd would see; None -> env NAMESPACE
+    kubernetes: bool  # Kubernetes-mode rules: built-in `kubernetes` store, default auth store
+    resources_from_cluster: bool  # read Components/Configurations from the cluster, not files
+    kube_context: str | None
+    env: Mapping[str, str] | None  # daprd's environment; None -> os.environ
+    cwd: str | None  # daprd's working directory; None -> os.getcwd()
+    store_options: Mapping[str, bool]  # StoreOptions the store types declare, by name
+    sidecar_url: str | None  # components and answers come from a running sidecar (issue #18)
+
+    def __init__(self, resources_paths: tuple[str, ...] = (DEFAULT_RESOURCES_PATH,), config_files: tuple[str, ...] = (),
+                 app_id: str | None = None, namespace: str | None = None, kubernetes: bool = False, resources_from_cluster: bool = False,
+                 kube_context: str | None = None, env: Mapping[str, str] | None = None, cwd: str | None = None,
+                 store_options: Mapping[str, bool] | None = None, sidecar_url: str | None = None) -> None:
+        store_options = {} if store_options is None else store_options  # a new dict each, as field(default_factory=dict) gave
+        self.__dict__.update(resources_paths=resources_paths, config_files=config_files, app_id=app_id, namespace=namespace,
+                             kubernetes=kubernetes, resources_from_cluster=resources_from_cluster, kube_context=kube_context, env=env,
+                             cwd=cwd, store_options=store_options, sidecar_url=sidecar_url)
 
     def daprd_env(self) -> Mapping[str, str]:
         """daprd's environment: --namespace stands for its NAMESPACE variable."""
@@ -88,34 +98,44 @@ class State(str, Enum):
     SCOPED_OUT = "scoped-out"  # its scopes leave the app out: daprd does not load it (shown, greyed)
 
 
-@dataclass(frozen=True)
-class ComponentStatus:
+class ComponentStatus(Record):
+    __match_args__ = ("state", "message", "hint", "waiting_for", "source")
     state: State
-    message: str = ""
-    hint: str = ""
-    waiting_for: str | None = None
-    source: Source | None = None  # the metadata field at fault, when known (else the component's start)
+    message: str
+    hint: str
+    waiting_for: str | None
+    source: Source | None  # the metadata field at fault, when known (else the component's start)
+
+    def __init__(self, state: State, message: str = "", hint: str = "", waiting_for: str | None = None,
+                 source: Source | None = None) -> None:
+        self.__dict__.update(state=state, message=message, hint=hint, waiting_for=waiting_for, source=source)
 
 
-@dataclass(frozen=True)
-class ReferenceStatus:
+class ReferenceStatus(Record):
+    __match_args__ = ("code", "message", "hint")
     code: str  # ok | store-missing | no-auth-store | store-not-loaded | secret-not-found
     #            | key-not-found | empty-value | error | scoped-out (never checked: not loaded for this app)
-    message: str = ""
-    hint: str = ""  # what to do, when it depends on what the store holds (backends/hints.py)
+    message: str
+    hint: str  # what to do, when it depends on what the store holds (backends/hints.py)
+
+    def __init__(self, code: str, message: str = "", hint: str = "") -> None:
+        self.__dict__.update(code=code, message=message, hint=hint)
 
     @property
     def ok(self) -> bool:
         return self.code == "ok"
 
 
-@dataclass(frozen=True)
-class ApiResponse:
+class ApiResponse(Record):
     """What daprd's HTTP secrets API answers (§4)."""
 
+    __match_args__ = ("status", "body", "raw")
     status: int
-    body: dict[str, Any] | None = None
-    raw: str | None = None  # the body exactly as sent: a running sidecar's, or chi's plain-text 404
+    body: dict[str, Any] | None
+    raw: str | None  # the body exactly as sent: a running sidecar's, or chi's plain-text 404
+
+    def __init__(self, status: int, body: dict[str, Any] | None = None, raw: str | None = None) -> None:
+        self.__dict__.update(status=status, body=body, raw=raw)
 
     @property
     def ok(self) -> bool:
@@ -154,7 +174,7 @@ class Runtime:
         except in cluster mode where the components come from the API server."""
         runtime = cls.__new__(cls)
         if options.resources_from_cluster and options.namespace is None:
-            options = replace(options, namespace=cluster_namespace(options))
+            options = options.replace(namespace=cluster_namespace(options))
         runtime.options = options
         runtime._from_options = True
         runtime._install(read_resources(options))
@@ -620,7 +640,7 @@ class Runtime:
             return component_value(secret[ref.effective_key]), ""
         if item.value is None:
             if item.env_ref:
-                return component_value(resolve_env_ref(replace(item, secret_key_ref=None), env) or ""), ""
+                return component_value(resolve_env_ref(item.replace(secret_key_ref=None), env) or ""), ""
             return None, f"{item.name}: Error decoding secret (Secret {ref.name!r} has no key {ref.effective_key!r})"
         try:
             decoded = base64.b64decode(item.value.encode(), validate=True)

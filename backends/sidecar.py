@@ -258,12 +258,10 @@ class SidecarRuntime(Runtime):
     its metadata API, names and values from its secrets API, errors are its own bodies."""
 
     def __init__(self, options: RuntimeOptions, client: SidecarClient) -> None:
-        from dataclasses import replace
-
         self.client = client
         self.info = client.metadata()
-        self._prediction = replace(options, sidecar_url=None)  # the files, for drift
-        options = replace(options, resources_paths=(), sidecar_url=client.url, app_id=options.app_id or self.info.app_id or None)
+        self._prediction = options.replace(sidecar_url=None)  # the files, for drift
+        options = options.replace(resources_paths=(), sidecar_url=client.url, app_id=options.app_id or self.info.app_id or None)
         super().__init__(options, _components(self.info, client.url))
 
     def prediction_options(self) -> RuntimeOptions:

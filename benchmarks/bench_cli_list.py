@@ -2,8 +2,8 @@
 `python -c "import json; json.load(open(F))"` on the same file, in the same run (issue #2).
 
 Target (issue #16): ratio <= 1.5. Also times, as whole processes in the same run, the parts of the
-floor that a listing cannot skip (the interpreter, YAML for the component file, dataclasses for the
-resource model, every import of the listing path), and profiles one listing in-process.
+floor that a listing cannot skip (the interpreter, YAML for the component file, argparse, every import
+of the listing path), and profiles one listing in-process.
 Run: .venv/bin/python benchmarks/bench_cli_list.py
 """
 
@@ -45,7 +45,6 @@ def timed(command: list[str]) -> float:
 FLOOR = (
     ("`python -c pass` (the interpreter alone)", "pass"),
     ("`import yaml` (component files are YAML)", "import yaml"),
-    ("`import dataclasses` (the resource model; pulls in `inspect`)", "import dataclasses"),
     ("`import argparse, json`", "import argparse, json"),
     ("every import of the listing path (`import dapr_secrets.tui.cli, dapr_secrets.backends.local_file`)",
      "import dapr_secrets.tui.cli, dapr_secrets.backends.local_file"),
@@ -99,7 +98,7 @@ def import_profile() -> list[tuple[str, float]]:
     (best of 5): the rest of the floor."""
     code = (
         "import time, json\n"
-        "parts = ('argparse', 'dataclasses', 'datetime', 'yaml', 'dapr_secrets.components.model', "
+        "parts = ('argparse', 'datetime', 'yaml', 'dapr_secrets.components.model', "
         "'dapr_secrets.backends.base', 'dapr_secrets.backends.runtime', 'dapr_secrets.components.config', "
         "'dapr_secrets.tui.cli', 'dapr_secrets.backends.local_file')\n"
         "times = []\n"
@@ -152,23 +151,21 @@ def main() -> None:
         "and the imports are paid before the store is read. In-process profile of one listing, stage by "
         "stage (best of 3, imports done):\n\n"
         f"| stage | time |\n|---|---|\n{stage_rows}\n"
-        "The imports of the listing path in a fresh process, each after the ones above it (best of 5; "
-        "`dataclasses` includes `inspect`; a module's row includes generating its dataclasses):\n\n"
+        "The imports of the listing path in a fresh process, each after the ones above it (best of 5):\n\n"
         f"| import | time |\n|---|---|\n{import_rows}\n"
         "Why the target is out of reach (issue #16): the last floor row is a process that only starts Python, "
-        "imports PyYAML (component files are YAML; its C parser is used, but `import yaml` loads the whole "
-        "package and compiles its reader's character-class regex, ~5 ms) and decodes the file; it alone is "
-        "most of the 1.5x budget. Above it: argparse (its import, gettext and `shutil` for the help width, "
-        "and building the parser), the `dataclasses` module and the ~25 dataclasses of the resource model "
-        "and the store contract, generated at import by compiling their methods (~0.5 ms each), and our "
-        "modules. What was cut: the names of a file of strings and objects whose keys hold no separator are "
-        "kept as groups and printed one join per object, without one string per name or the {name: value} "
-        "map (built on the first get); only the `list` command's options are built when the command comes "
-        "first; no `tomllib` without a user config file, no `typing`; the command ends without the "
-        "interpreter's teardown (tui/cli.py `entry`). Earlier: the printable check is one "
-        "`bytes.translate`, large files are decoded in steps. Left: replacing the dataclasses with "
-        "hand-written classes (the import rows above) would save about 0.4x more, at the price of "
-        "hand-written `__init__`/`__eq__`/`__hash__`/`__repr__` for every model type.\n"
+        "imports PyYAML (component files are YAML; only libyaml's parser is used, but the package's "
+        "`__init__` imports every part, the C binding included needs them, and `yaml.reader` compiles a "
+        "character-class regex at import, ~5 ms) and decodes the file; it alone is most of the 1.5x budget. "
+        "Above it: argparse (its import, gettext and locale, building the `list` command's parser) and our "
+        "modules' own code. What was cut: the ~25 dataclasses of the resource model, the store contract and "
+        "the runtime are `Record` classes (components/record.py: methods written once, not compiled per class "
+        "at import; a test compares each with its dataclass), so neither `dataclasses` nor `inspect` is "
+        "imported; argparse's help width is read without `shutil` (and its zlib, bz2, lzma); the names of a "
+        "file of strings and objects whose keys hold no separator are kept as groups and printed one join per "
+        "object; only the `list` command's options are built when the command comes first; no `tomllib` "
+        "without a user config file, no `typing`; the command ends without the interpreter's teardown "
+        "(tui/cli.py `entry`); tests/test_import_hygiene.py pins every module the listing may import.\n"
     )
     print(table)
     (ROOT / "benchmarks" / "results").mkdir(exist_ok=True)

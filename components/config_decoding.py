@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 
 from dapr_secrets.components.golang import field_matcher, go_quote, parse_go_duration
 from dapr_secrets.components.model import ApiAccessRule, Configuration, Diagnostic, SecretScope, Severity, Source
+from dapr_secrets.components.record import MutableRecord
 from dapr_secrets.components.values import MAPPING, MERGE_TAG, SCALAR, SEQUENCE, YAML_TAG, Node
 
 # `typing` is for type checkers only: importing it costs the headless CLI's startup ~2 ms.
@@ -22,15 +22,19 @@ _NULL_WORDS = frozenset(("", "~", "null", "Null", "NULL"))
 _SCOPE_FIELDS = ("storeName", "defaultAccess", "allowedSecrets", "deniedSecrets")
 
 
-@dataclass
-class Settings:
+class Settings(MutableRecord):
     """What the files decoded so far set; each file decodes onto it, as yaml.v3 onto a struct."""
 
-    scopes: list[SecretScope] = field(default_factory=list)
-    deny: list[str] = field(default_factory=list)
-    sources: list[Source] = field(default_factory=list)
-    api_allowed: list[ApiAccessRule] = field(default_factory=list)
-    api_denied: list[ApiAccessRule] = field(default_factory=list)
+    __match_args__ = ("scopes", "deny", "sources", "api_allowed", "api_denied")
+
+    def __init__(self, scopes: list[SecretScope] | None = None, deny: list[str] | None = None, sources: list[Source] | None = None,
+                 api_allowed: list[ApiAccessRule] | None = None, api_denied: list[ApiAccessRule] | None = None) -> None:
+        # None: a new list each, as field(default_factory=list) gave
+        self.scopes: list[SecretScope] = [] if scopes is None else scopes
+        self.deny: list[str] = [] if deny is None else deny
+        self.sources: list[Source] = [] if sources is None else sources
+        self.api_allowed: list[ApiAccessRule] = [] if api_allowed is None else api_allowed
+        self.api_denied: list[ApiAccessRule] = [] if api_denied is None else api_denied
 
     def configuration(self) -> Configuration:
         return Configuration(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 
 from dapr_secrets.components import loader_diagnostics as diagnose
 from dapr_secrets.components.gostructs import API_VERSION, COMPONENT, KIND, TYPE_INFO, DecodeError, Decoder, line_of
@@ -23,6 +22,7 @@ from dapr_secrets.components.model import (
     SecretKeyRef,
     Source,
 )
+from dapr_secrets.components.record import MutableRecord
 from dapr_secrets.components.values import (
     YamlError,
     YamlList,
@@ -40,14 +40,18 @@ MAX_DOCUMENT_BYTES = 64 * 1024  # bufio.Scanner's default token limit, which dap
 _SEPARATOR = b"\n---"
 
 
-@dataclass
-class LoadResult:
-    components: list[Component] = field(default_factory=list)  # what daprd would load, in its order
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    # HTTPEndpoint and MCPServer resources, as Components of that kind: only their secretKeyRefs count
-    other_resources: list[Component] = field(default_factory=list)
-    # resources whose scopes leave the app out: daprd does not load them, the UI still shows them
-    scoped_out: list[Component] = field(default_factory=list)
+class LoadResult(MutableRecord):
+    __match_args__ = ("components", "diagnostics", "other_resources", "scoped_out")
+
+    def __init__(self, components: list[Component] | None = None, diagnostics: list[Diagnostic] | None = None,
+                 other_resources: list[Component] | None = None, scoped_out: list[Component] | None = None) -> None:
+        # None: a new list each, as field(default_factory=list) gave
+        self.components: list[Component] = [] if components is None else components  # what daprd would load, in its order
+        self.diagnostics: list[Diagnostic] = [] if diagnostics is None else diagnostics
+        # HTTPEndpoint and MCPServer resources, as Components of that kind: only their secretKeyRefs count
+        self.other_resources: list[Component] = [] if other_resources is None else other_resources
+        # resources whose scopes leave the app out: daprd does not load them, the UI still shows them
+        self.scoped_out: list[Component] = [] if scoped_out is None else scoped_out
 
 
 def load_resources(

@@ -1,12 +1,14 @@
 """The Dapr resource model: what daprd reads from a resources folder (or a cluster).
 
-Plain dataclasses, no I/O. Loaders in this package build them; `backends/` consumes them.
+Plain frozen values (components/record.py: they behave as dataclasses, without their import-time cost),
+no I/O. Loaders in this package build them; `backends/` consumes them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
+
+from dapr_secrets.components.record import Record
 
 # `typing` is for type checkers only: importing it costs the headless CLI's startup ~2 ms.
 TYPE_CHECKING = False
@@ -34,12 +36,15 @@ CATEGORIES = (
 BUILTIN_KUBERNETES_STORE = "kubernetes"
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(Record):
     """Where a thing was defined: a file and a 1-based line, or a cluster object."""
 
+    __match_args__ = ("file", "line")
     file: str
-    line: int | None = None
+    line: int | None
+
+    def __init__(self, file: str, line: int | None = None) -> None:
+        self.__dict__.update(file=file, line=line)
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}" if self.line else self.file
@@ -51,17 +56,22 @@ class Severity(str, Enum):
     INFO = "info"  # worth knowing, nothing is wrong
 
 
-@dataclass(frozen=True)
-class Diagnostic:
+class Diagnostic(Record):
     """A problem found in configuration or a store, as data. Messages never contain secret values."""
 
+    __match_args__ = ("severity", "code", "message", "hint", "source", "component", "secret")
     severity: Severity
     code: str  # short stable slug, e.g. "duplicate-name", "parked-forever"
     message: str  # what is wrong, in a sentence
-    hint: str = ""  # what to do about it
-    source: Source | None = None
-    component: str | None = None  # component name, when the problem belongs to one
-    secret: str | None = None  # secret name, when it belongs to one (a name, never a value)
+    hint: str  # what to do about it
+    source: Source | None
+    component: str | None  # component name, when the problem belongs to one
+    secret: str | None  # secret name, when it belongs to one (a name, never a value)
+
+    def __init__(self, severity: Severity, code: str, message: str, hint: str = "", source: Source | None = None,
+                 component: str | None = None, secret: str | None = None) -> None:
+        self.__dict__.update(severity=severity, code=code, message=message, hint=hint, source=source, component=component,
+                             secret=secret)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -76,10 +86,13 @@ class Diagnostic:
         }
 
 
-@dataclass(frozen=True)
-class SecretKeyRef:
+class SecretKeyRef(Record):
+    __match_args__ = ("name", "key")
     name: str
-    key: str = ""
+    key: str
+
+    def __init__(self, name: str, key: str = "") -> None:
+        self.__dict__.update(name=name, key=key)
 
     @property
     def effective_key(self) -> str:
@@ -87,30 +100,45 @@ class SecretKeyRef:
         return self.key or self.name
 
 
-@dataclass(frozen=True)
-class MetadataItem:
+class MetadataItem(Record):
+    __match_args__ = ("name", "value", "secret_key_ref", "env_ref", "line")
     name: str
-    value: str | None = None  # the string daprd sees; None when the YAML had no value (or null)
-    secret_key_ref: SecretKeyRef | None = None  # None when absent or its name is empty
-    env_ref: str | None = None  # None when absent or empty
-    line: int | None = None
+    value: str | None  # the string daprd sees; None when the YAML had no value (or null)
+    secret_key_ref: SecretKeyRef | None  # None when absent or its name is empty
+    env_ref: str | None  # None when absent or empty
+    line: int | None
+
+    def __init__(self, name: str, value: str | None = None, secret_key_ref: SecretKeyRef | None = None,
+                 env_ref: str | None = None, line: int | None = None) -> None:
+        self.__dict__.update(name=name, value=value, secret_key_ref=secret_key_ref, env_ref=env_ref, line=line)
 
 
-@dataclass(frozen=True)
-class Component:
+_IN_MEMORY = Source("<memory>")  # a component built in code, not read from a file (values never change: one is enough)
+
+
+class Component(Record):
+    __match_args__ = ("name", "type", "version", "namespace", "metadata", "auth_secret_store", "scopes", "init_timeout",
+                      "ignore_errors", "source", "kind")
     name: str
     type: str  # spec.type exactly as written, e.g. "secretstores.local.file"
-    version: str = ""
-    namespace: str = ""
-    metadata: tuple[MetadataItem, ...] = ()
-    auth_secret_store: str = ""
-    scopes: tuple[str, ...] = ()
-    init_timeout: str = ""
-    ignore_errors: bool = False
-    source: Source = field(default_factory=lambda: Source("<memory>"))
+    version: str
+    namespace: str
+    metadata: tuple[MetadataItem, ...]
+    auth_secret_store: str
+    scopes: tuple[str, ...]
+    init_timeout: str
+    ignore_errors: bool
+    source: Source
     # "Component", or another resource daprd resolves secretKeyRefs for with the same secret
     # processor ("HTTPEndpoint", "MCPServer"): its metadata are then the items that can hold a ref.
-    kind: str = "Component"
+    kind: str
+
+    def __init__(self, name: str, type: str, version: str = "", namespace: str = "", metadata: tuple[MetadataItem, ...] = (),
+                 auth_secret_store: str = "", scopes: tuple[str, ...] = (), init_timeout: str = "", ignore_errors: bool = False,
+                 source: Source = _IN_MEMORY, kind: str = "Component") -> None:
+        self.__dict__.update(name=name, type=type, version=version, namespace=namespace, metadata=metadata,
+                             auth_secret_store=auth_secret_store, scopes=scopes, init_timeout=init_timeout,
+                             ignore_errors=ignore_errors, source=source, kind=kind)
 
     @property
     def category(self) -> str | None:
@@ -136,56 +164,77 @@ class Component:
         return f"{self.name} ({kind})"
 
 
-@dataclass(frozen=True)
-class ScopeDecision:
+class ScopeDecision(Record):
+    __match_args__ = ("allowed", "rule")
     allowed: bool
     rule: str  # human text of the rule that decided, e.g. "allowedSecrets of store vault"
 
+    def __init__(self, allowed: bool, rule: str) -> None:
+        self.__dict__.update(allowed=allowed, rule=rule)
 
-@dataclass(frozen=True)
-class SecretScope:
+
+class SecretScope(Record):
     """One `spec.secrets.scopes[]` entry of a Configuration (§1.7)."""
 
+    __match_args__ = ("store_name", "default_access", "allowed_secrets", "denied_secrets", "source")
     store_name: str
-    default_access: str = ""  # "", "allow" or "deny" in any case
-    allowed_secrets: tuple[str, ...] = ()
-    denied_secrets: tuple[str, ...] = ()
-    source: Source | None = None  # where the entry is written
+    default_access: str  # "", "allow" or "deny" in any case
+    allowed_secrets: tuple[str, ...]
+    denied_secrets: tuple[str, ...]
+    source: Source | None  # where the entry is written
+
+    def __init__(self, store_name: str, default_access: str = "", allowed_secrets: tuple[str, ...] = (),
+                 denied_secrets: tuple[str, ...] = (), source: Source | None = None) -> None:
+        self.__dict__.update(store_name=store_name, default_access=default_access, allowed_secrets=allowed_secrets,
+                             denied_secrets=denied_secrets, source=source)
 
 
-@dataclass(frozen=True)
-class Configuration:
+class Configuration(Record):
     """What the `--config` files say about secrets, merged the way daprd merges them."""
 
-    scopes: tuple[SecretScope, ...] = ()
-    sources: tuple[Source, ...] = ()
-    component_deny: tuple[str, ...] = ()  # spec.components.deny as written: "type" or "type/version"
-    api_allowed: tuple[ApiAccessRule, ...] = ()  # spec.api.allowed
-    api_denied: tuple[ApiAccessRule, ...] = ()  # spec.api.denied
+    __match_args__ = ("scopes", "sources", "component_deny", "api_allowed", "api_denied")
+    scopes: tuple[SecretScope, ...]
+    sources: tuple[Source, ...]
+    component_deny: tuple[str, ...]  # spec.components.deny as written: "type" or "type/version"
+    api_allowed: tuple[ApiAccessRule, ...]  # spec.api.allowed
+    api_denied: tuple[ApiAccessRule, ...]  # spec.api.denied
+
+    def __init__(self, scopes: tuple[SecretScope, ...] = (), sources: tuple[Source, ...] = (), component_deny: tuple[str, ...] = (),
+                 api_allowed: tuple[ApiAccessRule, ...] = (), api_denied: tuple[ApiAccessRule, ...] = ()) -> None:
+        self.__dict__.update(scopes=scopes, sources=sources, component_deny=component_deny, api_allowed=api_allowed,
+                             api_denied=api_denied)
 
 
-@dataclass(frozen=True)
-class ApiAccessRule:
+class ApiAccessRule(Record):
     """One `spec.api.allowed[]`/`denied[]` entry of a Configuration (§4 R4)."""
 
-    name: str = ""
-    version: str = ""
-    protocol: str = ""
+    __match_args__ = ("name", "version", "protocol")
+    name: str
+    version: str
+    protocol: str
+
+    def __init__(self, name: str = "", version: str = "", protocol: str = "") -> None:
+        self.__dict__.update(name=name, version=version, protocol=protocol)
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(Record):
     """One `secretKeyRef` of a component: which store, secret and key it needs (§2)."""
 
+    __match_args__ = ("component", "field", "store", "secret", "key", "has_fallback_value", "source", "kind", "key_written")
     component: str
     field: str  # the metadata item name
     store: str  # auth.secretStore, or "kubernetes" in Kubernetes mode when empty, else ""
     secret: str
     key: str  # the effective key: secretKeyRef.key, or the secret name when empty
-    has_fallback_value: bool = False  # a literal `value` next to the ref (used when the ref fails)
-    source: Source | None = None
-    kind: str = "Component"  # the kind of the resource that holds the ref (HTTPEndpoint, MCPServer, ...)
-    key_written: bool = True  # False: no `key` in the file, so daprd reads the key named like the secret (§2.6)
+    has_fallback_value: bool  # a literal `value` next to the ref (used when the ref fails)
+    source: Source | None
+    kind: str  # the kind of the resource that holds the ref (HTTPEndpoint, MCPServer, ...)
+    key_written: bool  # False: no `key` in the file, so daprd reads the key named like the secret (§2.6)
+
+    def __init__(self, component: str, field: str, store: str, secret: str, key: str, has_fallback_value: bool = False,
+                 source: Source | None = None, kind: str = "Component", key_written: bool = True) -> None:
+        self.__dict__.update(component=component, field=field, store=store, secret=secret, key=key,
+                             has_fallback_value=has_fallback_value, source=source, kind=kind, key_written=key_written)
 
     @property
     def owner(self) -> str:

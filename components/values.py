@@ -15,7 +15,7 @@ import base64
 import binascii
 import math
 import re
-from dataclasses import dataclass, field
+import reprlib
 
 import yaml
 
@@ -47,18 +47,28 @@ class YamlError(ValueError):
 # --- composing: YAML text -> nodes ------------------------------------------------------------
 
 
-@dataclass(eq=False, slots=True)
 class Node:
-    """One YAML node of the first document, with the 1-based line where it starts."""
+    """One YAML node of the first document, with the 1-based line where it starts. Compared by
+    identity (it was `@dataclass(eq=False, slots=True)`: written out, as no class is generated at import)."""
 
-    kind: str  # SCALAR, SEQUENCE, MAPPING or ALIAS
-    line: int
-    value: str = ""  # scalar text, or the anchor name of an alias
-    tag: str | None = None  # explicit tag in long form, None when untagged
-    plain: bool = False  # an untagged plain scalar: the YAML resolver decides its type
-    items: list[Any] = field(default_factory=list)  # sequence: [Node]; mapping: [(key Node, value Node)]
-    target: Node | None = None  # alias: the anchored node
-    anchor: str | None = None
+    __match_args__ = ("kind", "line", "value", "tag", "plain", "items", "target", "anchor")
+    __slots__ = __match_args__
+
+    def __init__(self, kind: str, line: int, value: str = "", tag: str | None = None, plain: bool = False,
+                 items: list[Any] | None = None, target: Node | None = None, anchor: str | None = None) -> None:
+        self.kind = kind  # SCALAR, SEQUENCE, MAPPING or ALIAS
+        self.line = line
+        self.value = value  # scalar text, or the anchor name of an alias
+        self.tag = tag  # explicit tag in long form, None when untagged
+        self.plain = plain  # an untagged plain scalar: the YAML resolver decides its type
+        self.items: list[Any] = [] if items is None else items  # sequence: [Node]; mapping: [(key Node, value Node)]
+        self.target = target  # alias: the anchored node
+        self.anchor = anchor
+
+    @reprlib.recursive_repr()
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__match_args__)
+        return f"{self.__class__.__qualname__}({fields})"
 
     def resolved(self) -> Node:
         """The node itself, or the node an alias points at."""

@@ -47,8 +47,8 @@ def test_looking_up_an_aws_store_does_not_import_boto3():
     assert not top_level(modules_after(code)) & {"boto3", "botocore"}
 
 
-def test_the_headless_list_of_a_file_store_imports_no_ui_no_toml_parser_and_no_store_sdk(tmp_path):
-    """`dapr-secrets list` on a local.file store, run whole: nothing the listing does not use (issue #16).
+def _modules_of_a_listing(tmp_path) -> set[str]:
+    """Every module a fresh interpreter holds after `dapr-secrets list` ran whole on a local.file store.
     tomllib only loads when a user config file exists; none does here."""
     (tmp_path / "secrets.json").write_text('{"a": {"b": "1"}}')
     (tmp_path / "c").mkdir()
@@ -64,7 +64,12 @@ def test_the_headless_list_of_a_file_store_imports_no_ui_no_toml_parser_and_no_s
         f"    assert main(['list', 's', '--resources-path', {str(tmp_path / 'c')!r}]) == 0\n"
         "assert out.getvalue() == 'a:b\\n', out.getvalue()\n"
     )
-    loaded = top_level(modules_after(code))
+    return modules_after(code)
+
+
+def test_the_headless_list_of_a_file_store_imports_no_ui_no_toml_parser_and_no_store_sdk(tmp_path):
+    """`dapr-secrets list` on a local.file store, run whole: nothing the listing does not use (issue #16)."""
+    loaded = top_level(_modules_of_a_listing(tmp_path))
     assert "dapr_secrets" in loaded  # the check below can fail
     assert not loaded & {*UI_MODULES, *SDK_MODULES, "tomllib"}, loaded & {*UI_MODULES, *SDK_MODULES, "tomllib"}
 
@@ -103,3 +108,43 @@ def test_the_tuis_first_frame_imports_no_store_sdk_no_yaml_and_not_the_main_scre
     late = {"dapr_secrets.tui.screens.main", "dapr_secrets.tui.commands", "dapr_secrets.tui.widgets.detail",
             "dapr_secrets.components.loader"}
     assert not loaded & late, loaded & late
+
+
+# Everything `list` may import beyond what the interpreter itself loads (issue #16: every import is paid by
+# every listing, ~1 ms for a light module, 5-20 ms for a heavy one). The interpreter's own set depends on the
+# install (an editable one loads pathlib and re for its finder), so these are what a bare `python -S` lacks.
+# Not here, measured: dataclasses + inspect (~6 ms, and ~0.5 ms a generated class: components/record.py),
+# typing (~2 ms), shutil with zlib/bz2/lzma (~2 ms: tui/cli_help.py HelpFormatter), tomllib.
+LIST_PATH_STDLIB = {
+    "__future__", "_collections", "_collections_abc", "_datetime", "_functools", "_json", "_locale", "_operator", "_sre",
+    "_stat", "_struct", "_weakrefset", "argparse", "base64", "binascii", "collections", "contextlib", "copyreg", "datetime",
+    "enum", "errno", "fnmatch", "functools", "gc", "genericpath", "gettext", "importlib", "ipaddress", "itertools", "json",
+    "keyword", "locale", "math", "ntpath", "operator", "os", "pathlib", "posixpath", "re", "reprlib", "stat", "struct",
+    "threading", "types", "urllib", "warnings",
+    "yaml", "cython_runtime",  # PyYAML and its libyaml binding (also `_cython_<version>`)
+}
+LIST_PATH_OURS = {
+    "dapr_secrets", "dapr_secrets.backends", "dapr_secrets.backends.base", "dapr_secrets.backends.local_file",
+    "dapr_secrets.backends.metadata", "dapr_secrets.backends.redaction", "dapr_secrets.backends.registry",
+    "dapr_secrets.backends.resources", "dapr_secrets.backends.runtime", "dapr_secrets.components",
+    "dapr_secrets.components.config", "dapr_secrets.components.config_decoding", "dapr_secrets.components.files",
+    "dapr_secrets.components.golang", "dapr_secrets.components.gostructs", "dapr_secrets.components.loader",
+    "dapr_secrets.components.loader_diagnostics", "dapr_secrets.components.model", "dapr_secrets.components.record",
+    "dapr_secrets.components.references", "dapr_secrets.components.values", "dapr_secrets.tui", "dapr_secrets.tui.cli",
+    "dapr_secrets.tui.cli_audit", "dapr_secrets.tui.cli_diff", "dapr_secrets.tui.cli_help", "dapr_secrets.tui.completion",
+    "dapr_secrets.tui.escape", "dapr_secrets.tui.user_config", "dapr_secrets.tui.version",
+    # the packages of backends that declare command-line options (registry.declared_options): their __init__ only
+    "dapr_secrets.backends.alibaba", "dapr_secrets.backends.aws", "dapr_secrets.backends.azure_keyvault",
+    "dapr_secrets.backends.gcp", "dapr_secrets.backends.huawei", "dapr_secrets.backends.tencent", "dapr_secrets.backends.vault",
+}
+
+
+def test_the_headless_list_imports_only_the_modules_pinned_here(tmp_path):
+    """A new import on the listing path fails here: make it lazy, or add it above with what it costs."""
+    loaded = _modules_of_a_listing(tmp_path) - modules_after("pass")
+    ours = {name for name in loaded if name.split(".")[0] == "dapr_secrets"}
+    assert ours <= LIST_PATH_OURS, f"new on the `list` path: {sorted(ours - LIST_PATH_OURS)}"
+    others = {name for name in top_level(loaded - ours) if not name.startswith("_cython_")}
+    assert others <= LIST_PATH_STDLIB, f"new on the `list` path: {sorted(others - LIST_PATH_STDLIB)}"
+    assert {"dapr_secrets.backends.local_file", "yaml"} <= loaded  # the checks above can fail
+    assert not loaded & {"dataclasses", "inspect", "typing", "shutil", "tomllib"}  # the measured ones, by name

@@ -16,7 +16,7 @@ import base64
 import os
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -75,7 +75,7 @@ def cluster_problems(runtime: Runtime) -> list[Diagnostic]:
 def daprd_options(options: RuntimeOptions, namespace: str | None, context: str | None) -> RuntimeOptions:
     """The options of a daprd in `namespace` of kubeconfig `context` (the runtime gives its stores
     NAMESPACE=namespace, as a sidecar's environment has it: the built-in store reads it, §3.3)."""
-    return replace(options, namespace=namespace, kube_context=context)
+    return options.replace(namespace=namespace, kube_context=context)
 
 
 APP_CSS = Path(__file__).with_name("app.tcss")

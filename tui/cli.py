@@ -113,7 +113,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         prog="dapr-secrets",
         description="Browse Dapr secret stores the way daprd sees them.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=cli_help.HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=version_text())
     _common_options(parser, suppress=False)
@@ -129,7 +129,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub = commands.add_parser(name, help=help_text, description=help_text, formatter_class=cli_help.HelpFormatter)
         if only is None or name == only:
             _common_options(sub, suppress=True)
         return sub
@@ -155,7 +155,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     cli_diff.add_command(command)
     cli_diff.add_versions_command(command)
     about = "print the shell completion script: commands, options, store and secret names (never values)"
-    shell = commands.add_parser("completion", help=about, description=about)
+    shell = commands.add_parser("completion", help=about, description=about, formatter_class=cli_help.HelpFormatter)
     shell.add_argument("shell", choices=completion.SHELLS, help="the shell to complete in")
     cli_help.describe(parser, commands)
     return parser

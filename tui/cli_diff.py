@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from dataclasses import replace
 
 from dapr_secrets.backends.base import LastChanged, StoreError
 from dapr_secrets.backends.runtime import Runtime
@@ -115,7 +114,7 @@ def other_environment(runtime: Runtime, args: argparse.Namespace) -> tuple[Runti
         said.append(f"in context {args.against_context}")
     if not changes:
         return None
-    return Runtime.load(replace(options, **changes)), " ".join(said)
+    return Runtime.load(options.replace(**changes)), " ".join(said)
 
 
 def _fingerprinter(args: argparse.Namespace) -> Fingerprinter | None:

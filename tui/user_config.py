@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from dapr_secrets.components.record import Record
 
 CLIPBOARD_MODES = ("auto", "osc52", "native", "off")
 
@@ -30,18 +31,26 @@ SETTINGS: dict[str, tuple[type | tuple[type, ...], str]] = {
 }
 
 
-@dataclass(frozen=True)
-class UserConfig:
-    resources_paths: tuple[str, ...] = ()
-    config_files: tuple[str, ...] = ()
-    app_id: str | None = None
-    reveal_timeout: float | None = None
-    clipboard_timeout: float | None = None
-    clipboard: str | None = None
-    theme: str | None = None
-    keys: Mapping[str, str] = field(default_factory=dict)  # action -> "key[,key]"
-    path: str = ""  # where it was read from ("" when there is no file)
-    problems: tuple[str, ...] = ()  # what was wrong and left out, one sentence each
+class UserConfig(Record):
+    __match_args__ = ("resources_paths", "config_files", "app_id", "reveal_timeout", "clipboard_timeout", "clipboard", "theme", "keys",
+                      "path", "problems")
+    resources_paths: tuple[str, ...]
+    config_files: tuple[str, ...]
+    app_id: str | None
+    reveal_timeout: float | None
+    clipboard_timeout: float | None
+    clipboard: str | None
+    theme: str | None
+    keys: Mapping[str, str]  # action -> "key[,key]"
+    path: str  # where it was read from ("" when there is no file)
+    problems: tuple[str, ...]  # what was wrong and left out, one sentence each
+
+    def __init__(self, resources_paths: tuple[str, ...] = (), config_files: tuple[str, ...] = (), app_id: str | None = None,
+                 reveal_timeout: float | None = None, clipboard_timeout: float | None = None, clipboard: str | None = None,
+                 theme: str | None = None, keys: Mapping[str, str] | None = None, path: str = "", problems: tuple[str, ...] = ()) -> None:
+        keys = {} if keys is None else keys  # a new dict each, as field(default_factory=dict) gave
+        self.__dict__.update(resources_paths=resources_paths, config_files=config_files, app_id=app_id, reveal_timeout=reveal_timeout,
+                             clipboard_timeout=clipboard_timeout, clipboard=clipboard, theme=theme, keys=keys, path=path, problems=problems)
 
 
 def config_path(env: Mapping[str, str] | None = None) -> Path:

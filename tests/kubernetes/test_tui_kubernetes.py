@@ -7,7 +7,6 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -207,7 +206,7 @@ async def test_cli_options_without_a_namespace_variable_list_the_builtin_store(c
     from dapr_secrets.tui.cli import build_parser, options_from_args
 
     options = options_from_args(build_parser().parse_args(["--kubernetes", "--namespace", "prod"]))
-    app = make_app(Runtime.load(replace(options, env=kube_env, cwd=str(tmp_path))))
+    app = make_app(Runtime.load(options.replace(env=kube_env, cwd=str(tmp_path))))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: store_listed(app), what="the kubernetes store listed")
         assert list(app.main_screen.views["kubernetes"].index.names()) == ["db"]

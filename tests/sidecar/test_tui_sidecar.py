@@ -48,8 +48,6 @@ async def test_the_ui_browses_a_sidecars_stores_without_showing_values():
 
 
 async def test_the_prediction_vs_sidecar_screen_lists_the_planted_differences(tmp_path):
-    from dataclasses import replace
-
     from dapr_secrets.tui.screens.drift import DriftScreen
     from tests.helpers.sidecar import CANARY, fake_sidecar, write_files
 
@@ -72,7 +70,7 @@ async def test_the_prediction_vs_sidecar_screen_lists_the_planted_differences(tm
             await pilot.press("enter")
             await wait_for(pilot, lambda: not isinstance(app.screen, DriftScreen), what="jump back")
             await wait_for(pilot, lambda: app.main_screen.current == "files", what="files shown")
-    assert replace(options, sidecar_url=None) == app.runtime.prediction_options()
+    assert options.replace(sidecar_url=None) == app.runtime.prediction_options()
 
 
 async def test_drift_is_offered_only_with_a_sidecar(tmp_path):

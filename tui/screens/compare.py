@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
@@ -74,9 +74,9 @@ class CompareTarget:
     def runtime(self, runtime: Runtime) -> Runtime:
         """The other side's runtime: this one, or one built by the same rules for the other place."""
         if self.resources_path is not None:
-            return Runtime.load(replace(runtime.options, resources_paths=(self.resources_path,), resources_from_cluster=False))
+            return Runtime.load(runtime.options.replace(resources_paths=(self.resources_path,), resources_from_cluster=False))
         if self.namespace is not None:
-            return Runtime.load(replace(runtime.options, namespace=self.namespace))
+            return Runtime.load(runtime.options.replace(namespace=self.namespace))
         return runtime
 
 
