@@ -69,6 +69,14 @@ def test_a_record_has_the_fields_of_its_init_in_order(cls: type[MutableRecord]) 
 
 
 @pytest.mark.parametrize("cls", RECORDS, ids=lambda cls: cls.__name__)
+def test_a_record_annotates_the_fields_it_lists(cls: type[Record]) -> None:
+    """A field is written three times (annotation, `__match_args__`, `__init__`): a field added to one
+    and not the others fails here or in the test above."""
+    annotated = [name for klass in reversed(cls.__mro__) for name in vars(klass).get("__annotations__", {})]
+    assert tuple(dict.fromkeys(name for name in annotated if name != "__match_args__")) == cls.__match_args__
+
+
+@pytest.mark.parametrize("cls", RECORDS, ids=lambda cls: cls.__name__)
 def test_a_record_reads_compares_and_hashes_as_the_dataclass(cls: type[Record]) -> None:
     dataclass = twin(cls)
     arguments = sample_arguments(cls, "a")
