@@ -165,9 +165,10 @@ def palette_rows() -> list[Action]:
     return [row for row in ACTIONS if row.title]
 
 
-def palette_help(row: Action) -> str:
-    """A palette line's help: the key first, when it has one (`x: show the highlighted value…`)."""
-    return f"{row.shown_key}: {row.summary}" if row.key else row.summary
+def palette_help(row: Action, keymap: Mapping[str, str] | None = None) -> str:
+    """A palette line's help: the key first, when it has one (`x: show the highlighted value…`), as
+    bound now (`keymap` as in `help_rows`)."""
+    return f"{bound_keys(row, keymap or {})}: {row.summary}" if row.key else row.summary
 
 
 def help_rows(kubernetes_mode: bool, keymap: Mapping[str, str] | None = None) -> list[tuple[str, str]]:

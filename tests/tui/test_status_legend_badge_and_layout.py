@@ -8,6 +8,7 @@ import pytest
 from rich.text import Text
 
 from dapr_secrets.backends.runtime import State
+from dapr_secrets.tui.commands import ActionsProvider
 from dapr_secrets.tui.screens.help import HelpScreen
 from dapr_secrets.tui.user_config import UserConfig
 from dapr_secrets.tui.widgets.copy_badge import CopyBadge
@@ -154,6 +155,16 @@ async def test_help_shows_the_key_the_user_bound_not_the_tables(resources):
         await pilot.press("D")
         await settle(pilot)
         assert type(app.screen).__name__ == "DoctorScreen"  # the key help shows is the key that works
+
+
+async def test_the_palette_shows_the_key_the_user_bound_not_the_tables(resources):
+    resources.write("c.yaml", component_yaml("cache", "state.redis"))
+    app = make_app(resources.runtime(), user=UserConfig(keys={"doctor": "D", "quit": "Q"}, path="config.toml"))
+    async with app.run_test(size=LARGE) as pilot:
+        await settle(pilot)
+        lines = {title: help_text for title, help_text, _run in ActionsProvider(app.screen)._actions()}
+        assert lines["Doctor"].startswith("D: ")  # as help says it, not the table's `d`
+        assert lines["Help"].startswith("?: ")  # not rebound: as in the table
 
 
 # ----- the copy badge
