@@ -177,6 +177,8 @@ class MainScreen(Screen[None]):
     # ----- showing a component
 
     def on_sidebar_component_highlighted(self, event: Sidebar.ComponentHighlighted) -> None:
+        if event.component == self.current and not event.chosen and self.query_one("#filter").display:
+            return  # the list was rebuilt (refresh) under the open filter: nothing new to show
         self.show_component(event.component)
         if event.chosen:
             self._focus_view()
@@ -497,13 +499,19 @@ class MainScreen(Screen[None]):
                     view.secret_tree.relabel_secrets()  # "used by N" as the files now say
         self.query_one(Sidebar).set_components(self.runtime.components, self._group_by_namespace(), self.runtime.scoped_out_components())
         current = self.current if self.current in names else None
-        if current is not None:
+        filtering = bool(self.query_one("#filter").display)  # it stays open: its query runs again as names arrive
+        if current is not None and filtering:
+            self.ensure_view(current)  # shown again when the filter closes
+        elif current is not None:
             self.show_component(current)
         else:
-            self.query_one("#views", ContentSwitcher).current = "welcome"
+            if not filtering:
+                self.query_one("#views", ContentSwitcher).current = "welcome"
             self.current = None
             self.refresh_bindings()
         self._open_all()
+        if filtering:
+            self._update_filter()
 
     def reset_views(self) -> None:
         """Show the (new) runtime from scratch: no view, pane or status of the previous one survives."""
