@@ -218,6 +218,25 @@ async def test_the_badge_goes_when_the_clipboard_is_cleared_after_a_short_timeou
         assert app.clipboard_service.pending is None
 
 
+async def test_at_80_columns_the_badge_gives_way_to_a_long_app_id_and_names_the_secret_only(resources):
+    app_id = "checkout-service-production-eu"
+    MemoryStore.secrets = {"redis": {"username": "badge-canary-user", "password": "badge-canary-value"}}
+    resources.write("m.yaml", component_yaml("mem", "secretstores.test.memory"))
+    resources.write("p.yaml", component_yaml("parked", "state.redis", {"redisPassword": {"secretKeyRef": {"name": "x"}}},
+                                                auth="nowhere"))  # parked forever: the header counts it
+    app = make_app(resources.runtime(app_id=app_id), FakeNativeClipboard(), clipboard_timeout=30)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await copy_a_secret(pilot, name="redis")  # two keys: copied as Dapr's JSON, as the notification says
+        await wait_for(pilot, lambda: badge(app).display, what="the badge")
+        await pilot.pause()
+        header, shown = app.query_one(HeaderLine).render().plain, str(badge(app).render())
+        assert f"app: {app_id}" in header and "✖1" in header, header  # the app id whole, as without a badge
+        assert shown.startswith("c mem/redis 30s"), shown  # which secret, not how it was copied
+        assert header.__len__() + badge(app).size.width <= SMALL[0] - 2  # one line, with the header's padding
+        assert "badge-canary" not in screen_text(app)
+
+
 async def test_the_badge_escapes_the_secret_name(resources):
     name = "evil[bold red]\x1b[2Jname"
     MemoryStore.secrets = {name: {name: "badge-canary-value"}}

@@ -82,7 +82,7 @@ class MainScreen(Screen[None]):
         app = self.dapr_app
         with Horizontal(id="top"):
             yield HeaderLine(id="header")
-            yield CopyBadge(app.clipboard_service, id="copy-badge")  # while a copied secret waits to be cleared
+            yield CopyBadge(app.clipboard_service, self._badge_room, id="copy-badge")  # while a copied secret waits to be cleared
         with Horizontal(id="main"):
             yield Sidebar(id="sidebar")
             with Vertical(id="content"):
@@ -94,6 +94,10 @@ class MainScreen(Screen[None]):
                     yield DetailPane(self.runtime, self.scopes.text, app.value_services, app.clock, id="detail")
                     yield ReferencesPane(self.runtime, id="refs")
         yield Footer()
+
+    def _badge_room(self) -> int:
+        """The copy badge takes what the header leaves: the app id stays whole at 80 columns."""
+        return self.size.width - self.query_one(HeaderLine).essential_width()
 
     def _welcome_text(self) -> Text:
         if not self.runtime.components:
