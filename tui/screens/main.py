@@ -339,6 +339,7 @@ class MainScreen(Screen[None]):
     # ----- filter
 
     def action_filter(self) -> None:
+        self.mask_values()  # the filter takes the secret's place: closing it must not show a value again
         self.navigation.unzoom()
         field = self.query_one("#filter", FilterInput)
         field.display = True
