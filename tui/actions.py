@@ -97,6 +97,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("scopes", "S", "Scopes", "Secret scopes", "what the secrets API gives the app from each store, and where each rule is written",
            "secret scopes: what the secrets API gives the app from each store, the lists and the file:line of each rule; "
            "enter selects the store", hidden=True),
+    Action(help_keys="e", help="in a component or the doctor: open its file at the highlighted line in $EDITOR (the app waits)"),
     Action("drift", title="Prediction vs sidecar", summary="what the files predict next to what the running sidecar loaded and answers",
            needs=Needs.SIDECAR, app_wide=True),
     Action("audit_log", title="Audit log", summary="who revealed, copied, verified or compared what, and when (never values)",
