@@ -70,7 +70,8 @@ class ValueKeys:
 
     def next_version(self) -> None:
         """Read the next older version of the highlighted secret (where the store keeps versions)."""
-        self.detail.actions.next_version()
+        if self._need_target() is not None:  # on a folder: ask for a secret, not "this secret has no versions"
+            self.detail.actions.next_version()
 
     def verify(self) -> None:
         """"matches" or "does not match", never a value."""
