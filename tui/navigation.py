@@ -120,9 +120,9 @@ class Navigation:
         else:
             screen.jump_to_component(place.component, record=False)
             if place.row is not None:
-                self._select_row_later(place.component, place.row)
+                self.select_row_later(place.component, place.row)
 
-    def _select_row_later(self, component: str, row: str) -> None:
+    def select_row_later(self, component: str, row: str) -> None:
         """Once the view has its rows (a view the jump created gets them when it mounts)."""
         view = self.screen.views.get(component)
         if not isinstance(view, ComponentView):
@@ -178,7 +178,7 @@ class Navigation:
         self.screen.jump_to_component(ref.component, record=False)
         row = _reference_row(self.screen, ref)
         if row is not None:
-            self._select_row_later(ref.component, row)
+            self.select_row_later(ref.component, row)
         view = self.screen.views.get(ref.component)
         if isinstance(view, ComponentView):  # where the walk is, on screen as long as the view shows it
             what = f"{walk.store}/{walk.secret}" + (f"[{walk.key}]" if walk.key else "")

@@ -492,6 +492,9 @@ class MainScreen(Screen[None]):
         if runtime is not self.runtime:  # switched namespace or context meanwhile
             return
         names = {c.name: c for c in self.runtime.components}
+        place = self.navigation.current_place()  # a component's view is built anew: its row and focus come back
+        shown = self.current_view()
+        had_focus = shown is not None and self.focused is not None and shown in (self.focused, *self.focused.ancestors)
         self.navigation.reset()  # the files were read again: who uses what may have changed
         for name, view in list(self.views.items()):
             component = names.get(name)
@@ -509,6 +512,10 @@ class MainScreen(Screen[None]):
             self.ensure_view(current)  # shown again when the filter closes
         elif current is not None:
             self.show_component(current)
+            if place is not None and place.row is not None:
+                self.navigation.select_row_later(current, place.row)
+            if had_focus:
+                self._focus_view()
         else:
             if not filtering:
                 self.query_one("#views", ContentSwitcher).current = "welcome"
