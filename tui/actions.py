@@ -105,7 +105,8 @@ ACTIONS: tuple[Action, ...] = (
     Action(help_keys="tab / shift+tab", help="move between panes"),
     Action(help_keys="j / k, ↑ / ↓", help="move"),
     Action("back", "ctrl+o,alt+left", "Back", "Back", "back to where you were before the last jump",
-           "back to where you were before the last jump (a reference, the palette, the filter, the doctor, ] / [)",
+           "back to where you were before the last jump (a reference, the palette, the filter, the doctor, ] / [); "
+           "while typing in the filter, alt+← / alt+→ move by word and ctrl+o goes back",
            help_keys="ctrl+o / alt+←", hidden=True),
     Action("forward", "ctrl+i,alt+right", "Forward", "Forward", "forward again, after going back",
            "forward again after going back. ctrl+i only where the terminal tells it from tab (kitty keyboard protocol: "

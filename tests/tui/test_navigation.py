@@ -307,6 +307,20 @@ async def test_left_and_h_still_type_in_the_filter(resources):
         assert app.main_screen.query_one("#filter").value == "hab"
 
 
+async def test_alt_arrows_move_by_word_in_the_filter_instead_of_jumping_away(resources):
+    app = make_app(shared_setup(resources))
+    async with app.run_test(size=SIZE) as pilot:
+        tree = await open_store(pilot, "shop")
+        await cursor_to(pilot, tree, SECRET)
+        await pilot.press("right_square_bracket")  # a jump: back has somewhere to go
+        await settle(pilot)
+        await pilot.press("slash", *"db pass", "alt+left", "x", "alt+right", "y")
+        await settle(pilot)
+        field = app.main_screen.query_one("#filter")
+        assert field.display and field.value == "db xpassy"  # word left / right, as in any text field
+        assert current(app) == "billing"  # still where the jump landed
+
+
 # ----- focus and zoom
 
 
