@@ -50,7 +50,7 @@ class Action:
 
 
 KEY_NAMES = {"equals_sign": "=", "slash": "/", "question_mark": "?", "minus": "-", "left_square_bracket": "[",
-             "right_square_bracket": "]"}
+             "right_square_bracket": "]", "left": "←", "right": "→"}
 
 ACTIONS: tuple[Action, ...] = (
     Action("reveal", "x", "Reveal", "Reveal / hide value", "show the highlighted value (re-masks on move and after a timeout)",
@@ -158,9 +158,10 @@ KEYMAP_PREFIX = "dapr-secrets."  # a binding's id: the user config's [keys] rebi
 
 
 def _binding(row: Action, action: str) -> Binding:
-    return Binding(
-        row.key, action, row.footer, show=bool(row.footer) and not row.hidden, priority=row.priority, id=KEYMAP_PREFIX + row.action
-    )
+    # A priority key (ctrl+c, the tree's arrows) has no id: a [keys] rebind of its action, which
+    # Textual's keymap applies to every binding of that id, leaves it bound, as help says.
+    binding_id = None if row.priority else KEYMAP_PREFIX + row.action
+    return Binding(row.key, action, row.footer, show=bool(row.footer) and not row.hidden, priority=row.priority, id=binding_id)
 
 
 def palette_rows() -> list[Action]:

@@ -157,6 +157,29 @@ async def test_help_shows_the_key_the_user_bound_not_the_tables(resources):
         assert type(app.screen).__name__ == "DoctorScreen"  # the key help shows is the key that works
 
 
+async def test_the_keys_help_says_stay_bound_after_a_rebind_do_stay_bound(resources):
+    # help shows "H / left" and "Q / ctrl+c" after these rebinds: left and ctrl+c must still work
+    resources.file_store("files", {"db": {"password": "rebind-canary"}}, nestedSeparator=":")
+    app = make_app(resources.runtime(), user=UserConfig(keys={"tree_collapse": "H", "quit": "Q"}, path="config.toml"))
+    async with app.run_test(size=LARGE) as pilot:
+        tree = await open_store(pilot, "files")
+        group = tree.root.children[0]
+        group.expand()
+        tree.move_cursor(group)
+        await settle(pilot)
+        await pilot.press("left")
+        await settle(pilot)
+        assert not group.is_expanded
+        await pilot.press("question_mark")
+        await pilot.pause()
+        keys = dict((what, key) for key, what in app.screen.keys)
+        assert keys["in a tree: close the open node, else go to its parent"] == "H / ←"
+        await pilot.press("escape")
+        await pilot.press("ctrl+c")
+        await settle(pilot)
+        assert not app.is_running
+
+
 async def test_the_palette_shows_the_key_the_user_bound_not_the_tables(resources):
     resources.write("c.yaml", component_yaml("cache", "state.redis"))
     app = make_app(resources.runtime(), user=UserConfig(keys={"doctor": "D", "quit": "Q"}, path="config.toml"))
