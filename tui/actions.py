@@ -22,6 +22,7 @@ class Needs(str, Enum):
     NOTHING = "nothing"
     VALUES = "values"  # a store, or a component with a masked plain value: x (reveal on) and c
     NO_REVEAL = "no-reveal"  # like VALUES, with --no-reveal: x only says why it does nothing
+    NO_VALUES = "no-values"  # nothing shown holds a value (a component reads its values from stores): x, c, y say where
     SECRET = "secret"  # a secret store shown
     KUBERNETES = "kubernetes"  # Kubernetes mode
     SIDECAR = "sidecar"  # attached to a running sidecar
@@ -58,6 +59,9 @@ ACTIONS: tuple[Action, ...] = (
            "on a secret with several keys, reveals its first key in the Secret pane, where you pick the others",
            needs=Needs.VALUES),
     Action("reveal_off", "x", needs=Needs.NO_REVEAL),  # --no-reveal: x is not offered, but says why
+    Action("values_elsewhere", "x", needs=Needs.NO_VALUES),  # not offered where no value is shown, but says where they are
+    Action("values_elsewhere", "c", needs=Needs.NO_VALUES),
+    Action("values_elsewhere", "y", needs=Needs.NO_VALUES),
     Action("copy", "c", "Copy", "Copy value", "copy the highlighted value without showing it",
            "copy the highlighted value without showing it (cleared after the clipboard timeout); the version shown",
            needs=Needs.VALUES),

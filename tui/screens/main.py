@@ -310,6 +310,9 @@ class MainScreen(Screen[None]):
     def action_reveal_off(self) -> None:
         self.values.reveal_off()
 
+    def action_values_elsewhere(self) -> None:
+        self.values.values_elsewhere()
+
     def action_copy(self) -> None:
         self.values.copy()
 
@@ -571,8 +574,10 @@ class MainScreen(Screen[None]):
         row = ACTIONS_BY_NAME.get(action)
         needs = row.needs if row is not None else Needs.NOTHING
         view = self.current_view()
+        shows_values = isinstance(view, StoreView) or (isinstance(view, ComponentView) and view.has_plain_values)
+        if needs == Needs.NO_VALUES:
+            return not shows_values
         if needs in (Needs.VALUES, Needs.NO_REVEAL):
-            shows_values = isinstance(view, StoreView) or (isinstance(view, ComponentView) and view.has_plain_values)
             copies = action in ("copy", "copy_menu")  # copying works with reveal off too
             return shows_values and (copies or (needs == Needs.NO_REVEAL) == self.dapr_app.settings.no_reveal)
         if needs == Needs.TREE:
