@@ -22,6 +22,7 @@ class Needs(str, Enum):
     NOTHING = "nothing"
     VALUES = "values"  # a store, or a component with a masked plain value: x (reveal on) and c
     NO_REVEAL = "no-reveal"  # like VALUES, with --no-reveal: x only says why it does nothing
+    NO_SECRET = "no-secret"  # no store shown: =, v, a and - (a store's keys) say where they work
     NO_VALUES = "no-values"  # nothing shown holds a value (a component reads its values from stores): x, c, y say where
     SECRET = "secret"  # a secret store shown
     KUBERNETES = "kubernetes"  # Kubernetes mode
@@ -62,6 +63,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("values_elsewhere", "x", needs=Needs.NO_VALUES),  # not offered where no value is shown, but says where they are
     Action("values_elsewhere", "c", needs=Needs.NO_VALUES),
     Action("values_elsewhere", "y", needs=Needs.NO_VALUES),
+    *(Action("store_keys_elsewhere", key, needs=Needs.NO_SECRET) for key in ("equals_sign", "v", "a", "minus")),  # say where
     Action("copy", "c", "Copy", "Copy value", "copy the highlighted value without showing it",
            "copy the highlighted value without showing it (cleared after the clipboard timeout); the version shown",
            needs=Needs.VALUES),

@@ -42,3 +42,22 @@ async def test_x_c_y_on_a_component_without_a_written_value_say_where_its_values
             assert said and "secretKeyRef" in said[-1] and "enter" in said[-1], (key, said)
             assert app.screen is app.main_screen
         assert not {"reveal", "copy"} & footer_actions(app)  # the footer still offers only what works
+
+
+async def test_store_keys_on_a_component_say_they_work_in_a_store(resources):
+    resources.file_store("files", {"db": {"password": "v-canary-3"}}, nestedSeparator=":")
+    resources.write("legacy.yaml", component_yaml("legacy", "bindings.http", {"password": "plain-canary-3"}))
+    app = make_app(resources.runtime())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.query_one(Sidebar).highlight_component("legacy")
+        await settle(pilot)
+        for key in ("equals_sign", "v", "a", "minus"):  # verify, version, age, collapse-all: a store's keys
+            before = len(notifications(app))
+            await pilot.press(key)
+            await settle(pilot)
+            said = notifications(app)[before:]
+            assert said and "secret store" in said[-1], (key, said)
+        await pilot.press("slash", "equals_sign", "v", "a", "minus", "x", "c", "y")  # in the filter they are typed
+        await settle(pilot)
+        assert app.main_screen.query_one("#filter").value == "=va-xcy"

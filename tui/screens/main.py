@@ -313,6 +313,10 @@ class MainScreen(Screen[None]):
     def action_values_elsewhere(self) -> None:
         self.values.values_elsewhere()
 
+    def action_store_keys_elsewhere(self) -> None:
+        self.notify("This key works in a secret store: pick one on the left, or press enter on a secretKeyRef to jump to its secret.",
+                    severity="warning", markup=False)
+
     def action_copy(self) -> None:
         self.values.copy()
 
@@ -577,6 +581,8 @@ class MainScreen(Screen[None]):
         shows_values = isinstance(view, StoreView) or (isinstance(view, ComponentView) and view.has_plain_values)
         if needs == Needs.NO_VALUES:
             return not shows_values
+        if needs == Needs.NO_SECRET:
+            return not isinstance(view, StoreView)
         if needs in (Needs.VALUES, Needs.NO_REVEAL):
             copies = action in ("copy", "copy_menu")  # copying works with reveal off too
             return shows_values and (copies or (needs == Needs.NO_REVEAL) == self.dapr_app.settings.no_reveal)
