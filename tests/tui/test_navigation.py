@@ -231,6 +231,28 @@ async def test_escape_keeps_closing_the_filter_and_does_nothing_without_history(
         assert current(app) == "shop"
 
 
+async def test_back_after_a_filter_jump_reopens_the_filter_with_its_query(resources):
+    # k9s: esc after entering a match of `/` returns to the filtered list, to pick the next one
+    app = make_app(shared_setup(resources))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_store(pilot, "shop")
+        await pilot.press("slash", *"password")
+        await settle(pilot)
+        await pilot.press("enter")  # the first match
+        await settle(pilot)
+        field = app.main_screen.query_one("#filter")
+        assert not field.display and tree_cursor(app) == "db:primary:password"
+        await pilot.press("escape")  # back: the filter again, as it was
+        await settle(pilot)
+        assert field.display and field.value == "password" and field.has_focus
+        await pilot.press("escape")  # then esc closes it, as always
+        await settle(pilot)
+        assert not field.display and current(app) == "shop"
+        await pilot.press("alt+right")  # forward: the match again
+        await settle(pilot)
+        assert tree_cursor(app) == "db:primary:password"
+
+
 async def test_a_user_can_rebind_back(resources):
     app = DaprSecretsApp(shared_setup(resources), UiSettings(user=UserConfig(keys={"back": "b"})),
                          native_clipboard=FakeNativeClipboard(works=False), clock=lambda: NOW)
