@@ -22,6 +22,8 @@ class Needs(str, Enum):
     NOTHING = "nothing"
     VALUES = "values"  # a store, or a component with a masked plain value: x (reveal on) and c
     NO_REVEAL = "no-reveal"  # like VALUES, with --no-reveal: x only says why it does nothing
+    NO_SECRET = "no-secret"  # no store shown: =, v, a and - (a store's keys) say where they work
+    NO_VALUES = "no-values"  # nothing shown holds a value (a component reads its values from stores): x, c, y say where
     SECRET = "secret"  # a secret store shown
     KUBERNETES = "kubernetes"  # Kubernetes mode
     SIDECAR = "sidecar"  # attached to a running sidecar
@@ -50,7 +52,7 @@ class Action:
 
 
 KEY_NAMES = {"equals_sign": "=", "slash": "/", "question_mark": "?", "minus": "-", "left_square_bracket": "[",
-             "right_square_bracket": "]"}
+             "right_square_bracket": "]", "left": "←", "right": "→"}
 
 ACTIONS: tuple[Action, ...] = (
     Action("reveal", "x", "Reveal", "Reveal / hide value", "show the highlighted value (re-masks on move and after a timeout)",
@@ -58,6 +60,10 @@ ACTIONS: tuple[Action, ...] = (
            "on a secret with several keys, reveals its first key in the Secret pane, where you pick the others",
            needs=Needs.VALUES),
     Action("reveal_off", "x", needs=Needs.NO_REVEAL),  # --no-reveal: x is not offered, but says why
+    Action("values_elsewhere", "x", needs=Needs.NO_VALUES),  # not offered where no value is shown, but says where they are
+    Action("values_elsewhere", "c", needs=Needs.NO_VALUES),
+    Action("values_elsewhere", "y", needs=Needs.NO_VALUES),
+    *(Action("store_keys_elsewhere", key, needs=Needs.NO_SECRET) for key in ("equals_sign", "v", "a", "minus")),  # say where
     Action("copy", "c", "Copy", "Copy value", "copy the highlighted value without showing it",
            "copy the highlighted value without showing it (cleared after the clipboard timeout); the version shown",
            needs=Needs.VALUES),
@@ -97,6 +103,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("scopes", "S", "Scopes", "Secret scopes", "what the secrets API gives the app from each store, and where each rule is written",
            "secret scopes: what the secrets API gives the app from each store, the lists and the file:line of each rule; "
            "enter selects the store", hidden=True),
+    Action(help_keys="e", help="in a component or the doctor: open its file at the highlighted line in $EDITOR (the app waits)"),
     Action("drift", title="Prediction vs sidecar", summary="what the files predict next to what the running sidecar loaded and answers",
            needs=Needs.SIDECAR, app_wide=True),
     Action("audit_log", title="Audit log", summary="who revealed, copied, verified or compared what, and when (never values)",
@@ -104,7 +111,8 @@ ACTIONS: tuple[Action, ...] = (
     Action(help_keys="tab / shift+tab", help="move between panes"),
     Action(help_keys="j / k, ↑ / ↓", help="move"),
     Action("back", "ctrl+o,alt+left", "Back", "Back", "back to where you were before the last jump",
-           "back to where you were before the last jump (a reference, the palette, the filter, the doctor, ] / [)",
+           "back to where you were before the last jump (a reference, the palette, the filter, the doctor, ] / [); "
+           "while typing in the filter, alt+← / alt+→ move by word and ctrl+o goes back",
            help_keys="ctrl+o / alt+←", hidden=True),
     Action("forward", "ctrl+i,alt+right", "Forward", "Forward", "forward again, after going back",
            "forward again after going back. ctrl+i only where the terminal tells it from tab (kitty keyboard protocol: "
@@ -156,18 +164,20 @@ KEYMAP_PREFIX = "dapr-secrets."  # a binding's id: the user config's [keys] rebi
 
 
 def _binding(row: Action, action: str) -> Binding:
-    return Binding(
-        row.key, action, row.footer, show=bool(row.footer) and not row.hidden, priority=row.priority, id=KEYMAP_PREFIX + row.action
-    )
+    # A priority key (ctrl+c, the tree's arrows) has no id: a [keys] rebind of its action, which
+    # Textual's keymap applies to every binding of that id, leaves it bound, as help says.
+    binding_id = None if row.priority else KEYMAP_PREFIX + row.action
+    return Binding(row.key, action, row.footer, show=bool(row.footer) and not row.hidden, priority=row.priority, id=binding_id)
 
 
 def palette_rows() -> list[Action]:
     return [row for row in ACTIONS if row.title]
 
 
-def palette_help(row: Action) -> str:
-    """A palette line's help: the key first, when it has one (`x: show the highlighted value…`)."""
-    return f"{row.shown_key}: {row.summary}" if row.key else row.summary
+def palette_help(row: Action, keymap: Mapping[str, str] | None = None) -> str:
+    """A palette line's help: the key first, when it has one (`x: show the highlighted value…`), as
+    bound now (`keymap` as in `help_rows`)."""
+    return f"{bound_keys(row, keymap or {})}: {row.summary}" if row.key else row.summary
 
 
 def help_rows(kubernetes_mode: bool, keymap: Mapping[str, str] | None = None) -> list[tuple[str, str]]:

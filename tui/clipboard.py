@@ -188,10 +188,10 @@ class ClipboardService:
         self._set_pending(PendingCopy(what or "a secret", clears_at, confirmed=native or in_tmux))
         return CopyResult(osc52, native, problem, self.timeout if self.timeout > 0 else None, tmux=in_tmux)
 
-    def copy_and_tell(self, text: str, what: str, secret: bool) -> bool:
+    def copy_and_tell(self, text: str, what: str, secret: bool, badge: str = "") -> bool:
         """Copy `text` and tell the user how it went, naming it `what` (already escaped, never the
-        value). False when nothing could be copied."""
-        result = self.copy(text, secret=secret, what=what)
+        value; `badge`: a shorter name for the badge, else `what`). False when nothing could be copied."""
+        result = self.copy(text, secret=secret, what=badge or what)
         if not result.copied:
             self._app.notify(f"Could not copy {what}: {result.native_problem or 'no clipboard'}", severity="error", markup=False)
             return False

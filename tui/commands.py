@@ -17,7 +17,7 @@ never through the app's attributes.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
@@ -68,6 +68,9 @@ class PaletteHost(Protocol):
     def jump_to_component(self, name: str) -> None: ...
 
     def available_actions(self) -> list[Action]: ...
+
+    @property
+    def keymap(self) -> Mapping[str, str]: ...
 
     def run_named_action(self, name: str) -> object: ...
 
@@ -249,7 +252,8 @@ class ActionsProvider(_HostProvider):
 
     def _actions(self) -> list[tuple[str, str, Callable[[], object]]]:
         host = self.host
-        return [(row.title, palette_help(row), partial(host.run_named_action, row.action)) for row in host.available_actions()]
+        return [(row.title, palette_help(row, host.keymap), partial(host.run_named_action, row.action))
+                for row in host.available_actions()]
 
     async def discover(self) -> AsyncIterator[DiscoveryHit]:
         for title, help_text, action in self._actions():

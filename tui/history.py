@@ -18,6 +18,7 @@ class Place:
     secret: str | None = None
     key: str | None = None
     row: str | None = None  # a component view's metadata row
+    query: str | None = None  # the filter was open with this query (back reopens it, as k9s returns to a filtered list)
 
     def describe(self) -> str:
         if self.secret is None:

@@ -6,10 +6,10 @@ tui/actions.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from textual.widgets import DataTable, OptionList, Tree
+from textual.widgets import DataTable, Input, OptionList, Tree
 from textual.widgets.data_table import RowDoesNotExist
 
 from dapr_secrets.tui.history import History, Place
@@ -17,6 +17,7 @@ from dapr_secrets.tui.safe_text import safe_text
 from dapr_secrets.tui.used_by import UsedBy
 from dapr_secrets.tui.widgets.component_view import ComponentView, MetadataTable
 from dapr_secrets.tui.widgets.secret_tree import NodeKind, SecretTree
+from dapr_secrets.tui.widgets.sidebar import Sidebar
 from dapr_secrets.tui.widgets.store_view import StoreView
 
 if TYPE_CHECKING:
@@ -76,6 +77,13 @@ class Navigation:
     # ----- places: back and forward
 
     def current_place(self) -> Place | None:
+        place = self._view_place()
+        field = self.screen.query_one("#filter", Input)
+        if field.display:  # a jump from the filter: back returns to it, its query as typed
+            return replace(place or Place(""), query=field.value)
+        return place
+
+    def _view_place(self) -> Place | None:
         screen = self.screen
         view = screen.current_view()
         if screen.current is None or view is None:
@@ -114,15 +122,22 @@ class Navigation:
     async def _go(self, place: Place) -> None:
         self.unzoom()
         screen = self.screen
+        if place.query is not None:
+            if screen.runtime.component(place.component) is not None or screen.runtime.scoped_out_component(place.component):
+                screen.query_one(Sidebar).highlight_component(place.component)
+                screen.show_component(place.component)  # under the filter; the focus stays in it
+            screen.action_filter()
+            screen.query_one("#filter", Input).value = place.query
+            return
         component = screen.runtime.component(place.component)
         if place.secret is not None and component is not None and component.is_secret_store:
             await screen.jump_to_secret(place.component, place.secret, place.key, record=False)
         else:
             screen.jump_to_component(place.component, record=False)
             if place.row is not None:
-                self._select_row_later(place.component, place.row)
+                self.select_row_later(place.component, place.row)
 
-    def _select_row_later(self, component: str, row: str) -> None:
+    def select_row_later(self, component: str, row: str) -> None:
         """Once the view has its rows (a view the jump created gets them when it mounts)."""
         view = self.screen.views.get(component)
         if not isinstance(view, ComponentView):
@@ -178,7 +193,7 @@ class Navigation:
         self.screen.jump_to_component(ref.component, record=False)
         row = _reference_row(self.screen, ref)
         if row is not None:
-            self._select_row_later(ref.component, row)
+            self.select_row_later(ref.component, row)
         view = self.screen.views.get(ref.component)
         if isinstance(view, ComponentView):  # where the walk is, on screen as long as the view shows it
             what = f"{walk.store}/{walk.secret}" + (f"[{walk.key}]" if walk.key else "")

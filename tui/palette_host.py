@@ -3,7 +3,7 @@ screen, so the providers never reach into either. What the palette may do is lis
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from dapr_secrets.tui.actions import ACTIONS_BY_NAME, Action, palette_rows
@@ -46,6 +46,11 @@ class AppPaletteHost:
         """The table's palette actions that can work on what is shown (the footer's rule too)."""
         main = self._app.main_screen
         return [row for row in palette_rows() if main.can(row.action)]
+
+    @property
+    def keymap(self) -> Mapping[str, str]:
+        """The user's key overrides (binding id -> keys): the palette names a key as bound, as help does."""
+        return self._app._keymap
 
     def run_named_action(self, name: str) -> object:
         """Run an action of the table directly (the palette has closed by then)."""

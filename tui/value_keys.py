@@ -58,6 +58,18 @@ class ValueKeys:
     def reveal_off(self) -> None:
         self.app.notify("Reveal is off (--no-reveal). c still copies.", severity="warning", markup=False)
 
+    def values_elsewhere(self) -> None:
+        """x, c or y where nothing shown holds a value: say where the values are."""
+        view = self.screen.current_view()
+        if isinstance(view, ComponentView) and any(item.secret_key_ref for item in view.component.metadata):
+            text = (f"{escape_control(view.component.name)} has no value written in its file: its secretKeyRefs read them "
+                    "from a store. enter on one jumps to that secret, where x, c and y work.")
+        elif isinstance(view, ComponentView):
+            text = f"{escape_control(view.component.name)} holds no secret value to reveal or copy."
+        else:
+            text = "Pick a secret store (or a component) on the left first."
+        self.app.notify(text, severity="warning", markup=False)
+
     def reveal(self) -> None:
         if self.app.settings.no_reveal:
             self.reveal_off()
@@ -70,7 +82,8 @@ class ValueKeys:
 
     def next_version(self) -> None:
         """Read the next older version of the highlighted secret (where the store keeps versions)."""
-        self.detail.actions.next_version()
+        if self._need_target() is not None:  # on a folder: ask for a secret, not "this secret has no versions"
+            self.detail.actions.next_version()
 
     def verify(self) -> None:
         """"matches" or "does not match", never a value."""

@@ -34,7 +34,7 @@ def test_no_key_is_bound_outside_the_table():
 def test_help_and_the_palette_describe_each_key_once_from_the_table():
     keys = [key for key, _what in help_rows(kubernetes_mode=True)]
     assert len(keys) == len(set(keys)), "a key is described twice in help"
-    assert {"x", "c", "=", "v", "/", "ctrl+r", "d", "?", "q / ctrl+c", "n"} <= set(keys)
+    assert {"x", "c", "=", "v", "/", "ctrl+r", "d", "?", "q / ctrl+c", "n", "e"} <= set(keys)  # e: the views' own key
     assert "n" not in [key for key, _what in help_rows(kubernetes_mode=False)]  # Kubernetes keys only there
     titles = [row.title for row in palette_rows()]
     assert len(titles) == len(set(titles))

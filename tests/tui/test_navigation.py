@@ -231,6 +231,28 @@ async def test_escape_keeps_closing_the_filter_and_does_nothing_without_history(
         assert current(app) == "shop"
 
 
+async def test_back_after_a_filter_jump_reopens_the_filter_with_its_query(resources):
+    # k9s: esc after entering a match of `/` returns to the filtered list, to pick the next one
+    app = make_app(shared_setup(resources))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_store(pilot, "shop")
+        await pilot.press("slash", *"password")
+        await settle(pilot)
+        await pilot.press("enter")  # the first match
+        await settle(pilot)
+        field = app.main_screen.query_one("#filter")
+        assert not field.display and tree_cursor(app) == "db:primary:password"
+        await pilot.press("escape")  # back: the filter again, as it was
+        await settle(pilot)
+        assert field.display and field.value == "password" and field.has_focus
+        await pilot.press("escape")  # then esc closes it, as always
+        await settle(pilot)
+        assert not field.display and current(app) == "shop"
+        await pilot.press("alt+right")  # forward: the match again
+        await settle(pilot)
+        assert tree_cursor(app) == "db:primary:password"
+
+
 async def test_a_user_can_rebind_back(resources):
     app = DaprSecretsApp(shared_setup(resources), UiSettings(user=UserConfig(keys={"back": "b"})),
                          native_clipboard=FakeNativeClipboard(works=False), clock=lambda: NOW)
@@ -305,6 +327,20 @@ async def test_left_and_h_still_type_in_the_filter(resources):
         await pilot.press("slash", "h", "b", "left", "a")
         await settle(pilot)
         assert app.main_screen.query_one("#filter").value == "hab"
+
+
+async def test_alt_arrows_move_by_word_in_the_filter_instead_of_jumping_away(resources):
+    app = make_app(shared_setup(resources))
+    async with app.run_test(size=SIZE) as pilot:
+        tree = await open_store(pilot, "shop")
+        await cursor_to(pilot, tree, SECRET)
+        await pilot.press("right_square_bracket")  # a jump: back has somewhere to go
+        await settle(pilot)
+        await pilot.press("slash", *"db pass", "alt+left", "x", "alt+right", "y")
+        await settle(pilot)
+        field = app.main_screen.query_one("#filter")
+        assert field.display and field.value == "db xpassy"  # word left / right, as in any text field
+        assert current(app) == "billing"  # still where the jump landed
 
 
 # ----- focus and zoom

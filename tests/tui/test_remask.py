@@ -1,5 +1,6 @@
 """Issue #13: a revealed value never stays visible behind another screen or modal, nor when the
-terminal loses focus (it used to wait for the reveal timeout)."""
+terminal loses focus (it used to wait for the reveal timeout); nor when the filter, which takes the
+secret's place, closes again (#14)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ async def reveal(pilot) -> None:
     assert VALUE in screen_text(pilot.app)
 
 
-@pytest.mark.parametrize("key", ["question_mark", "ctrl+p", "d"], ids=["help", "palette", "doctor"])
+@pytest.mark.parametrize("key", ["question_mark", "ctrl+p", "d", "y", "S", "slash"],
+                         ids=["help", "palette", "doctor", "copy-menu", "scopes", "filter"])
 async def test_another_screen_or_modal_re_masks(app, key):
     async with app.run_test(size=SIZE) as pilot:
         await reveal(pilot)

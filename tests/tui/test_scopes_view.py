@@ -79,3 +79,16 @@ async def test_s_opens_the_view_and_enter_selects_the_store_in_the_sidebar():
         await settle(pilot)
         assert not isinstance(app.screen, ScopesScreen)
         assert app.main_screen.current == store
+
+
+async def test_s_again_closes_the_view_as_the_other_views_close_with_their_key():
+    app = make_app(demo_runtime())
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        for key, screen in (("S", "ScopesScreen"), ("d", "DoctorScreen"), ("question_mark", "HelpScreen")):
+            await pilot.press(key)
+            await settle(pilot)
+            assert type(app.screen).__name__ == screen
+            await pilot.press(key)  # the key that opened it closes it (none of them did nothing)
+            await settle(pilot)
+            assert app.screen is app.main_screen, key

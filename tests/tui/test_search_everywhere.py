@@ -200,3 +200,20 @@ async def test_after_a_refresh_search_still_finds_secrets_in_folders_never_expan
         assert sorted(set(FolderStore.listed)) == ["", "team/", "team/deep/"]
         assert str(view.border_title).endswith("test.folders  2 secrets")
         assert await filter_for(pilot, "needle") == ["folders  team/deep/needle", "folders  team/deep/needle-new"]
+
+
+async def test_refresh_keeps_the_open_filter_and_runs_its_query_again_on_the_names_read_again(resources):
+    resources.file_store("files", {"needle-old": "v1", "hay": "v2"})
+    resources.write("r.yaml", component_yaml("redis", "state.redis", {"redisHost": "localhost"}))
+    app = make_app(resources.runtime())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert await filter_for(pilot, "needle") == ["files  needle-old"]
+        resources.secrets_file("files.json", {"needle-new": "v3", "hay": "v2"})
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: results(app) == ["files  needle-new"], what="the query run again on the new names")
+        field = app.query_one("#filter")
+        assert field.display and field.value == "needle" and field.has_focus  # still filtering, as typed
+        await pilot.press("escape")  # closing it shows the store that was shown before, read again
+        await settle(pilot)
+        assert not field.display and app.main_screen.current == "files"

@@ -8,6 +8,7 @@ import pytest
 from rich.text import Text
 
 from dapr_secrets.backends.runtime import State
+from dapr_secrets.tui.commands import ActionsProvider
 from dapr_secrets.tui.screens.help import HelpScreen
 from dapr_secrets.tui.user_config import UserConfig
 from dapr_secrets.tui.widgets.copy_badge import CopyBadge
@@ -156,6 +157,39 @@ async def test_help_shows_the_key_the_user_bound_not_the_tables(resources):
         assert type(app.screen).__name__ == "DoctorScreen"  # the key help shows is the key that works
 
 
+async def test_the_keys_help_says_stay_bound_after_a_rebind_do_stay_bound(resources):
+    # help shows "H / left" and "Q / ctrl+c" after these rebinds: left and ctrl+c must still work
+    resources.file_store("files", {"db": {"password": "rebind-canary"}}, nestedSeparator=":")
+    app = make_app(resources.runtime(), user=UserConfig(keys={"tree_collapse": "H", "quit": "Q"}, path="config.toml"))
+    async with app.run_test(size=LARGE) as pilot:
+        tree = await open_store(pilot, "files")
+        group = tree.root.children[0]
+        group.expand()
+        tree.move_cursor(group)
+        await settle(pilot)
+        await pilot.press("left")
+        await settle(pilot)
+        assert not group.is_expanded
+        await pilot.press("question_mark")
+        await pilot.pause()
+        keys = dict((what, key) for key, what in app.screen.keys)
+        assert keys["in a tree: close the open node, else go to its parent"] == "H / ←"
+        await pilot.press("escape")
+        await pilot.press("ctrl+c")
+        await settle(pilot)
+        assert not app.is_running
+
+
+async def test_the_palette_shows_the_key_the_user_bound_not_the_tables(resources):
+    resources.write("c.yaml", component_yaml("cache", "state.redis"))
+    app = make_app(resources.runtime(), user=UserConfig(keys={"doctor": "D", "quit": "Q"}, path="config.toml"))
+    async with app.run_test(size=LARGE) as pilot:
+        await settle(pilot)
+        lines = {title: help_text for title, help_text, _run in ActionsProvider(app.screen)._actions()}
+        assert lines["Doctor"].startswith("D: ")  # as help says it, not the table's `d`
+        assert lines["Help"].startswith("?: ")  # not rebound: as in the table
+
+
 # ----- the copy badge
 
 
@@ -205,6 +239,25 @@ async def test_the_badge_goes_when_the_clipboard_is_cleared_after_a_short_timeou
         assert badge(app).display and app.clipboard_service.pending is not None
         await wait_for(pilot, lambda: not badge(app).display, timeout=5, what="the clear")
         assert app.clipboard_service.pending is None
+
+
+async def test_at_80_columns_the_badge_gives_way_to_a_long_app_id_and_names_the_secret_only(resources):
+    app_id = "checkout-service-production-eu"
+    MemoryStore.secrets = {"redis": {"username": "badge-canary-user", "password": "badge-canary-value"}}
+    resources.write("m.yaml", component_yaml("mem", "secretstores.test.memory"))
+    resources.write("p.yaml", component_yaml("parked", "state.redis", {"redisPassword": {"secretKeyRef": {"name": "x"}}},
+                                                auth="nowhere"))  # parked forever: the header counts it
+    app = make_app(resources.runtime(app_id=app_id), FakeNativeClipboard(), clipboard_timeout=30)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await copy_a_secret(pilot, name="redis")  # two keys: copied as Dapr's JSON, as the notification says
+        await wait_for(pilot, lambda: badge(app).display, what="the badge")
+        await pilot.pause()
+        header, shown = app.query_one(HeaderLine).render().plain, str(badge(app).render())
+        assert f"app: {app_id}" in header and "✖1" in header, header  # the app id whole, as without a badge
+        assert shown.startswith("c mem/redis 30s"), shown  # which secret, not how it was copied
+        assert header.__len__() + badge(app).size.width <= SMALL[0] - 2  # one line, with the header's padding
+        assert "badge-canary" not in screen_text(app)
 
 
 async def test_the_badge_escapes_the_secret_name(resources):

@@ -82,7 +82,7 @@ class MainScreen(Screen[None]):
         app = self.dapr_app
         with Horizontal(id="top"):
             yield HeaderLine(id="header")
-            yield CopyBadge(app.clipboard_service, id="copy-badge")  # while a copied secret waits to be cleared
+            yield CopyBadge(app.clipboard_service, self._badge_room, id="copy-badge")  # while a copied secret waits to be cleared
         with Horizontal(id="main"):
             yield Sidebar(id="sidebar")
             with Vertical(id="content"):
@@ -94,6 +94,10 @@ class MainScreen(Screen[None]):
                     yield DetailPane(self.runtime, self.scopes.text, app.value_services, app.clock, id="detail")
                     yield ReferencesPane(self.runtime, id="refs")
         yield Footer()
+
+    def _badge_room(self) -> int:
+        """The copy badge takes what the header leaves: the app id stays whole at 80 columns."""
+        return self.size.width - self.query_one(HeaderLine).essential_width()
 
     def _welcome_text(self) -> Text:
         if not self.runtime.components:
@@ -177,6 +181,8 @@ class MainScreen(Screen[None]):
     # ----- showing a component
 
     def on_sidebar_component_highlighted(self, event: Sidebar.ComponentHighlighted) -> None:
+        if event.component == self.current and not event.chosen and self.query_one("#filter").display:
+            return  # the list was rebuilt (refresh) under the open filter: nothing new to show
         self.show_component(event.component)
         if event.chosen:
             self._focus_view()
@@ -304,6 +310,13 @@ class MainScreen(Screen[None]):
     def action_reveal_off(self) -> None:
         self.values.reveal_off()
 
+    def action_values_elsewhere(self) -> None:
+        self.values.values_elsewhere()
+
+    def action_store_keys_elsewhere(self) -> None:
+        self.notify("This key works in a secret store: pick one on the left, or press enter on a secretKeyRef to jump to its secret.",
+                    severity="warning", markup=False)
+
     def action_copy(self) -> None:
         self.values.copy()
 
@@ -333,6 +346,7 @@ class MainScreen(Screen[None]):
     # ----- filter
 
     def action_filter(self) -> None:
+        self.mask_values()  # the filter takes the secret's place: closing it must not show a value again
         self.navigation.unzoom()
         field = self.query_one("#filter", FilterInput)
         field.display = True
@@ -485,6 +499,9 @@ class MainScreen(Screen[None]):
         if runtime is not self.runtime:  # switched namespace or context meanwhile
             return
         names = {c.name: c for c in self.runtime.components}
+        place = self.navigation.current_place()  # a component's view is built anew: its row and focus come back
+        shown = self.current_view()
+        had_focus = shown is not None and self.focused is not None and shown in (self.focused, *self.focused.ancestors)
         self.navigation.reset()  # the files were read again: who uses what may have changed
         for name, view in list(self.views.items()):
             component = names.get(name)
@@ -497,13 +514,23 @@ class MainScreen(Screen[None]):
                     view.secret_tree.relabel_secrets()  # "used by N" as the files now say
         self.query_one(Sidebar).set_components(self.runtime.components, self._group_by_namespace(), self.runtime.scoped_out_components())
         current = self.current if self.current in names else None
-        if current is not None:
+        filtering = bool(self.query_one("#filter").display)  # it stays open: its query runs again as names arrive
+        if current is not None and filtering:
+            self.ensure_view(current)  # shown again when the filter closes
+        elif current is not None:
             self.show_component(current)
+            if place is not None and place.row is not None:
+                self.navigation.select_row_later(current, place.row)
+            if had_focus:
+                self._focus_view()
         else:
-            self.query_one("#views", ContentSwitcher).current = "welcome"
+            if not filtering:
+                self.query_one("#views", ContentSwitcher).current = "welcome"
             self.current = None
             self.refresh_bindings()
         self._open_all()
+        if filtering:
+            self._update_filter()
 
     def reset_views(self) -> None:
         """Show the (new) runtime from scratch: no view, pane or status of the previous one survives."""
@@ -551,8 +578,12 @@ class MainScreen(Screen[None]):
         row = ACTIONS_BY_NAME.get(action)
         needs = row.needs if row is not None else Needs.NOTHING
         view = self.current_view()
+        shows_values = isinstance(view, StoreView) or (isinstance(view, ComponentView) and view.has_plain_values)
+        if needs == Needs.NO_VALUES:
+            return not shows_values
+        if needs == Needs.NO_SECRET:
+            return not isinstance(view, StoreView)
         if needs in (Needs.VALUES, Needs.NO_REVEAL):
-            shows_values = isinstance(view, StoreView) or (isinstance(view, ComponentView) and view.has_plain_values)
             copies = action in ("copy", "copy_menu")  # copying works with reveal off too
             return shows_values and (copies or (needs == Needs.NO_REVEAL) == self.dapr_app.settings.no_reveal)
         if needs == Needs.TREE:

@@ -44,7 +44,7 @@ class ScopesScreen(Screen[str | None]):
     """
     BINDINGS = [
         Binding("escape", "dismiss", "Back"),
-        Binding("q", "dismiss", "Back", show=False),
+        Binding("q,S", "dismiss", "Back", show=False),  # S again closes it, as d the doctor and ? help
     ]
 
     def __init__(self, runtime: Runtime) -> None:

@@ -6,6 +6,8 @@ untrusted text, escaped by whoever copied it and shown as plain text (no markup)
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
@@ -15,6 +17,7 @@ from textual.widgets import Static
 from dapr_secrets.tui.clipboard import ClipboardService, PendingCopy
 
 NAME_WIDTH = 32  # cells of the name at most: the header beside it keeps the app id readable
+MIN_NAME_WIDTH = 8  # however little room the header leaves
 
 
 def tail(what: str, width: int) -> Text:
@@ -25,8 +28,8 @@ def tail(what: str, width: int) -> Text:
     return Text.assemble(("…", "dim"), what[len(what) - width + 1 :], end="")
 
 
-def badge_text(pending: PendingCopy, now: float) -> Text:
-    text = Text.assemble(("c ", "bold"), tail(pending.what, NAME_WIDTH), end="")
+def badge_text(pending: PendingCopy, now: float, name_width: int = NAME_WIDTH) -> Text:
+    text = Text.assemble(("c ", "bold"), tail(pending.what, name_width), end="")
     if pending.clears_at is not None:
         text.append(f" {max(0, math.ceil(pending.clears_at - now))}s", style="bold")
     if not pending.confirmed:
@@ -45,9 +48,11 @@ class CopyBadge(Static):
     }
     """
 
-    def __init__(self, service: ClipboardService, **kwargs: Any) -> None:
+    def __init__(self, service: ClipboardService, room: Callable[[], int] | None = None, **kwargs: Any) -> None:
+        """`room`: the cells the badge may take (what the header beside it leaves), asked at each tick."""
         super().__init__(markup=False, **kwargs)
         self.service = service
+        self._room = room
         self._ticker: Timer | None = None
 
     def on_mount(self) -> None:
@@ -67,4 +72,9 @@ class CopyBadge(Static):
     def tick(self) -> None:
         pending = self.service.pending
         if pending is not None:
-            self.update(badge_text(pending, self.service.clock()))
+            now = self.service.clock()
+            width = NAME_WIDTH
+            if self._room is not None:  # the name gives way first: the rest of the badge is short
+                fixed = badge_text(replace(pending, what=""), now).cell_len + self.styles.gutter.width
+                width = max(MIN_NAME_WIDTH, min(NAME_WIDTH, self._room() - fixed))
+            self.update(badge_text(pending, now, width))

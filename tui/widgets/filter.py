@@ -23,7 +23,12 @@ MAX_SHOWN = 200  # a screen shows ~30; each shown match costs the OptionList ~0.
 
 
 class FilterInput(Input):
-    BINDINGS = [Binding("down", "results", "Results", show=False)]
+    BINDINGS = [
+        Binding("down", "results", "Results", show=False),
+        # While typing, alt+arrows move by word, as in any text field (elsewhere they are back / forward).
+        Binding("alt+left", "cursor_left_word", show=False),
+        Binding("alt+right", "cursor_right_word", show=False),
+    ]
 
     def action_results(self) -> None:
         results = self.screen.query_one(FilterResults)

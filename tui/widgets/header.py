@@ -73,6 +73,11 @@ class HeaderLine(Static):
         self._where, self._facts, self._note, self._states = where, facts, note, list(states)
         self.refresh(layout=True)
 
+    def essential_width(self) -> int:
+        """Cells the header needs at least (the short count, the app id and the rest, its padding):
+        the copy badge beside it takes no more than what is left."""
+        return _joined([short_summary(self._states), *self._facts[:1], *self._facts[2:]]).cell_len + self.styles.gutter.width
+
     def render(self) -> Text:
         width = self.content_region.width or 200  # before the first layout: everything
         line = fit(self._where, self._facts, (summary(self._states), short_summary(self._states)), width)

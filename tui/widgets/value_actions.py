@@ -168,7 +168,7 @@ class SecretActions:
             value, what = next(iter(values.values())), label
         else:
             value, what = go_json(dict(values)), f"{label} ({len(values)} keys, as Dapr's JSON)"
-        copied = self._services.clipboard.copy_and_tell(value, what, secret=True)
+        copied = self._services.clipboard.copy_and_tell(value, what, secret=True, badge=label)  # the badge: which secret only
         self._services.audit("copy", target.store, target.name, target.key, version, "ok" if copied else "error")
 
     # ----- =: "matches" or "does not match", never a value
