@@ -168,16 +168,19 @@ class NameIndex:
         else:
             self._chunks.append([start, len(self._folded), blob])
 
-    def _scan(self, needle: str) -> list[str]:
-        """Names whose folded form contains `needle` (no whitespace in it), in listing order."""
+    def _scan(self, needle: str, enough: int | None = None) -> list[str]:
+        """Names whose folded form contains `needle` (no whitespace in it), in listing order; with
+        `enough`, the scan may stop once that many are found (a run at a time)."""
         names, folded = self._names, self._folded
         runs = [run for run in self._chunks if run[2] is None or needle in run[2]]
-        if len(runs) * 2 > len(self._chunks):  # most runs match: one pass over every name is cheaper
+        if enough is None and len(runs) * 2 > len(self._chunks):  # most runs match: one pass over every name is cheaper
             # a comprehension with `in`: about 2x faster on 1,000,000 names than compress(map(str.__contains__))
             return [name for name, text in zip(names, folded, strict=True) if needle in text]
         found: list[str] = []
         for start, end, _ in runs:
             found += [name for name, text in zip(names[start:end], folded[start:end], strict=True) if needle in text]
+            if enough is not None and len(found) >= enough:
+                break
         return found
 
     def add_keys(self, name: str, keys: Iterable[str]) -> None:
@@ -348,16 +351,21 @@ class NameIndex:
         """The words of a query, folded as names are: `db:password[user]` -> ["db/password/user"]."""
         return self.fold(query.replace("[", SEARCH_SEPARATOR).replace("]", " ")).split()
 
-    def search(self, query: str, limit: int | None = None) -> SearchResult:
+    def search(self, query: str, limit: int | None = None, count_up_to: int | None = None) -> SearchResult:
         """Names (in listing order) and then keys of secrets matching every word of `query`
         (substrings; case and separators do not matter), the first `limit` of them, and how many
-        there are. A key is listed only where its secret's name alone does not match."""
+        there are. A key is listed only where its secret's name alone does not match.
+        `count_up_to`: a one-word query may stop counting names past that many (`at_least` says so):
+        the first letters typed match every name, and counting 1,000,000 of them on each keystroke
+        was most of the filter's stall."""
         terms = self.terms(query)
+        at_least = False
         with self._lock:
             if not terms:
                 names = list(self._names)
             elif len(terms) == 1:
-                names = self._scan(terms[0])
+                names = self._scan(terms[0], count_up_to)
+                at_least = count_up_to is not None and len(names) >= count_up_to
             else:
                 first = terms[0]
                 pairs = [(name, folded) for name, folded in zip(self._names, self._folded, strict=True) if first in folded]
@@ -370,7 +378,7 @@ class NameIndex:
         if limit is not None:
             names = names[:limit]
             keys = keys[: max(limit - len(names), 0)]
-        return SearchResult(names, keys, total)
+        return SearchResult(names, keys, total, at_least)
 
 
 @dataclass(frozen=True)
@@ -378,6 +386,7 @@ class SearchResult:
     names: list[str]  # matching secret names
     keys: list[tuple[str, str]]  # (secret, key) of matching keys
     total: int  # how many matched in all (beyond a limit too)
+    at_least: bool = False  # counting stopped early (search's count_up_to): `total` or more matched
 
 
 class _Range:

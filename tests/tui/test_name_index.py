@@ -248,3 +248,19 @@ def test_search_skips_runs_without_a_match_yet_finds_the_same_as_a_scan_of_every
     for needle in ("key7", "ops-4", "db-49", "USER1", "app-4999:", "zzz", "d", "odd/name"):
         expected = [name for name in names if index.fold(needle) in index.fold(name)]
         assert index.search(needle).names == expected, needle
+
+
+def test_a_broad_query_may_stop_counting_and_says_at_least():
+    """count_up_to: the first letters typed match every name; the scan stops a run after enough
+    were found (the first matches in listing order, as without it) and says the count is a floor."""
+    index = NameIndex(":")
+    for group in range(20):  # pages of 1,000: a run each
+        index.add([f"app-{group:02d}:secret-{group * 1000 + i:05d}" for i in range(1000)])
+    whole = index.search("secret", limit=5)
+    assert whole.total == 20_000 and not whole.at_least
+    capped = index.search("secret", limit=5, count_up_to=2_500)
+    assert capped.names == whole.names  # the same first matches
+    assert capped.at_least and 2_500 <= capped.total < 20_000  # stopped at a run's end
+    narrow = index.search("secret-1234", count_up_to=2_500)  # fewer than the cap: exact
+    assert narrow.total == 10 and not narrow.at_least
+    assert index.search("secret-0000", count_up_to=5).names == [f"app-00:secret-0000{i}" for i in range(10)]

@@ -217,3 +217,18 @@ async def test_refresh_keeps_the_open_filter_and_runs_its_query_again_on_the_nam
         await pilot.press("escape")  # closing it shows the store that was shown before, read again
         await settle(pilot)
         assert not field.display and app.main_screen.current == "files"
+
+
+async def test_a_query_matching_thousands_says_at_least_how_many_more(resources):
+    """The filter stops counting past COUNT_UP_TO matches of a one-word query (the first letters typed
+    match every name: counting 1,000,000 of them was most of a keystroke's stall) and says so with a `+`;
+    a narrower query counts exactly."""
+    resources.file_store("big", {f"app-{g:02d}": {f"secret-{g * 1000 + i:05d}": "v" for i in range(1000)} for g in range(15)})
+    app = make_app(resources.runtime())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = await filter_for(pilot, "secret")
+        assert shown[-1].startswith("… and ") and "+ more: type more to narrow" in shown[-1], shown[-3:]
+        assert int(shown[-1].split()[2].rstrip("+").replace(",", "")) + 200 < 15_000  # a floor, not the exact 14,800
+        shown = await filter_for(pilot, "secret-1")  # secret-10000 to secret-14999: 5,000, under the cap
+        assert shown[-1] == "… and 4,800 more: type more to narrow", shown[-3:]

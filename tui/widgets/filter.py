@@ -20,6 +20,7 @@ from dapr_secrets.tui.name_index import NameIndex
 from dapr_secrets.tui.safe_text import escape_control, safe_text
 
 MAX_SHOWN = 200  # a screen shows ~30; each shown match costs the OptionList ~0.1 ms to lay out
+COUNT_UP_TO = 10_000  # past this many, "… and 9,800+ more" (an exact count of a million matches helps nobody)
 
 
 class FilterInput(Input):
@@ -60,11 +61,12 @@ class FilterResults(OptionList):
         `unsearched`: (store, why) for stores that cannot be listed (not ready, or the listing
         failed); `keys_read_only`: stores whose keys are searched only once read."""
         self._matches = []
-        total = 0
+        total, at_least = 0, False
         for store, index in indexes.items():
             room = max(MAX_SHOWN - len(self._matches), 0)
-            found = index.search(query, limit=room)
+            found = index.search(query, limit=room, count_up_to=COUNT_UP_TO)
             total += found.total
+            at_least |= found.at_least
             self._matches += [(store, name, None) for name in found.names]
             self._matches += [(store, name, key) for name, key in found.keys]
         options: list[Option | None] = [
@@ -72,7 +74,8 @@ class FilterResults(OptionList):
             for i, (store, name, key) in enumerate(self._matches)
         ]
         if total > len(self._matches):
-            more = Text(f"… and {total - len(self._matches):,} more: type more to narrow", style="dim italic")
+            plus = "+" if at_least else ""
+            more = Text(f"… and {total - len(self._matches):,}{plus} more: type more to narrow", style="dim italic")
             options.append(Option(more, disabled=True))
         if not total:
             empty = "No match so far." if listing else "No name matches." if indexes else "No store is ready yet."
